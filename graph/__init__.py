@@ -1,0 +1,1 @@
+"""lianfang: the graph schema and the stores that hold it."""

@@ -1,0 +1,223 @@
+"""GraphStore on FalkorDB: the embedded server (default) or an external one.
+
+Atomic change sets: FalkorDB makes each query atomic but not a sequence of them, so
+`apply` builds the new state in a staging graph (a GRAPH.COPY of the live one) and
+then RENAMEs it over the live graph, which Redis does in one step. A process killed
+mid-import leaves only a stale staging graph, which the next import discards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import redis
+from falkordb import Edge, FalkorDB, Graph, Node
+from falkordb import Path as FalkorPath
+
+from graph import model
+from graph.embedded import EmbeddedServer
+from graph.store import (
+    DEFAULT_BATCH,
+    Change,
+    ConfigError,
+    GraphStore,
+    Progress,
+    QueryError,
+    Row,
+    StoreError,
+    WriteRefused,
+    to_params,
+)
+
+LOCK_TIMEOUT = 300
+
+
+def plain(value: Any) -> Any:
+    """A FalkorDB result value as plain Python: nodes and edges become property dicts."""
+    if isinstance(value, (Node, Edge)):
+        return {k: plain(v) for k, v in value.properties.items()}
+    if isinstance(value, FalkorPath):
+        return {
+            "nodes": [plain(n) for n in value.nodes()],
+            "edges": [plain(e) for e in value.edges()],
+        }
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def _rows(result: Any) -> list[Row]:
+    names = [column[1] for column in result.header]
+    return [dict(zip(names, map(plain, record), strict=True)) for record in result.result_set]
+
+
+class FalkorStore(GraphStore):
+    """A FalkorDB graph reached through the `falkordb` client."""
+
+    kind = "falkordb"
+
+    def __init__(
+        self,
+        db: FalkorDB,
+        graph: str,
+        location: str,
+        write_lock: Callable[[], contextlib.AbstractContextManager[None]],
+        reconnect: Callable[[], None] | None = None,
+    ) -> None:
+        self.db = db
+        self.graph_name = graph
+        self.location = location
+        self._write_lock = write_lock
+        self._reconnect = reconnect
+        self.ensure_schema()
+
+    # -- running queries -----------------------------------------------------------
+    def _graph(self, name: str | None = None) -> Graph:
+        return self.db.select_graph(name or self.graph_name)
+
+    def _run(self, run: Callable[[], Any]) -> list[Row]:
+        try:
+            return _rows(self._retrying(run))
+        except redis.exceptions.ResponseError as exc:
+            message = str(exc)
+            if "read-only" in message:
+                raise WriteRefused(
+                    f"refused: the query writes, and this entry point is read-only ({message})"
+                ) from None
+            raise QueryError(message) from None
+
+    def _retrying(self, run: Callable[[], Any]) -> Any:
+        """Run once; if the embedded server died, bring it back and run again."""
+        try:
+            return run()
+        except redis.exceptions.ConnectionError:
+            if self._reconnect is None:
+                raise StoreError(f"lost the connection to FalkorDB at {self.location}") from None
+            self._reconnect()
+            return run()
+
+    def read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        bound = to_params(params)
+        return self._run(lambda: self._graph().ro_query(cypher, bound))
+
+    def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        bound = to_params(params)
+        with self._write_lock():
+            return self._run(lambda: self._graph().query(cypher, bound))
+
+    # -- atomic change sets -------------------------------------------------------
+    def _exists(self, name: str) -> bool:
+        return name in self._retrying(self.db.list_graphs)
+
+    def _drop(self, name: str) -> None:
+        if self._exists(name):
+            self._graph(name).delete()
+
+    def _stage(self) -> str:
+        staging = f"{self.graph_name}__staging"
+        self._drop(staging)
+        if self._exists(self.graph_name):
+            self.db.connection.execute_command("GRAPH.COPY", self.graph_name, staging)
+        else:
+            self._install_indexes(self._graph(staging))
+        return staging
+
+    def apply(self, changes: Iterable[Change], progress: Progress | None = None) -> None:
+        with self._write_lock():
+            staging = self._stage()
+            graph = self._graph(staging)
+            try:
+                for change in changes:
+                    for params in change.batches(DEFAULT_BATCH):
+                        self._run(lambda p=params, c=change.cypher: graph.query(c, to_params(p)))
+                        if progress:
+                            progress(len(params["rows"]) if "rows" in params else 1)
+            except BaseException:
+                self._drop(staging)
+                raise
+            self.db.connection.rename(staging, self.graph_name)
+
+    # -- schema ---------------------------------------------------------------------
+    def _install_indexes(self, graph: Graph) -> None:
+        """Range indexes for indexed properties, then uniqueness for unique ones."""
+        result = graph.query("RETURN 1")  # creates the graph key if it does not exist
+        del result
+        existing = {(row[0], prop) for row in graph.list_indices().result_set for prop in row[1]}
+        constrained = {(c["label"], tuple(c["properties"])) for c in graph.list_constraints()}
+        for spec in model.nodes().values():
+            for prop in spec.properties:
+                if prop.indexed and (spec.label, prop.name) not in existing:
+                    graph.create_node_range_index(spec.label, prop.name)
+                if prop.unique and (spec.label, (prop.name,)) not in constrained:
+                    graph.create_node_unique_constraint(spec.label, prop.name)
+
+    def ensure_schema(self) -> None:
+        with self._write_lock():
+            self._retrying(lambda: self._install_indexes(self._graph()))
+
+    def clear(self) -> None:
+        with self._write_lock():
+            self._drop(self.graph_name)
+        self.ensure_schema()
+
+    def close(self) -> None:
+        self.db.connection.close()
+
+
+# -- constructors -----------------------------------------------------------------------
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+class EmbeddedFalkorStore(FalkorStore):
+    """The zero-setup default: a private server in the data directory."""
+
+    def __init__(self, data_dir: Path, graph: str) -> None:
+        self.server = EmbeddedServer(data_dir)
+        self.server.acquire()
+        try:
+            db = FalkorDB(unix_socket_path=str(self.server.socket))
+            super().__init__(
+                db,
+                graph,
+                location=str(self.server.data_dir),
+                write_lock=lambda: _file_lock(self.server.data_dir / ".write.lock"),
+                reconnect=self.server.ensure_running,
+            )
+        except BaseException:
+            self.server.release()
+            raise
+        self.kind = "falkordb (embedded)"
+
+    def close(self) -> None:
+        with contextlib.suppress(redis.exceptions.RedisError):
+            super().close()
+        self.server.release()
+
+
+def external_falkor_store(host: str, port: int, graph: str) -> FalkorStore:
+    """A FalkorDB server somebody else runs (`falkordb://host:port`)."""
+    try:
+        db = FalkorDB(host=host, port=port, socket_connect_timeout=5)
+        db.connection.ping()
+    except redis.exceptions.RedisError as exc:
+        raise ConfigError(
+            f"LIANFANG_STORE: cannot reach FalkorDB at {host}:{port} ({exc})"
+        ) from None
+    lock_name = f"lianfang:{graph}:write-lock"
+
+    @contextlib.contextmanager
+    def write_lock() -> Iterator[None]:
+        with db.connection.lock(lock_name, timeout=LOCK_TIMEOUT, blocking_timeout=LOCK_TIMEOUT):
+            yield
+
+    return FalkorStore(db, graph, f"falkordb://{host}:{port}/{graph}", write_lock)

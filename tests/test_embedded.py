@@ -1,0 +1,115 @@
+"""The embedded server's life: shared, durable, gone when unused, and recovering."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+from pathlib import Path
+
+from graph.embedded import EmbeddedServer
+from graph.falkor_store import EmbeddedFalkorStore
+from tests.servers import Holder, cli, live_servers
+
+
+def test_a_cli_command_works_while_another_process_holds_the_store(data_dir: Path) -> None:
+    holder = Holder(data_dir)
+    try:
+        assert holder.ask("write") == "wrote"
+        [server] = live_servers(data_dir)
+        status = cli(data_dir, "status")
+        assert status.returncode == 0, status.stderr
+        assert "Unit" in status.stdout and "lock" not in status.stderr.lower()
+        counted = cli(data_dir, "cypher", "MATCH (u:Unit) RETURN count(u) AS n", "-f", "json")
+        assert counted.returncode == 0, counted.stderr
+        assert '"n": 1' in counted.stdout
+        # The CLI joined the holder's server and left it running for the holder.
+        assert live_servers(data_dir) == [server]
+        assert holder.ask("write") == "wrote"
+        assert holder.ask("count") == "2"
+    finally:
+        holder.quit()
+    assert live_servers(data_dir) == []
+
+
+def test_a_one_shot_command_leaves_no_server_behind(data_dir: Path) -> None:
+    result = cli(data_dir, "status")
+    assert result.returncode == 0, result.stderr
+    assert "falkordb (embedded)" in result.stdout
+    assert live_servers(data_dir) == []
+    assert not (data_dir / "falkordb.sock").exists()
+
+
+def test_a_write_acknowledged_before_kill_9_survives(data_dir: Path) -> None:
+    store = EmbeddedFalkorStore(data_dir, "lianfang")
+    try:
+        store.write("CREATE (:Unit {uid: 'U1', name: '纪委', source: 't'})")
+        [server] = live_servers(data_dir)
+        os.kill(server, signal.SIGKILL)
+        # The same store notices, restarts the server, and the AOF replays the write.
+        assert store.read("MATCH (u:Unit) RETURN u.name AS name") == [{"name": "纪委"}]
+        assert live_servers(data_dir) not in ([], [server])
+    finally:
+        store.close()
+    result = cli(data_dir, "cypher", "MATCH (u:Unit) RETURN u.uid AS uid", "-f", "csv")
+    assert result.stdout.splitlines() == ["uid", "U1"]
+
+
+def test_stale_socket_and_pid_file_are_recovered(data_dir: Path) -> None:
+    store = EmbeddedFalkorStore(data_dir, "lianfang")
+    store.write("CREATE (:Unit {uid: 'U1', source: 't'})")
+    [server] = live_servers(data_dir)
+    os.kill(server, signal.SIGKILL)
+    store.server._lease = None  # the crash took this process's lease with it
+    assert (data_dir / "falkordb.sock").exists()
+    (data_dir / "falkordb.pid").write_text(str(os.getpid()))  # a pid reused by another process
+    result = cli(data_dir, "cypher", "MATCH (u:Unit) RETURN u.uid AS uid", "-f", "csv")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["uid", "U1"]
+    assert live_servers(data_dir) == []
+
+
+def test_a_crashed_client_does_not_keep_the_server_alive(data_dir: Path) -> None:
+    holder = Holder(data_dir)
+    holder.kill()
+    assert live_servers(data_dir)  # orphaned: its only user died
+    result = cli(data_dir, "status")
+    assert result.returncode == 0, result.stderr
+    assert live_servers(data_dir) == []
+    assert list((data_dir / "leases").iterdir()) == []
+
+
+def test_db_stop_stops_a_shared_server_and_users_recover(data_dir: Path) -> None:
+    holder = Holder(data_dir)
+    try:
+        assert holder.ask("write") == "wrote"
+        stopped = cli(data_dir, "db", "stop")
+        assert stopped.returncode == 0 and stopped.stdout.strip() == "stopped"
+        assert live_servers(data_dir) == []
+        assert holder.ask("count") == "1"
+    finally:
+        holder.quit()
+    assert cli(data_dir, "db", "stop").stdout.strip() == "not running"
+
+
+def test_the_server_listens_on_a_socket_in_the_data_dir_only(data_dir: Path) -> None:
+    server = EmbeddedServer(data_dir)
+    server.acquire()
+    try:
+        [pid] = live_servers(data_dir)
+        assert (data_dir / "falkordb.sock").is_socket()
+        listening = (
+            Path(f"/proc/{pid}/net/tcp").read_text() + Path(f"/proc/{pid}/net/tcp6").read_text()
+        )
+        inodes = {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
+        tcp_listeners = [
+            line.split()[9]
+            for line in listening.splitlines()[1:]
+            if line.split()[3] == "0A" and f"socket:[{line.split()[9]}]" in inodes
+        ]
+        assert tcp_listeners == []
+        probe = socket.socket(socket.AF_UNIX)
+        probe.connect(str(data_dir / "falkordb.sock"))
+        probe.close()
+    finally:
+        server.release()

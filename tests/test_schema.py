@@ -1,0 +1,158 @@
+"""The schema is declared once; the contract and the validation agree with it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from graph import model
+
+REGISTERS_MD = Path(__file__).resolve().parents[2] / "shared" / "REGISTERS.md"
+LABEL_OF_REGISTER = {
+    "units": "Unit",
+    "posts": "Post",
+    "people": "Person",
+    "powers": "Power",
+    "processes": "Process",
+    "steps": "Step",
+    "rules": "Rule",
+    "risks": "RiskPoint",
+    "controls": "Control",
+    "incidents": "Incident",
+}
+COLUMN = re.compile(r"^(?P<name>\w+) (?P<zh>[^\s*(]+)(?P<required>\*)?(?: \((?P<note>.*)\))?$")
+
+
+def _split_columns(cell: str) -> list[str]:
+    """Split on commas that are not inside parentheses."""
+    parts, depth, current = [], 0, ""
+    for char in cell:
+        depth += char == "("
+        depth -= char == ")"
+        if char == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    return [*parts, current.strip()]
+
+
+def contract_columns() -> list[tuple[str, str, bool, str | None]]:
+    """(register, column, required, note) for every column of REGISTERS.md's table."""
+    if not REGISTERS_MD.exists():
+        pytest.skip(f"contract not found at {REGISTERS_MD}")
+    found = []
+    for line in REGISTERS_MD.read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 3 or cells[0] not in LABEL_OF_REGISTER:
+            continue
+        for column in _split_columns(cells[2]):
+            match = COLUMN.match(column)
+            assert match, f"cannot read column {column!r} of {cells[0]}"
+            found.append((cells[0], match["name"], bool(match["required"]), match["note"]))
+    assert len({register for register, *_ in found}) == len(LABEL_OF_REGISTER)
+    return found
+
+
+def closed_vocabulary(note: str | None) -> tuple[list[str], str | None] | None:
+    """('a/b/c; blank = a') → (['a', 'b', 'c'], 'a'); None for open or non-list notes."""
+    if not note or "/" not in note or "…" in note or note.startswith("yes/no"):
+        return None
+    values, _, rest = note.partition(";")
+    default = rest.split("=", 1)[1].strip() if "blank =" in rest else None
+    return [v.strip() for v in values.split("/")], default
+
+
+def test_every_label_carries_uid_source_and_provenance() -> None:
+    for spec in model.nodes().values():
+        uid = spec.prop("uid")
+        assert uid.required and uid.unique and uid.kind == "string", spec.label
+        assert spec.prop("source").required
+        for name in model.PROVENANCE:
+            spec.prop(name)
+
+
+def test_the_design_cards_core_edges_exist() -> None:
+    holds = model.edge("Person", "HOLDS", "Post")
+    assert {p.name: p.kind for p in holds.properties} == {
+        "origin": "string",
+        "start_date": "date",
+        "end_date": "date",
+        "concurrent": "boolean",
+    }
+    model.edge("Rule", "GOVERNS", "Power")
+    model.edge("Rule", "GOVERNS", "Process")
+    model.edge("RiskPoint", "MITIGATED_BY", "Control")
+    assert all(any(p.name == "origin" for p in e.properties) for e in model.edges())
+
+
+def test_every_edge_ends_at_a_declared_label() -> None:
+    for edge in model.edges():
+        assert edge.end in model.nodes(), edge
+
+
+def test_contract_vocabularies_are_the_schemas() -> None:
+    checked = 0
+    for register, column, _required, note in contract_columns():
+        vocabulary = closed_vocabulary(note)
+        if vocabulary is None:
+            continue
+        values, default = vocabulary
+        prop = model.node(LABEL_OF_REGISTER[register]).prop(column)
+        assert prop.choices is not None and set(prop.choices) == set(values), (register, column)
+        assert prop.default == default, (register, column)
+        checked += 1
+    assert checked >= 12
+
+
+def test_contract_yes_no_columns_are_booleans() -> None:
+    for register, column, _required, note in contract_columns():
+        if note and note.startswith("yes/no") and register in LABEL_OF_REGISTER:
+            spec = model.node(LABEL_OF_REGISTER[register])
+            if column in {p.name for p in spec.properties}:
+                assert spec.prop(column).kind == "boolean", (register, column)
+
+
+def test_contract_required_columns_are_required_properties() -> None:
+    for register, column, required, _note in contract_columns():
+        spec = model.node(LABEL_OF_REGISTER[register])
+        names = {p.name for p in spec.properties}
+        if column in names:
+            assert spec.prop(column).required == required, (register, column)
+
+
+def test_risk_levels_are_stored_on_one_canonical_scale() -> None:
+    assert model.node("RiskPoint").prop("level").choices == ("high", "medium", "low")
+
+
+def test_validation_agrees_with_every_vocabulary() -> None:
+    for spec in model.nodes().values():
+        for prop in spec.properties:
+            if not prop.choices:
+                continue
+            for value in prop.choices:
+                assert model.check_value(spec.label, prop.name, value) == value
+            with pytest.raises(ValueError, match="is not one of"):
+                model.check_value(spec.label, prop.name, "很高")
+
+
+def test_validation_checks_types() -> None:
+    import datetime as dt
+
+    assert model.check_value("Incident", "date", dt.date(2024, 3, 1)) == "2024-03-01"
+    with pytest.raises(ValueError, match="not a valid date"):
+        model.check_value("Incident", "date", "2024/3/1")
+    assert model.check_value("Post", "rotation_years", 5) == 5
+    with pytest.raises(ValueError):
+        model.check_value("Post", "rotation_years", "five")
+
+
+def test_unknown_names_are_schema_errors() -> None:
+    with pytest.raises(model.SchemaError):
+        model.node("Unit) DETACH DELETE (n")
+    with pytest.raises(model.SchemaError):
+        model.check_value("Unit", "password", "x")
+    with pytest.raises(model.SchemaError):
+        model.edge("Unit", "OWNS", "Post")

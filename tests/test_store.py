@@ -1,0 +1,133 @@
+"""The GraphStore contract, run on every engine the machine can reach."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from graph import model
+from graph.store import Change, GraphStore, QueryError, WriteRefused
+
+UNITS = "UNWIND $rows AS row MERGE (u:Unit {uid: row.uid}) SET u.name = row.name, u.source = 't'"
+
+
+def uids(store: GraphStore) -> set[str]:
+    return {row["uid"] for row in store.read("MATCH (u:Unit) RETURN u.uid AS uid")}
+
+
+def test_dates_go_in_as_dates_and_come_back_as_dates(store: GraphStore) -> None:
+    store.write(
+        "CREATE (:Incident {uid: $uid, source: 't', date: date($d)})",
+        {"uid": "I1", "d": dt.date(2024, 3, 1)},
+    )
+    rows = store.read(
+        "MATCH (i:Incident) WHERE i.date <= date($as_of) "
+        "RETURN i.date AS d, i.date.year AS y, i.date + duration({years: 3}) AS due, i",
+        {"as_of": "2024-12-31"},
+    )
+    assert rows == [
+        {
+            "d": dt.date(2024, 3, 1),
+            "y": 2024,
+            "due": dt.date(2027, 3, 1),
+            "i": {"uid": "I1", "source": "t", "date": dt.date(2024, 3, 1)},
+        }
+    ]
+
+
+def test_write_batches_writes_every_row_and_reports_progress(store: GraphStore) -> None:
+    rows = [{"uid": f"U{i}", "name": f"单位{i}"} for i in range(4321)]
+    seen: list[int] = []
+    assert store.write_batches(UNITS, rows, batch_size=1000, progress=seen.append) == 4321
+    assert seen == [1000, 1000, 1000, 1000, 321]
+    assert store.read("MATCH (u:Unit) RETURN count(u) AS n") == [{"n": 4321}]
+
+
+def test_uid_is_unique_per_label(store: GraphStore) -> None:
+    store.write("CREATE (:Unit {uid: 'A', source: 't'})")
+    with pytest.raises(QueryError):
+        store.write("CREATE (:Unit {uid: 'A', source: 't'})")
+    store.write("CREATE (:Post {uid: 'A', source: 't'})")  # another label may reuse it
+    assert uids(store) == {"A"}
+
+
+def test_apply_lands_whole(store: GraphStore) -> None:
+    store.write_batches(UNITS, [{"uid": "A", "name": "甲"}])
+    progress: list[int] = []
+    store.apply(
+        [
+            Change(UNITS, rows=[{"uid": "B", "name": "乙"}, {"uid": "C", "name": "丙"}]),
+            Change("MATCH (u:Unit {uid: $uid}) DETACH DELETE u", {"uid": "A"}),
+        ],
+        progress=progress.append,
+    )
+    assert uids(store) == {"B", "C"}
+    assert progress == [2, 1]
+
+
+def test_apply_that_fails_midway_changes_nothing(store: GraphStore) -> None:
+    store.write_batches(UNITS, [{"uid": "A", "name": "甲"}])
+    with pytest.raises(QueryError):
+        store.apply(
+            [
+                Change(UNITS, rows=[{"uid": "B", "name": "乙"}]),
+                Change("MATCH (u:Unit {uid: 'A'}) SET u.name = 'changed'"),
+                Change("CREATE (:Unit {uid: 'A', source: 't'})"),  # violates uniqueness
+            ]
+        )
+    assert store.read("MATCH (u:Unit) RETURN u.uid AS uid, u.name AS name") == [
+        {"uid": "A", "name": "甲"}
+    ]
+    store.apply([Change(UNITS, rows=[{"uid": "D", "name": "丁"}])])  # still writable after
+    assert uids(store) == {"A", "D"}
+
+
+def test_apply_that_is_interrupted_changes_nothing(store: GraphStore) -> None:
+    store.write_batches(UNITS, [{"uid": "A", "name": "甲"}])
+
+    def changes():
+        yield Change(UNITS, rows=[{"uid": "B", "name": "乙"}])
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        store.apply(changes())
+    assert uids(store) == {"A"}
+
+
+def test_read_refuses_writes_on_the_engine(store: GraphStore) -> None:
+    with pytest.raises(WriteRefused):
+        store.read("CREATE (:Unit {uid: 'X', source: 't'})")
+    assert uids(store) == set()
+
+
+def test_read_only_refuses_writes_before_the_engine(store: GraphStore) -> None:
+    with pytest.raises(WriteRefused, match="MERGE"):
+        store.read_only("MERGE (:Unit {uid: 'X', source: 't'})")
+    assert store.read_only("RETURN 'CREATE' AS word") == [{"word": "CREATE"}]
+
+
+def test_bad_cypher_is_a_query_error(store: GraphStore) -> None:
+    with pytest.raises(QueryError):
+        store.read("MATCH (n RETURN n")
+
+
+def test_counts_cover_every_schema_type(store: GraphStore) -> None:
+    store.write(
+        "CREATE (:Person {uid: 'P', source: 't'})-[:HOLDS {origin: 't', "
+        "start_date: date('2020-01-01')}]->(:Post {uid: 'Q', source: 't'})"
+    )
+    counts = store.counts()
+    assert set(counts.nodes) == set(model.labels())
+    assert set(counts.edges) == set(model.edge_types())
+    assert counts.nodes["Person"] == 1 and counts.nodes["Post"] == 1 and counts.nodes["Unit"] == 0
+    assert counts.edges["HOLDS"] == 1 and counts.edges["GOVERNS"] == 0
+
+
+def test_clear_empties_the_graph_and_keeps_the_schema(store: GraphStore) -> None:
+    store.write_batches(UNITS, [{"uid": "A", "name": "甲"}])
+    store.clear()
+    assert uids(store) == set()
+    store.write("CREATE (:Unit {uid: 'A', source: 't'})")
+    with pytest.raises(QueryError):
+        store.write("CREATE (:Unit {uid: 'A', source: 't'})")
