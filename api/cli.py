@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
-import json
 import signal
-import sys
-from collections.abc import Iterator
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from api.render import to_csv, to_json, to_table
+from api import ingest_cli
+from api.cli_support import Format, console, errors, fail, opened, parse_params, print_rows
 from graph.settings import StoreSettings
-from graph.store import ConfigError, GraphStore, StoreError
-
-console = Console()
-errors = Console(stderr=True)
+from graph.store import ConfigError, StoreError
 
 app = typer.Typer(
     name="lianfang",
@@ -31,12 +23,6 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="The embedded database server.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 DataDir = Annotated[
@@ -62,57 +48,6 @@ def configure(ctx: typer.Context, data_dir: DataDir = None, store: StoreUrl = No
     if store is not None:
         overrides["store"] = store
     ctx.obj = StoreSettings().model_copy(update=overrides)
-
-
-def fail(message: str, code: int = 1) -> NoReturn:
-    """One line on stderr and a non-zero exit: what every user-facing error looks like."""
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
-    raise typer.Exit(code)
-
-
-@contextlib.contextmanager
-def opened(ctx: typer.Context) -> Iterator[GraphStore]:
-    """The configured store, closed (and the embedded server released) on the way out."""
-    from graph.open import open_store
-
-    try:
-        store = open_store(ctx.obj)
-    except ConfigError as exc:
-        fail(str(exc), code=2)
-    except StoreError as exc:
-        fail(str(exc))
-    try:
-        yield store
-    except StoreError as exc:
-        fail(str(exc))
-    finally:
-        store.close()
-
-
-def parse_params(pairs: list[str]) -> dict[str, Any]:
-    """`name=value` pairs; a value that reads as JSON is taken as JSON, else as text."""
-    params: dict[str, Any] = {}
-    for pair in pairs:
-        name, sep, raw = pair.partition("=")
-        if not sep or not name.strip():
-            fail(f"--param {pair!r}: expected name=value", code=2)
-        try:
-            params[name.strip()] = json.loads(raw)
-        except json.JSONDecodeError:
-            params[name.strip()] = raw
-    return params
-
-
-def print_rows(rows: list[dict[str, Any]], fmt: Format) -> None:
-    if fmt is Format.json:
-        sys.stdout.write(to_json(rows) + "\n")
-    elif fmt is Format.csv:
-        sys.stdout.write(to_csv(rows))
-    elif rows:
-        console.print(to_table(rows))
-        console.print(f"{len(rows)} row(s)", style="dim")
-    else:
-        console.print("no rows", style="dim")
 
 
 @app.command()
@@ -162,6 +97,11 @@ def shell(ctx: typer.Context) -> None:
 
     with opened(ctx) as store:
         run_shell(store, console, errors)
+
+
+app.command("ingest")(ingest_cli.ingest)
+app.command("template")(ingest_cli.template)
+app.command("demo-data")(ingest_cli.demo_data)
 
 
 @db_app.command("stop")

