@@ -17,6 +17,8 @@ from typing import Any
 import redis
 from falkordb import Edge, FalkorDB, Graph, Node
 from falkordb import Path as FalkorPath
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from graph import model
 from graph.embedded import EmbeddedServer
@@ -34,6 +36,8 @@ from graph.store import (
 )
 
 LOCK_TIMEOUT = 300
+# redis-py retries a failed command by default; a write must never silently run twice.
+NO_RETRY = Retry(NoBackoff(), 0)
 
 
 def plain(value: Any) -> Any:
@@ -81,9 +85,9 @@ class FalkorStore(GraphStore):
     def _graph(self, name: str | None = None) -> Graph:
         return self.db.select_graph(name or self.graph_name)
 
-    def _run(self, run: Callable[[], Any]) -> list[Row]:
+    def _run(self, run: Callable[[], Any], retry: bool = False) -> list[Row]:
         try:
-            return _rows(self._retrying(run))
+            return _rows(self._retrying(run) if retry else self._once(run))
         except redis.exceptions.ResponseError as exc:
             message = str(exc)
             if "read-only" in message:
@@ -93,7 +97,7 @@ class FalkorStore(GraphStore):
             raise QueryError(message) from None
 
     def _retrying(self, run: Callable[[], Any]) -> Any:
-        """Run once; if the embedded server died, bring it back and run again."""
+        """For reads: if the embedded server died, bring it back and run again."""
         try:
             return run()
         except redis.exceptions.ConnectionError:
@@ -102,9 +106,22 @@ class FalkorStore(GraphStore):
             self._reconnect()
             return run()
 
+    def _once(self, run: Callable[[], Any]) -> Any:
+        """For writes: never run twice, since a write cut off mid-reply may have landed."""
+        try:
+            return run()
+        except redis.exceptions.ConnectionError:
+            if self._reconnect is not None:
+                with contextlib.suppress(StoreError, redis.exceptions.RedisError):
+                    self._reconnect()
+            raise StoreError(
+                f"lost the connection to FalkorDB at {self.location} during a write; "
+                "nothing of an import is kept, retry it"
+            ) from None
+
     def read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         bound = to_params(params)
-        return self._run(lambda: self._graph().ro_query(cypher, bound))
+        return self._run(lambda: self._graph().ro_query(cypher, bound), retry=True)
 
     def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         bound = to_params(params)
@@ -139,7 +156,8 @@ class FalkorStore(GraphStore):
                         if progress:
                             progress(len(params["rows"]) if "rows" in params else 1)
             except BaseException:
-                self._drop(staging)
+                with contextlib.suppress(StoreError, redis.exceptions.RedisError):
+                    self._drop(staging)
                 raise
             self.db.connection.rename(staging, self.graph_name)
 
@@ -185,7 +203,7 @@ class EmbeddedFalkorStore(FalkorStore):
         self.server = EmbeddedServer(data_dir)
         self.server.acquire()
         try:
-            db = FalkorDB(unix_socket_path=str(self.server.socket))
+            db = FalkorDB(unix_socket_path=str(self.server.socket), retry=NO_RETRY)
             super().__init__(
                 db,
                 graph,
@@ -207,7 +225,7 @@ class EmbeddedFalkorStore(FalkorStore):
 def external_falkor_store(host: str, port: int, graph: str) -> FalkorStore:
     """A FalkorDB server somebody else runs (`falkordb://host:port`)."""
     try:
-        db = FalkorDB(host=host, port=port, socket_connect_timeout=5)
+        db = FalkorDB(host=host, port=port, socket_connect_timeout=5, retry=NO_RETRY)
         db.connection.ping()
     except redis.exceptions.RedisError as exc:
         raise ConfigError(

@@ -57,17 +57,23 @@ class Batch:
     nodes: dict[str, dict[str, NodeRow]] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    # Ids stated on rows with errors, and labels whose register could not be read:
+    # references to them are not reported, since the real error is reported already.
+    broken: dict[str, set[str]] = field(default_factory=dict)
+    unreadable: set[str] = field(default_factory=set)
 
     def has(self, label: str, uid: str) -> bool:
-        return uid in self.nodes.get(label, {})
+        return uid in self.nodes.get(label, {}) or uid in self.broken.get(label, set())
 
     def uids(self, label: str) -> list[str]:
         return list(self.nodes.get(label, {}))
 
 
-def node_uid(record: Record) -> str:
+def node_uid(record: Record) -> str | None:
     """A node's register id; a step has none of its own and is `process_id#seq`."""
     if record.table.register.name == "steps":
+        if record["process_id"] is None or record["seq"] is None:
+            return None
         return f"{record['process_id']}#{record['seq']}"
     id_column = next(c for c in record.table.register.columns if c.kind == "id")
     return record[id_column.name]
@@ -89,8 +95,8 @@ def _id_column(record: Record) -> str:
 def add_node(batch: Batch, record: Record, first_rows: dict[tuple[str, str], int]) -> None:
     register = record.table.register
     label = register.label
-    assert label is not None
     uid = node_uid(record)
+    assert label is not None and uid is not None
     if (label, uid) in first_rows:
         first = first_rows[(label, uid)]
         batch.issues.append(
@@ -210,15 +216,23 @@ def add_conflict(batch: Batch, record: Record, seen: dict[frozenset[str], int]) 
     _edge_row(batch, record, "power_a", "power_b", "CONFLICTS_WITH", {"reason": record["reason"]})
 
 
-def build(records: dict[str, list[Record]]) -> Batch:
-    """Nodes and edges from every register's records."""
-    batch = Batch()
+def build(records: dict[str, list[Record]], unreadable: set[str]) -> Batch:
+    """Nodes and edges from every register's valid records.
+
+    `unreadable`: labels whose register is missing or has no usable header.
+    """
+    batch = Batch(unreadable=unreadable)
     first_rows: dict[tuple[str, str], int] = {}
     assignments: dict[tuple[Any, ...], int] = {}
     conflicts: dict[frozenset[str], int] = {}
     for name, rows in records.items():
         for record in rows:
-            if record.table.register.label is not None:
+            label = record.table.register.label
+            if not record.valid:
+                uid = node_uid(record) if label else None
+                if label and uid:
+                    batch.broken.setdefault(label, set()).add(uid)
+            elif label is not None:
                 add_node(batch, record, first_rows)
             elif name == "assignments":
                 add_assignment(batch, record, assignments)

@@ -59,14 +59,19 @@ def default_source(path: Path) -> str:
     return path.stem if path.is_file() else path.resolve().name
 
 
-def read_records(path: Path, progress: Progress) -> tuple[dict[str, list[Record]], list[Issue]]:
-    """Every register's rows as records, plus every problem found reading them."""
+def read_records(
+    path: Path, progress: Progress
+) -> tuple[dict[str, list[Record]], list[Issue], set[str]]:
+    """Every readable register's rows as records, every problem found reading them, and
+    the labels whose register is missing or unreadable (references to them go unchecked,
+    as their register's own error says what is wrong)."""
     progress.phase("reading", 0)
     try:
         sheets = read_container(path)
     except ContainerError as exc:
-        return {}, [exc.issue]
+        return {}, [exc.issue], set()
     found, issues = match_sheets(sheets)
+    unreadable = {r.label for r in registers() if r.label and r.required and r.name not in found}
     progress.phase("checking", sum(len(s.rows) for s in found.values()))
     records: dict[str, list[Record]] = {}
     for register in registers():
@@ -75,11 +80,13 @@ def read_records(path: Path, progress: Progress) -> tuple[dict[str, list[Record]
             continue
         table, problems = locate_header(register, sheet)
         issues.extend(problems)
-        if table is not None:
+        if table is None:
+            unreadable.add(register.label or register.name)
+        else:
             records[register.name], problems = read_rows(table)
             issues.extend(problems)
         progress.advance(len(sheet.rows))
-    return records, issues
+    return records, issues, unreadable
 
 
 def existing_counts(store: GraphStore, source: str, labels: list[str]) -> dict[str, set[str]]:
@@ -112,8 +119,8 @@ def load(
     """
     progress = progress or Quiet()
     source = source or default_source(path)
-    records, issues = read_records(path, progress)
-    batch = build(records)
+    records, issues, unreadable = read_records(path, progress)
+    batch = build(records, unreadable)
     resolver = Resolver(batch, store, source)
     check_ownership(batch, resolver)
     edges = check_references(batch, resolver)

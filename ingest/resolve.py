@@ -55,6 +55,9 @@ class Resolver:
         return owner is not None and owner != self.source
 
     def resolve(self, end: End) -> bool:
+        if self.batch.unreadable.intersection(end.labels):
+            end.label = end.labels[0]
+            return True
         for label in end.labels:
             if self.batch.has(label, uid=end.uid) or self.in_graph(label, end.uid):
                 end.label = label

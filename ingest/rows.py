@@ -38,8 +38,8 @@ def _blank(value: Any) -> bool:
     return value is None or value == [] or (isinstance(value, str) and not value.strip())
 
 
-def read_row(table: Table, number: int, values: list[Any]) -> tuple[Record | None, list[Issue]]:
-    """A row as a Record, or the problems that stop it being one."""
+def read_row(table: Table, number: int, values: list[Any]) -> tuple[Record, list[Issue]]:
+    """A row as a Record, with the problems that make it invalid."""
     issues: list[Issue] = []
     parsed: dict[str, Any] = {}
     for column in table.register.columns:
@@ -70,14 +70,12 @@ def read_row(table: Table, number: int, values: list[Any]) -> tuple[Record | Non
             )
             continue
         parsed[column.name] = value
-    if issues:
-        return None, issues
     extra = {
         header: text
         for position, header in table.extras.items()
         if position < len(values) and (text := cells.text(values[position])) is not None
     }
-    return Record(table, number, parsed, extra), []
+    return Record(table, number, parsed, extra, valid=not issues), issues
 
 
 def read_rows(table: Table) -> tuple[list[Record], list[Issue]]:
@@ -89,8 +87,7 @@ def read_rows(table: Table) -> tuple[list[Record], list[Issue]]:
             continue
         record, problems = read_row(table, number, values)
         issues.extend(problems)
-        if record is not None:
-            records.append(record)
+        records.append(record)
     return records, issues
 
 

@@ -53,12 +53,17 @@ class Table:
 
 @dataclass
 class Record:
-    """One data row: typed values by column name, and its extra columns as text."""
+    """One data row: typed values by column name, and its extra columns as text.
+
+    A row with errors is still a record (`valid` False) so that its id counts as
+    stated: rows referring to it are not blamed for its mistakes.
+    """
 
     table: Table
     row: int
     values: dict[str, Any]
     extra: dict[str, str]
+    valid: bool = True
 
     def __getitem__(self, column: str) -> Any:
         return self.values.get(column)
