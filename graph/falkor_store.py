@@ -22,6 +22,7 @@ from redis.retry import Retry
 
 from graph import model
 from graph.embedded import EmbeddedServer
+from graph.falkor_params import with_params
 from graph.store import (
     DEFAULT_BATCH,
     Change,
@@ -32,7 +33,6 @@ from graph.store import (
     Row,
     StoreError,
     WriteRefused,
-    to_params,
 )
 
 LOCK_TIMEOUT = 300
@@ -120,13 +120,13 @@ class FalkorStore(GraphStore):
             ) from None
 
     def read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        bound = to_params(params)
-        return self._run(lambda: self._graph().ro_query(cypher, bound), retry=True)
+        text = with_params(cypher, params)
+        return self._run(lambda: self._graph().ro_query(text), retry=True)
 
     def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        bound = to_params(params)
+        text = with_params(cypher, params)
         with self._write_lock():
-            return self._run(lambda: self._graph().query(cypher, bound))
+            return self._run(lambda: self._graph().query(text))
 
     # -- atomic change sets -------------------------------------------------------
     def _exists(self, name: str) -> bool:
@@ -152,7 +152,8 @@ class FalkorStore(GraphStore):
             try:
                 for change in changes:
                     for params in change.batches(DEFAULT_BATCH):
-                        self._run(lambda p=params, c=change.cypher: graph.query(c, to_params(p)))
+                        text = with_params(change.cypher, params)
+                        self._run(lambda t=text: graph.query(t))
                         if progress:
                             progress(len(params["rows"]) if "rows" in params else 1)
             except BaseException:

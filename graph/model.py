@@ -159,6 +159,7 @@ def edge(start: str, type_: str, end: str) -> EdgeSpec:
     raise SchemaError(f"the schema declares no ({start})-[:{type_}]->({end}) edge")
 
 
+@cache
 def _neomodel_property(label: str, name: str) -> Property:
     cls = next(c for c in schema.NODE_CLASSES if c.__label__ == label)
     try:

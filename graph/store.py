@@ -18,7 +18,7 @@ from typing import Any
 Row = dict[str, Any]
 Progress = Callable[[int], None]
 
-DEFAULT_BATCH = 2000
+DEFAULT_BATCH = 5000
 
 
 class StoreError(RuntimeError):
@@ -69,16 +69,24 @@ class Counts:
     edges: dict[str, int]
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def to_param(value: Any) -> Any:
-    """Make a parameter value acceptable to both engines (dates → ISO strings)."""
-    if isinstance(value, dt.datetime):
+    """Make a parameter value acceptable to both engines (dates → ISO strings).
+
+    Hot during imports (every cell of every row), so plain values return first.
+    """
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, dt.date):  # datetime is a date too
         return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         return {str(k): to_param(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
         return [to_param(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): to_param(v) for k, v in value.items()}
     return value
 
 

@@ -10,7 +10,7 @@ import pytest
 from graph import model
 
 REGISTERS_MD = Path(__file__).resolve().parents[2] / "shared" / "REGISTERS.md"
-LABEL_OF_REGISTER = {
+LABEL_OF_REGISTER: dict[str, str | None] = {
     "units": "Unit",
     "posts": "Post",
     "people": "Person",
@@ -21,6 +21,8 @@ LABEL_OF_REGISTER = {
     "risks": "RiskPoint",
     "controls": "Control",
     "incidents": "Incident",
+    "assignments": None,  # edge registers: HOLDS and CONFLICTS_WITH
+    "conflicts": None,
 }
 COLUMN = re.compile(r"^(?P<name>\w+) (?P<zh>[^\s*(]+)(?P<required>\*)?(?: \((?P<note>.*)\))?$")
 
@@ -39,8 +41,8 @@ def _split_columns(cell: str) -> list[str]:
     return [*parts, current.strip()]
 
 
-def contract_columns() -> list[tuple[str, str, bool, str | None]]:
-    """(register, column, required, note) for every column of REGISTERS.md's table."""
+def contract_table() -> list[tuple[str, str, str, str, bool, str | None]]:
+    """(register, 中文 register, column, 中文 column, required, note) from REGISTERS.md."""
     if not REGISTERS_MD.exists():
         pytest.skip(f"contract not found at {REGISTERS_MD}")
     found = []
@@ -51,9 +53,17 @@ def contract_columns() -> list[tuple[str, str, bool, str | None]]:
         for column in _split_columns(cells[2]):
             match = COLUMN.match(column)
             assert match, f"cannot read column {column!r} of {cells[0]}"
-            found.append((cells[0], match["name"], bool(match["required"]), match["note"]))
+            found.append(
+                (cells[0], cells[1], match["name"], match["zh"], bool(match["required"]),
+                 match["note"])
+            )  # fmt: skip
     assert len({register for register, *_ in found}) == len(LABEL_OF_REGISTER)
     return found
+
+
+def contract_columns() -> list[tuple[str, str, bool, str | None]]:
+    """(register, column, required, note) for every column of REGISTERS.md's table."""
+    return [(r, c, required, note) for r, _, c, _, required, note in contract_table()]
 
 
 def closed_vocabulary(note: str | None) -> tuple[list[str], str | None] | None:
@@ -100,7 +110,9 @@ def test_contract_vocabularies_are_the_schemas() -> None:
         if vocabulary is None:
             continue
         values, default = vocabulary
-        prop = model.node(LABEL_OF_REGISTER[register]).prop(column)
+        label = LABEL_OF_REGISTER[register]
+        assert label is not None, (register, column)
+        prop = model.node(label).prop(column)
         assert prop.choices is not None and set(prop.choices) == set(values), (register, column)
         assert prop.default == default, (register, column)
         checked += 1
@@ -109,15 +121,19 @@ def test_contract_vocabularies_are_the_schemas() -> None:
 
 def test_contract_yes_no_columns_are_booleans() -> None:
     for register, column, _required, note in contract_columns():
-        if note and note.startswith("yes/no") and register in LABEL_OF_REGISTER:
-            spec = model.node(LABEL_OF_REGISTER[register])
+        label = LABEL_OF_REGISTER[register]
+        if note and note.startswith("yes/no") and label is not None:
+            spec = model.node(label)
             if column in {p.name for p in spec.properties}:
                 assert spec.prop(column).kind == "boolean", (register, column)
 
 
 def test_contract_required_columns_are_required_properties() -> None:
     for register, column, required, _note in contract_columns():
-        spec = model.node(LABEL_OF_REGISTER[register])
+        label = LABEL_OF_REGISTER[register]
+        if label is None:
+            continue
+        spec = model.node(label)
         names = {p.name for p in spec.properties}
         if column in names:
             assert spec.prop(column).required == required, (register, column)

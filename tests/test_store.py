@@ -131,3 +131,36 @@ def test_clear_empties_the_graph_and_keeps_the_schema(store: GraphStore) -> None
     store.write("CREATE (:Unit {uid: 'A', source: 't'})")
     with pytest.raises(QueryError):
         store.write("CREATE (:Unit {uid: 'A', source: 't'})")
+
+
+AWKWARD = [
+    'say "hi"',
+    "back\\slash \\n not a newline",
+    "line\nbreak\ttab",
+    "单位'名称'`反引号`",
+    "emoji 🙂 and {braces} $dollar",
+    "",
+]
+
+
+def test_awkward_values_survive_the_round_trip(store: GraphStore) -> None:
+    props = {
+        "texts": AWKWARD,
+        "n": -3,
+        "x": 2.5e-7,
+        "big": 2**53,
+        "yes": True,
+        "no": False,
+        "nothing": None,
+        "day": dt.date(2024, 2, 29),
+        "nested": {"a key with spaces": [1, "二", None]},
+    }
+    [row] = store.read("RETURN $p AS p", {"p": props})
+    assert row["p"] == {**props, "day": "2024-02-29"}
+    store.write(
+        "CREATE (:Unit {uid: $uid, source: 't', names: $names})",
+        {"uid": AWKWARD[0], "names": AWKWARD},
+    )
+    assert store.read("MATCH (u:Unit) RETURN u.uid AS uid, u.names AS names") == [
+        {"uid": AWKWARD[0], "names": AWKWARD}
+    ]

@@ -1,0 +1,109 @@
+"""Import speed: the demo organisation at scale 1 and 20, and batched vs row-by-row writes.
+
+Prints, per scale: the time to read and check the workbook, the time to write, and
+nodes/s and edges/s of the write; then the ratio of batched `UNWIND $rows` writes to
+one query per row, both measured in this run on the same subset of the scale-1 plan.
+
+    .venv/bin/python bench/ingest.py [--scales 1 20] [--subset 3000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# This file is bench/ingest.py: keep its folder off the path so `ingest` is the package.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
+
+from graph.falkor_store import EmbeddedFalkorStore
+from graph.store import DEFAULT_BATCH, Change
+from ingest import demo, writers
+from ingest.batch import build
+from ingest.load import Quiet, read_records
+from ingest.plan import plan
+from ingest.resolve import Resolver, check_references
+
+
+def planned(workbook: Path, store: EmbeddedFalkorStore) -> tuple[list[Change], int, int, float]:
+    """The import's change set, its node and edge counts, and the read+check time."""
+    started = time.perf_counter()
+    records, issues, unreadable = read_records(workbook, Quiet())
+    batch = build(records, unreadable)
+    edges = check_references(batch, Resolver(batch, store, "bench"))
+    assert not [i for i in issues + batch.issues if i.is_error], "demo has errors"
+    nodes = sum(len(n) for n in batch.nodes.values())
+    return plan(batch, edges, "bench"), nodes, len(edges), time.perf_counter() - started
+
+
+def import_scale(scale: int, workdir: Path) -> list[Change]:
+    workbook = writers.write_workbook(workdir / f"demo{scale}.xlsx", demo.generate(scale, 2024))
+    with EmbeddedFalkorStore(workdir / f"data{scale}", "bench") as store:
+        changes, nodes, edges, checking = planned(workbook, store)
+        started = time.perf_counter()
+        store.apply(changes)
+        writing = time.perf_counter() - started
+    total = checking + writing
+    print(
+        f"scale {scale:>2}: {nodes:>7} nodes {edges:>7} edges | read+check {checking:6.1f} s"
+        f" | write {writing:6.1f} s ({nodes / writing:8.0f} nodes/s, {edges / writing:8.0f}"
+        f" edges/s) | total {total:6.1f} s"
+    )
+    return changes
+
+
+def subset(changes: list[Change], size: int) -> list[Change]:
+    """The first `size` rows of every batched change (node merges and edge creates)."""
+    return [Change(c.cypher, c.params, list(c.rows[:size])) for c in changes if c.rows]
+
+
+def timed_batched(changes: list[Change], store: EmbeddedFalkorStore) -> float:
+    started = time.perf_counter()
+    for change in changes:
+        for params in change.batches(DEFAULT_BATCH):
+            store.write(change.cypher, params)
+    return time.perf_counter() - started
+
+
+def timed_row_by_row(changes: list[Change], store: EmbeddedFalkorStore) -> float:
+    started = time.perf_counter()
+    for change in changes:
+        for params in change.batches(1):
+            store.write(change.cypher, params)
+    return time.perf_counter() - started
+
+
+def compare(changes: list[Change], size: int, workdir: Path) -> None:
+    sample = subset(changes, size)
+    rows = sum(len(c.rows or []) for c in sample)
+    with EmbeddedFalkorStore(workdir / "batched", "bench") as store:
+        batched = timed_batched(sample, store)
+    with EmbeddedFalkorStore(workdir / "single", "bench") as store:
+        single = timed_row_by_row(sample, store)
+    print(
+        f"subset of {rows} rows: batched {batched:.2f} s ({rows / batched:.0f} rows/s), "
+        f"row-by-row {single:.2f} s ({rows / single:.0f} rows/s): {single / batched:.1f}x"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 20])
+    parser.add_argument("--subset", type=int, default=300, help="rows per change in the A/B")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="lf-bench-", dir="/tmp"))
+    try:
+        first = None
+        for scale in args.scales:
+            changes = import_scale(scale, workdir)
+            first = first or changes
+        compare(first or [], args.subset, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
