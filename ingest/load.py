@@ -67,7 +67,7 @@ def read_records(
     as their register's own error says what is wrong)."""
     progress.phase("reading", 0)
     try:
-        sheets = read_container(path)
+        sheets = read_container(path, on_rows=progress.advance)
     except ContainerError as exc:
         return {}, [exc.issue], set()
     found, issues = match_sheets(sheets)
