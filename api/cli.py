@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from api import ingest_cli
+from api import ingest_cli, query_cli
 from api.cli_support import Format, console, errors, fail, opened, parse_params, print_rows
 from graph.settings import StoreSettings
 from graph.store import ConfigError, StoreError
@@ -102,6 +102,9 @@ def shell(ctx: typer.Context) -> None:
 app.command("ingest")(ingest_cli.ingest)
 app.command("template")(ingest_cli.template)
 app.command("demo-data")(ingest_cli.demo_data)
+app.command("queries")(query_cli.queries)
+app.command("query")(query_cli.query)
+app.command("check")(query_cli.check)
 
 
 @db_app.command("stop")

@@ -43,13 +43,43 @@ def columns(rows: Sequence[Row]) -> list[str]:
     return list(dict.fromkeys(name for row in rows for name in row))
 
 
-def to_csv(rows: Sequence[Row]) -> str:
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> str:
+    """A cell for CSV/XLSX that a spreadsheet will never run as a formula."""
+    text = cell(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def to_csv(rows: Sequence[Row], names: Sequence[str] | None = None) -> str:
+    """CSV with a header row, every cell neutralised against formula injection."""
     out = io.StringIO()
-    names = columns(rows)
+    names = list(names) if names is not None else columns(rows)
     writer = csv.writer(out)
     writer.writerow(names)
     for row in rows:
-        writer.writerow([cell(row.get(name)) for name in names])
+        writer.writerow([safe_cell(row.get(name)) for name in names])
+    return out.getvalue()
+
+
+def to_xlsx(rows: Sequence[Row], names: Sequence[str], title: str) -> bytes:
+    """One sheet with a frozen, filtered header; cells neutralised like CSV's."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(list(names))
+    for header in sheet[1]:
+        header.font = Font(bold=True)
+    for row in rows:
+        sheet.append([safe_cell(row.get(name)) for name in names])
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    out = io.BytesIO()
+    book.save(out)
     return out.getvalue()
 
 

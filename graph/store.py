@@ -102,9 +102,14 @@ _WRITE_CLAUSE = re.compile(
 _LITERALS = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
 
 
+def strip_literals(cypher: str) -> str:
+    """The query without its strings, comments and quoted names, for keyword checks."""
+    return _LITERALS.sub(" ", cypher)
+
+
 def write_clause(cypher: str) -> str | None:
     """The first write clause in a query, ignoring strings, comments and quoted names."""
-    match = _WRITE_CLAUSE.search(_LITERALS.sub(" ", cypher))
+    match = _WRITE_CLAUSE.search(strip_literals(cypher))
     return match.group(0).upper() if match else None
 
 

@@ -1,0 +1,75 @@
+"""The one runner behind the CLI, the API and the reports: find, bind, run, shape.
+
+Each canned query is one read-only query with its values passed as parameters; the
+runner adds nothing to its meaning. It checks parameters before the store sees them,
+and that the rows carry exactly the columns the query file declares.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from graph.store import GraphStore
+from queries.params import ParameterError, bind
+from queries.spec import LibraryError, QuerySpec, library
+
+
+class UnknownQuery(LookupError):
+    """No canned query has this id."""
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A query's findings, the parameters they were found with, and the denominator."""
+
+    spec: QuerySpec
+    params: dict[str, Any]
+    rows: list[dict[str, Any]]
+    total: int | None
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    def ratio(self) -> str:
+        """ "9 of 41", or just "9" where the query has no denominator."""
+        return f"{self.count} of {self.total}" if self.total is not None else str(self.count)
+
+
+def find(query_id: str) -> QuerySpec:
+    try:
+        return library()[query_id]
+    except KeyError:
+        raise UnknownQuery(f"unknown query {query_id!r}; `lianfang queries` lists them") from None
+
+
+def _shaped(spec: QuerySpec, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    names = [c.name for c in spec.columns]
+    for row in rows[:1]:
+        if list(row) != names:
+            raise LibraryError(
+                f"{spec.path.name}: the query returns {list(row)}, but declares {names}"
+            )
+    return rows
+
+
+def run(
+    store: GraphStore,
+    query_id: str,
+    params: dict[str, Any] | None = None,
+    today: dt.date | None = None,
+    with_total: bool = True,
+) -> QueryResult:
+    """Run one canned query; raises UnknownQuery or ParameterError before touching the store."""
+    spec = find(query_id)
+    bound = bind(spec.parameters, dict(params or {}), today or dt.date.today())
+    rows = _shaped(spec, store.read(spec.cypher, bound))
+    total = None
+    if with_total and spec.total:
+        total = store.read(spec.total, bound)[0]["total"]
+    return QueryResult(spec, bound, rows, total)
+
+
+__all__ = ["ParameterError", "QueryResult", "UnknownQuery", "find", "run"]
