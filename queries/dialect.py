@@ -19,9 +19,11 @@ AVOID: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("CALL (x) { … } subquery", re.compile(r"\bCALL\s*\([^)]*\)\s*\{", re.I)),
     ("shortestPath", re.compile(r"\b(all)?shortestPath\s*\(", re.I)),
     ("index or constraint DDL", re.compile(r"\b(CREATE|DROP)\s+(INDEX|CONSTRAINT)\b", re.I)),
-    ("date/duration arithmetic (engines disagree at month ends)",
-     re.compile(r"\bduration\s*\(", re.I)),
-)  # fmt: skip
+    (
+        "date/duration arithmetic (engines disagree at month ends)",
+        re.compile(r"\bduration\s*\(", re.I),
+    ),
+)
 
 
 def dialect_problems(cypher: str) -> list[str]:

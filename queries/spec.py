@@ -21,8 +21,17 @@ from queries.params import TYPES, Param
 
 LIBRARY = Path(__file__).parent / "library"
 SEVERITIES = ("high", "medium", "low")
-REQUIRED = ("id", "title_zh", "title_en", "description", "rule", "severity", "remedy",
-            "columns", "cypher")  # fmt: skip
+REQUIRED = (
+    "id",
+    "title_zh",
+    "title_en",
+    "description",
+    "rule",
+    "severity",
+    "remedy",
+    "columns",
+    "cypher",
+)
 OPTIONAL = ("parameters", "total", "category")
 PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 ID = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -114,11 +123,19 @@ def parse(path: Path) -> QuerySpec:
         raise LibraryError(f"{where}: parameter {sorted(unused)[0]!r} is declared but not used")
     columns = tuple(Column(str(k), str(v)) for c in raw["columns"] for k, v in c.items())
     return QuerySpec(
-        id=raw["id"], title_zh=raw["title_zh"], title_en=raw["title_en"],
-        description=raw["description"].strip(), rule=raw["rule"].strip(),
-        severity=raw["severity"], remedy=raw["remedy"].strip(), parameters=params,
-        columns=columns, cypher=raw["cypher"], total=raw.get("total"), path=path,
-    )  # fmt: skip
+        id=raw["id"],
+        title_zh=raw["title_zh"],
+        title_en=raw["title_en"],
+        description=raw["description"].strip(),
+        rule=raw["rule"].strip(),
+        severity=raw["severity"],
+        remedy=raw["remedy"].strip(),
+        parameters=params,
+        columns=columns,
+        cypher=raw["cypher"],
+        total=raw.get("total"),
+        path=path,
+    )
 
 
 def load_library(folder: Path = LIBRARY) -> dict[str, QuerySpec]:

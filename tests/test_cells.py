@@ -10,9 +10,18 @@ from ingest import cells
 
 
 @pytest.mark.parametrize(
-    "raw", ["2024-03-01", "2024/3/1", "2024.3.1", "2024年3月1日", " 2024 年 3 月 1 日 ",
-            dt.date(2024, 3, 1), dt.datetime(2024, 3, 1), "２０２４-０３-０１"],
-)  # fmt: skip
+    "raw",
+    [
+        "2024-03-01",
+        "2024/3/1",
+        "2024.3.1",
+        "2024年3月1日",
+        " 2024 年 3 月 1 日 ",
+        dt.date(2024, 3, 1),
+        dt.datetime(2024, 3, 1),
+        "２０２４-０３-０１",
+    ],
+)
 def test_dates(raw: object) -> None:
     assert cells.date(raw) == dt.date(2024, 3, 1)
 
@@ -25,10 +34,20 @@ def test_not_dates(raw: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "level"),
-    [("高", "high"), ("一级", "high"), ("HIGH", "high"), ("h", "high"), ("中", "medium"),
-     ("二级", "medium"), ("M", "medium"), ("低", "low"), ("三级", "low"), (" low ", "low"),
-     ("Ｌ", "low")],
-)  # fmt: skip
+    [
+        ("高", "high"),
+        ("一级", "high"),
+        ("HIGH", "high"),
+        ("h", "high"),
+        ("中", "medium"),
+        ("二级", "medium"),
+        ("M", "medium"),
+        ("低", "low"),
+        ("三级", "low"),
+        (" low ", "low"),
+        ("Ｌ", "low"),
+    ],
+)
 def test_levels(raw: str, level: str) -> None:
     assert cells.level(raw) == level
 
@@ -41,10 +60,25 @@ def test_not_levels(raw: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "value"),
-    [("是", True), ("否", False), ("Y", True), ("n", False), ("Yes", True), ("no", False),
-     ("TRUE", True), ("false", False), ("1", True), ("0", False), (1, True), (0.0, False),
-     ("√", True), (None, False), ("", False), (True, True)],
-)  # fmt: skip
+    [
+        ("是", True),
+        ("否", False),
+        ("Y", True),
+        ("n", False),
+        ("Yes", True),
+        ("no", False),
+        ("TRUE", True),
+        ("false", False),
+        ("1", True),
+        ("0", False),
+        (1, True),
+        (0.0, False),
+        ("√", True),
+        (None, False),
+        ("", False),
+        (True, True),
+    ],
+)
 def test_yes_no(raw: object, value: bool) -> None:
     assert cells.yes_no(raw) is value
 

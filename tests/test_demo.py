@@ -33,8 +33,12 @@ def test_it_covers_every_category_level_kind_and_status() -> None:
     assert {c["kind"] for c in sheets["controls"]} == set(schema.CONTROL_KINDS)
     assert {c["status"] for c in sheets["controls"]} == set(schema.CONTROL_STATUSES)
     assert {p["domain"] for p in sheets["powers"] if p.get("domain")} >= {
-        "经费管理", "基础建设", "物资采购", "对外投资", "干部任免",
-    }  # fmt: skip
+        "经费管理",
+        "基础建设",
+        "物资采购",
+        "对外投资",
+        "干部任免",
+    }
     assert len({p["category"] for p in sheets["powers"]}) >= 10
     assert any(a.get("end_date") for a in sheets["assignments"])
     assert any(a.get("concurrent") == "是" for a in sheets["assignments"])

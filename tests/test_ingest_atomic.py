@@ -46,8 +46,10 @@ def _start_big_import(data_dir: Path, tmp_path: Path) -> tuple[subprocess.Popen[
     env.pop("LIANFANG_STORE", None)
     process = subprocess.Popen(
         [LIANFANG, "ingest", str(workbook), "--source", "org", "-f", "json"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while not _staging_exists(data_dir):
         assert process.poll() is None, "the import finished before it could be interrupted"

@@ -46,8 +46,12 @@ def test_ingest_json_errors_are_machine_readable(data_dir: Path, tmp_path: Path)
     assert body["ok"] is False
     [error] = body["errors"]
     assert (error["file"], error["sheet"], error["row"], error["column"], error["value"]) == (
-        "org.xlsx", "任职", 3, "离任日期", "2010-01-01",
-    )  # fmt: skip
+        "org.xlsx",
+        "任职",
+        3,
+        "离任日期",
+        "2010-01-01",
+    )
     assert error["message"] == error["zh"]
 
 

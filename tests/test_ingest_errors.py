@@ -111,10 +111,17 @@ def test_reference_resolves_against_another_source_in_the_graph(
         "people": [{"person_id": "E9", "name": "赵六"}],
         "assignments": [{"person_id": "E9", "post_id": "P9", "start_date": "2024-01-01"}],
         "powers": [{"power_id": "Q9", "name": "现场检查", "category": "行政检查", "posts": "P9"}],
-        "risks": [{"risk_id": "K9", "description": "检查走过场", "category": "岗位职责",
-                   "level": "中", "post_id": "P9"}],
+        "risks": [
+            {
+                "risk_id": "K9",
+                "description": "检查走过场",
+                "category": "岗位职责",
+                "level": "中",
+                "post_id": "P9",
+            }
+        ],
         "controls": [{"control_id": "C9", "description": "双人检查", "risks": "K9、K1"}],
-    }  # fmt: skip
+    }
     report = load(write_workbook(tmp_path / "稽查大队.xlsx", department), imported)
     assert report.nodes["Post"] == 1
     linked = imported.read(

@@ -16,11 +16,20 @@ DEPARTMENT = {
     "people": [{"person_id": "E9", "name": "赵六"}],
     "assignments": [{"person_id": "E9", "post_id": "P9", "start_date": "2024-01-01"}],
     "powers": [{"power_id": "Q9", "name": "现场检查", "category": "行政检查", "posts": "P9"}],
-    "risks": [{"risk_id": "K9", "description": "检查走过场", "category": "岗位职责",
-               "level": "中", "post_id": "P9", "power_id": "Q9"}],
-    "controls": [{"control_id": "C9", "description": "双人检查", "risks": "K9",
-                  "owner_post": "P1"}],
-}  # fmt: skip
+    "risks": [
+        {
+            "risk_id": "K9",
+            "description": "检查走过场",
+            "category": "岗位职责",
+            "level": "中",
+            "post_id": "P9",
+            "power_id": "Q9",
+        }
+    ],
+    "controls": [
+        {"control_id": "C9", "description": "双人检查", "risks": "K9", "owner_post": "P1"}
+    ],
+}
 
 
 def test_the_same_registers_twice_give_the_same_graph(store: GraphStore, tmp_path: Path) -> None:

@@ -41,9 +41,13 @@ def test_power_concentration(store: GraphStore) -> None:
     powers(g, "P6", *(f"H{i}" for i in range(8)))
     g.node("Process", "FC3", name="x").edge("FC3", "IMPLEMENTS", "C3")
     g.node("Step", "FC3#1", seq=1, name="x").edge("FC3", "HAS_STEP", "FC3#1")
-    for uid, target, via in [("K1", "C1", "OF_POWER"), ("K2", "C2", "OF_POWER"),
-                             ("K3", "FC3#1", "AT_STEP"), ("K4", "D1", "OF_POWER"),
-                             ("K5", "D2", "OF_POWER")]:  # fmt: skip
+    for uid, target, via in [
+        ("K1", "C1", "OF_POWER"),
+        ("K2", "C2", "OF_POWER"),
+        ("K3", "FC3#1", "AT_STEP"),
+        ("K4", "D1", "OF_POWER"),
+        ("K5", "D2", "OF_POWER"),
+    ]:
         g.node("RiskPoint", uid, description="x", category="岗位职责", level="high")
         g.edge(uid, via, target)
     g.node("RiskPoint", "K6", description="x", category="岗位职责", level="medium")
@@ -58,12 +62,13 @@ def test_power_concentration(store: GraphStore) -> None:
         ("E1", ("P1",), 8, 0),
         ("E3", ("P3",), 3, 3),
     }
-    looser = run(store, "power-concentration", {"as_of": AS_OF, "min_powers": 7,
-                                                 "min_high_risk_powers": 2}).rows  # fmt: skip
+    looser = run(
+        store, "power-concentration", {"as_of": AS_OF, "min_powers": 7, "min_high_risk_powers": 2}
+    ).rows
     assert {r["person_id"] for r in looser} == {"E1", "E2", "E3", "E4"}
-    assert {r["person_id"] for r in run(store, "power-concentration", {"as_of": YESTERDAY}).rows} == {
-        "E1", "E3", "E5"
-    }  # fmt: skip
+    assert {
+        r["person_id"] for r in run(store, "power-concentration", {"as_of": YESTERDAY}).rows
+    } == {"E1", "E3", "E5"}
 
 
 def test_incompatible_duties(store: GraphStore) -> None:

@@ -34,8 +34,10 @@ def test_powers_without_process(store: GraphStore) -> None:
     g.write(store)
     significant = run(store, "powers-without-process")
     assert ids(significant.rows, "power_id", "high_risk") == {
-        ("Q1", False), ("Q2", False), ("Q3", True),
-    }  # fmt: skip
+        ("Q1", False),
+        ("Q2", False),
+        ("Q3", True),
+    }
     assert significant.ratio() == "3 of 4"
     every = run(store, "powers-without-process", {"only_significant": "否"})
     assert {r["power_id"] for r in every.rows} == {"Q1", "Q2", "Q3", "Q4", "Q6"}
@@ -126,8 +128,12 @@ def test_unit_risk_profile_rolls_up_sub_units(store: GraphStore) -> None:
     g.node("Rule", "R1", title="x", status="现行").edge("R1", "GOVERNS", "Q1")
     g.node("Rule", "R3", title="x", status="现行").edge("R3", "GOVERNS", "F3")
     g.node("Rule", "R9", title="x", status="废止").edge("R9", "GOVERNS", "Q3")
-    risks = [("K1", "high", "AT_POST", "P1"), ("K2", "medium", "IN_UNIT", "U2"),
-             ("K3", "high", "AT_POST", "P3"), ("K4", "low", "IN_UNIT", "U3")]  # fmt: skip
+    risks = [
+        ("K1", "high", "AT_POST", "P1"),
+        ("K2", "medium", "IN_UNIT", "U2"),
+        ("K3", "high", "AT_POST", "P3"),
+        ("K4", "low", "IN_UNIT", "U3"),
+    ]
     for uid, level, type_, target in risks:
         g.node("RiskPoint", uid, description="x", category="岗位职责", level=level)
         g.edge(uid, type_, target)
@@ -136,8 +142,20 @@ def test_unit_risk_profile_rolls_up_sub_units(store: GraphStore) -> None:
     g.node("Control", "C3", description="x", status="计划").edge("K3", "MITIGATED_BY", "C3")
     g.write(store)
     rows = {r["unit_id"]: r for r in run(store, "unit-risk-profile", {"as_of": AS_OF}).rows}
-    counts = ("sub_units", "powers", "processes", "rules", "posts", "people", "risks",
-              "high_risks", "medium_risks", "low_risks", "controls", "unmitigated_high_risks")  # fmt: skip
+    counts = (
+        "sub_units",
+        "powers",
+        "processes",
+        "rules",
+        "posts",
+        "people",
+        "risks",
+        "high_risks",
+        "medium_risks",
+        "low_risks",
+        "controls",
+        "unmitigated_high_risks",
+    )
     assert {u: tuple(r[c] for c in counts) for u, r in rows.items()} == {
         "U1": (3, 2, 1, 2, 2, 2, 4, 2, 1, 1, 2, 1),
         "U2": (2, 1, 1, 1, 1, 1, 3, 1, 1, 1, 1, 1),

@@ -69,11 +69,14 @@ def test_level_review(store: GraphStore) -> None:
     risk(g, "K3", "high")
     risk(g, "K4", "medium")
     risk(g, "K5", "low")
-    incidents = [("X1", "2022-06-30", "K1"),  # exactly three years back: inside
-                 ("X2", "2022-06-29", "K2"),  # a day earlier: outside
-                 ("X3", "2025-01-01", "K3"),  # already high
-                 ("X4", "2025-07-01", "K4"),  # after as_of
-                 ("X6", "2024-01-01", "K5"), ("X5", "2023-01-01", "K5")]  # fmt: skip
+    incidents = [
+        ("X1", "2022-06-30", "K1"),  # exactly three years back: inside
+        ("X2", "2022-06-29", "K2"),  # a day earlier: outside
+        ("X3", "2025-01-01", "K3"),  # already high
+        ("X4", "2025-07-01", "K4"),  # after as_of
+        ("X6", "2024-01-01", "K5"),
+        ("X5", "2023-01-01", "K5"),
+    ]
     for uid, day, target in incidents:
         g.node("Incident", uid, date=day, kind="信访举报").edge(uid, "POINTS_TO", target)
     g.write(store)
@@ -86,15 +89,21 @@ def test_level_review(store: GraphStore) -> None:
 
 def test_responsibility_mismatch(store: GraphStore) -> None:
     g = Tiny()
-    for uid, leadership in [("PL", "主要领导"), ("PD", "分管领导"), ("PH", "部门负责人"),
-                            ("PS", "无")]:  # fmt: skip
+    for uid, leadership in [
+        ("PL", "主要领导"),
+        ("PD", "分管领导"),
+        ("PH", "部门负责人"),
+        ("PS", "无"),
+    ]:
         g.node("Post", uid, name=uid, leadership=leadership)
-    cases = [("K1", "high", "已落实", "PL"),  # right level
-             ("K2", "high", "已落实", "PD"),  # too low for a high risk
-             ("K3", "medium", "已落实", "PL"),  # higher is fine
-             ("K4", "low", "已落实", "PS"),  # staff cannot own it
-             ("K5", "medium", "计划", "PD"),  # right owner, but only planned
-             ("K6", "low", "已落实", "PH")]  # fmt: skip
+    cases = [
+        ("K1", "high", "已落实", "PL"),  # right level
+        ("K2", "high", "已落实", "PD"),  # too low for a high risk
+        ("K3", "medium", "已落实", "PL"),  # higher is fine
+        ("K4", "low", "已落实", "PS"),  # staff cannot own it
+        ("K5", "medium", "计划", "PD"),  # right owner, but only planned
+        ("K6", "low", "已落实", "PH"),
+    ]
     for uid, level, status, owner in cases:
         risk(g, uid, level)
         control(g, f"C{uid}", status, (uid,))

@@ -54,9 +54,15 @@ def contract_table() -> list[tuple[str, str, str, str, bool, str | None]]:
             match = COLUMN.match(column)
             assert match, f"cannot read column {column!r} of {cells[0]}"
             found.append(
-                (cells[0], cells[1], match["name"], match["zh"], bool(match["required"]),
-                 match["note"])
-            )  # fmt: skip
+                (
+                    cells[0],
+                    cells[1],
+                    match["name"],
+                    match["zh"],
+                    bool(match["required"]),
+                    match["note"],
+                )
+            )
     assert len({register for register, *_ in found}) == len(LABEL_OF_REGISTER)
     return found
 

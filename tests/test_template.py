@@ -69,10 +69,24 @@ def test_a_filled_template_imports_without_edits(
         "people": [["E1", "周敏", "正科级", "U1"]],
         "assignments": [["E1", "P1", dt.date(2022, 1, 4), None, None]],
         "powers": [["Q1", "审计项目计划审批", "其他行政权力", None, yes, "大", None, None, "P1"]],
-        "risks": [["K1", "审计计划受人情干扰", "岗位职责", high, "P1", "Q1", None, None, 2, 4,
-                   "自己找", dt.date(2025, 2, 1)]],
+        "risks": [
+            [
+                "K1",
+                "审计计划受人情干扰",
+                "岗位职责",
+                high,
+                "P1",
+                "Q1",
+                None,
+                None,
+                2,
+                4,
+                "自己找",
+                dt.date(2025, 2, 1),
+            ]
+        ],
         "controls": [["C1", "审计计划集体研究", "机制防控", "K1", "P1", "已落实", None, None]],
-    }  # fmt: skip
+    }
     for name, rows in fill.items():
         sheet = book[next(r for r in registers() if r.name == name).title(lang)]
         for offset, row in enumerate(rows, start=2):
