@@ -1,0 +1,206 @@
+"""The library: complete, documented, in the shared dialect; the runner's refusals."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from graph.store import GraphStore
+from queries.dialect import AVOID
+from queries.params import ParameterError
+from queries.runner import UnknownQuery, run
+from queries.spec import LibraryError, library, load_library, parse
+
+QUERIES_MD = Path(__file__).resolve().parents[2] / "shared" / "QUERIES.md"
+IDS = {
+    "unmitigated-high-risks",
+    "risks-without-controls",
+    "power-concentration",
+    "incompatible-duties",
+    "process-capture",
+    "rotation-due",
+    "concurrent-key-posts",
+    "vacant-key-posts",
+    "powers-without-process",
+    "powers-without-rules",
+    "major-matters-without-collective-decision",
+    "unsupervised-processes",
+    "posts-without-risks",
+    "reassessment-due",
+    "level-review",
+    "responsibility-mismatch",
+    "overdue-controls",
+    "unit-risk-profile",
+}
+# The register ids each query's rows carry (QUERIES.md, "row carries").
+CARRIES = {
+    "unmitigated-high-risks": {"risk_id", "level", "post_id", "unit_id", "control_ids"},
+    "risks-without-controls": {"risk_id", "level"},
+    "power-concentration": {"person_id", "post_ids", "power_count", "high_risk_power_count"},
+    "incompatible-duties": {"person_id", "post_id", "power_a", "power_b"},
+    "process-capture": {"process_id", "person_id", "seqs"},
+    "rotation-due": {"person_id", "post_id", "start_date", "years_in_post", "due_date"},
+    "concurrent-key-posts": {"person_id", "post_ids"},
+    "vacant-key-posts": {"post_id"},
+    "powers-without-process": {"power_id"},
+    "powers-without-rules": {"power_id", "rule_ids"},
+    "major-matters-without-collective-decision": {"power_id", "process_ids"},
+    "unsupervised-processes": {"process_id", "power_id"},
+    "posts-without-risks": {"post_id", "power_count"},
+    "reassessment-due": {"risk_id", "assessed"},
+    "level-review": {"risk_id", "level", "incident_ids"},
+    "responsibility-mismatch": {"risk_id", "level", "required_leadership", "owner_post_ids"},
+    "overdue-controls": {"control_id", "due", "risk_ids", "owner_post"},
+    "unit-risk-profile": {
+        "unit_id",
+        "powers",
+        "processes",
+        "rules",
+        "posts",
+        "people",
+        "high_risks",
+        "medium_risks",
+        "low_risks",
+        "controls",
+        "unmitigated_high_risks",
+    },
+}
+GOOD = Path(__file__).resolve().parents[1] / "queries" / "library" / "vacant-key-posts.yaml"
+
+
+def test_the_library_holds_exactly_the_contracts_queries() -> None:
+    assert set(library()) == IDS
+    if QUERIES_MD.exists():
+        listed = set(re.findall(r"^\| ([a-z-]+) \|", QUERIES_MD.read_text(), re.M)) - {"id"}
+        assert listed == IDS
+        for spec in library().values():
+            assert f"| {spec.id} | {spec.title_zh} |" in QUERIES_MD.read_text()
+
+
+def test_every_query_is_documented() -> None:
+    for spec in library().values():
+        assert spec.title_zh and spec.title_en and len(spec.description) > 60, spec.id
+        assert spec.rule and spec.remedy and spec.severity in ("high", "medium", "low")
+        assert all(p.description for p in spec.parameters)
+        assert all(c.description for c in spec.columns)
+        assert CARRIES[spec.id] <= {c.name for c in spec.columns}, spec.id
+        if spec.id != "unit-risk-profile":
+            assert spec.total, f"{spec.id} has no denominator"
+
+
+def test_queries_that_depend_on_time_take_as_of() -> None:
+    timed = re.compile(r"start_date|end_date|assessed|\.due\b|i\.date")
+    for spec in library().values():
+        if timed.search(spec.cypher):
+            assert "as_of" in {p.name for p in spec.parameters}, spec.id
+
+
+@pytest.mark.parametrize(("construct", "pattern"), AVOID, ids=[name for name, _ in AVOID])
+def test_no_query_uses_the_avoid_list(construct: str, pattern: re.Pattern[str]) -> None:
+    for spec in library().values():
+        assert not pattern.search(spec.cypher), (spec.id, construct)
+
+
+def _variant(tmp_path: Path, text: str, name: str = "vacant-key-posts.yaml") -> Path:
+    folder = tmp_path / "library"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+GOOD_TEXT = GOOD.read_text(encoding="utf-8")
+BAD_FILES = {
+    "not yaml": ("id: [unclosed", "not valid YAML"),
+    "missing remedy": (re.sub(r"remedy: >\n(  .*\n)+", "", GOOD_TEXT), "missing remedy"),
+    "bad severity": (GOOD_TEXT.replace("severity: medium", "severity: urgent"), "severity"),
+    "unknown type": (GOOD_TEXT.replace("type: date", "type: datetime"), "unknown type"),
+    "write clause": (
+        GOOD_TEXT.replace("RETURN p.uid AS post_id", "SET p.x = 1 RETURN p.uid AS post_id"),
+        "write clause (SET)",
+    ),
+    "exists subquery": (
+        GOOD_TEXT.replace(
+            "WHERE p.key_post = true\n  OPTIONAL", "WHERE EXISTS { (p)--() }\n  OPTIONAL"
+        ),
+        "EXISTS",
+    ),
+    "duration": (
+        GOOD_TEXT.replace(
+            "past.end_date <= date($as_of)", "past.end_date <= date($as_of) + duration({days: 1})"
+        ),
+        "date/duration arithmetic",
+    ),
+    "undeclared parameter": (
+        GOOD_TEXT.replace(
+            "WHERE p.key_post = true\n  OPTIONAL", "WHERE p.key_post = $flag\n  OPTIONAL"
+        ),
+        "undeclared $flag",
+    ),
+    "unused parameter": (
+        GOOD_TEXT.replace(
+            "columns:", "  - name: spare\n    type: integer\n    description: unused\ncolumns:"
+        ),
+        "not used",
+    ),
+    "id not the file name": (
+        GOOD_TEXT.replace("id: vacant-key-posts", "id: vacant-posts"),
+        "name the file",
+    ),
+    "unknown field": (GOOD_TEXT + "\nauthor: someone\n", "unknown fields"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_a_malformed_query_file_is_rejected(tmp_path: Path, case: str) -> None:
+    text, message = BAD_FILES[case]
+    with pytest.raises(LibraryError, match=re.escape(message)):
+        load_library(_variant(tmp_path, text))
+
+
+def test_an_empty_library_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(LibraryError, match="no query files"):
+        load_library(tmp_path)
+
+
+def test_the_good_file_loads(tmp_path: Path) -> None:
+    assert parse(GOOD).id == "vacant-key-posts"
+    shutil.copy(GOOD, tmp_path / GOOD.name)
+    assert list(load_library(tmp_path)) == ["vacant-key-posts"]
+
+
+@pytest.mark.parametrize(
+    ("query_id", "params", "message"),
+    [
+        ("rotation-due", {"foo": "1"}, "unknown parameter 'foo'"),
+        ("rotation-due", {"as_of": "2026-13-01"}, "as_of: '2026-13-01' is not a date"),
+        ("rotation-due", {"within_months": "abc"}, "within_months: 'abc' is not a whole number"),
+        ("rotation-due", {"within_months": "-1"}, "below the minimum 0"),
+        ("unmitigated-high-risks", {"min_level": "很高"}, "is not a risk level"),
+        ("powers-without-process", {"only_significant": "maybe"}, "is not yes/no"),
+    ],
+)
+def test_the_runner_refuses_bad_parameters(
+    store: GraphStore, query_id: str, params: dict, message: str
+) -> None:
+    with pytest.raises(ParameterError, match=re.escape(message)):
+        run(store, query_id, params)
+
+
+def test_the_runner_refuses_an_unknown_query(store: GraphStore) -> None:
+    with pytest.raises(UnknownQuery):
+        run(store, "nope")
+
+
+def test_a_query_returning_undeclared_columns_is_refused(store: GraphStore, monkeypatch) -> None:
+    import dataclasses
+
+    from queries import runner
+
+    spec = library()["unsupervised-processes"]
+    broken = dataclasses.replace(spec, cypher="RETURN 1 AS surprise")
+    monkeypatch.setitem(library(), spec.id, broken)
+    with pytest.raises(LibraryError, match="surprise"):
+        runner.run(store, spec.id)
