@@ -47,6 +47,14 @@ def _takes_as_of(query_id: str) -> bool:
     return "as_of" in {p.name for p in library()[query_id].parameters}
 
 
+@pytest.mark.parametrize("query_id", sorted(library()))
+def test_every_query_as_json_from_the_cli(demo_dir: Path, query_id: str) -> None:
+    result = cli(demo_dir, "query", query_id, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert rows and list(rows[0]) == [c.name for c in library()[query_id].columns]
+
+
 def test_query_json_keys_rows_by_the_contracts_column_names(demo_dir: Path) -> None:
     result = cli(demo_dir, "query", "unmitigated-high-risks", "--format", "json")
     assert result.returncode == 0, result.stderr
