@@ -132,3 +132,63 @@ def _terminate(signum: int, frame: object) -> None:
 def main() -> None:
     signal.signal(signal.SIGTERM, _terminate)
     app()
+
+
+HostOpt = Annotated[str | None, typer.Option("--host", help="Bind address (default 127.0.0.1).")]
+PortOpt = Annotated[int | None, typer.Option("--port", help="Port (default 8000).")]
+DemoOpt = Annotated[bool, typer.Option("--demo", help="Load the demo organisation if empty.")]
+
+
+@app.command()
+def serve(
+    ctx: typer.Context, host: HostOpt = None, port: PortOpt = None, demo: DemoOpt = False
+) -> None:
+    """Run the web app: the page, the maps and the JSON API."""
+    import uvicorn
+
+    from api.main import create_app, load_demo_if_empty
+    from api.settings import AppSettings
+
+    overrides: dict[str, Any] = {"demo": demo or AppSettings().demo}
+    if host is not None:
+        overrides["host"] = host
+    if port is not None:
+        overrides["port"] = port
+    settings = AppSettings().model_copy(update=overrides)
+    with opened(ctx) as store:
+        if settings.demo and load_demo_if_empty(store):
+            console.print("loaded the demo organisation", style="dim")
+        application = create_app(settings=settings.model_copy(update={"demo": False}), store=store)
+        console.print(
+            f"lianfang is serving on http://{settings.host}:{settings.port}/ (Ctrl-C to stop)",
+            highlight=False,
+        )
+        uvicorn.run(application, host=settings.host, port=settings.port, log_level="warning")
+
+
+UnitOpt = Annotated[str | None, typer.Option("--unit", help="A unit id: its power-risk map.")]
+NodeOpt = Annotated[str | None, typer.Option("--node", help="LABEL:UID: its neighbourhood.")]
+QueryOpt = Annotated[str | None, typer.Option("--query", help="A query id: its findings.")]
+MapOut = Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")]
+
+
+@app.command("map")
+def map_command(
+    ctx: typer.Context,
+    out: MapOut,
+    unit: UnitOpt = None,
+    node: NodeOpt = None,
+    query: QueryOpt = None,
+    depth: Annotated[int, typer.Option("--depth", min=1, max=3)] = 2,
+    param: Params = None,
+) -> None:
+    """Write a self-contained map (works offline) of a unit, a node or a query's findings."""
+    from api import map_cli
+
+    chosen = [v for v in (unit, node, query) if v]
+    if len(chosen) != 1:
+        fail("give exactly one of --unit, --node or --query", code=2)
+    with opened(ctx) as store:
+        html = map_cli.build(store, unit, node, query, depth, parse_params(param or []))
+    out.write_text(html, encoding="utf-8")
+    console.print(f"wrote {out}", highlight=False)

@@ -10,11 +10,19 @@ from today. Gaps of every kind in QUERIES.md are planted on purpose (each marked
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from ingest import demo_text as text
 from ingest.demo_base import Bureau, Row
 from ingest.demo_org import OrgMixin
 from ingest.demo_powers import PowersMixin
 from ingest.demo_risks import RisksMixin
+
+if TYPE_CHECKING:
+    from graph.store import GraphStore
+    from ingest.load import Report
 
 
 class DemoGenerator(OrgMixin, PowersMixin, RisksMixin):
@@ -46,9 +54,9 @@ class DemoGenerator(OrgMixin, PowersMixin, RisksMixin):
             self.leadership(b, bureau)
             for k, section in enumerate((*text.COMMON_SECTIONS, *sections)):
                 self.section(b, f"{uid}S{k + 1:02d}", section)
-            for k in range(self.rng.choice((0, 1, 1, 2))):
-                branch = f"{self.rng.choice(text.BRANCHES)}{bureau[:2]}所"
-                self.section(b, f"{uid}D{k + 1}", branch, kind="派出机构")
+            places = self.rng.sample(text.BRANCHES, self.rng.choice((0, 1, 1, 2)))
+            for k, place in enumerate(places):
+                self.section(b, f"{uid}D{k + 1}", f"{place}{bureau[:2]}所", kind="派出机构")
             self.powers(b, sections)
             self.people(b)
             processes = self.processes(b)
@@ -60,3 +68,13 @@ class DemoGenerator(OrgMixin, PowersMixin, RisksMixin):
 def generate(scale: int = 1, seed: int = 2024) -> dict[str, list[Row]]:
     """The demo registers, rows keyed by column name."""
     return DemoGenerator(scale, seed).generate()
+
+
+def load_demo(store: GraphStore, scale: int = 1, seed: int = 2024) -> Report:
+    """Import the demo organisation (source `demo`), through the ordinary importer."""
+    from ingest.load import load
+    from ingest.writers import write_workbook
+
+    with tempfile.TemporaryDirectory(prefix="lianfang-demo-") as folder:
+        workbook = write_workbook(Path(folder) / "demo.xlsx", generate(scale, seed))
+        return load(workbook, store, source="demo")

@@ -1,0 +1,135 @@
+"""The page in real headless Chromium: run a query, see its rows and its map, download
+the CSV, upload a bad workbook, and survive a post named like an XSS attack."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from api.main import create_app
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, chromium_missing, serving
+from tests.registers_data import SHEETS, write_workbook
+from tests.web import XSS, hostile_store
+
+pytestmark = pytest.mark.skipif(chromium_missing() is not None, reason=str(chromium_missing()))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]]:
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="lf-web-", dir="/tmp"))
+    store = hostile_store(root / "data", tmp_path_factory.mktemp("web"))
+    with serving(create_app(store=store)) as url:
+        yield url, store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, site) -> Iterator[object]:
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
+    opened = context.new_page()
+    dialogs: list[str] = []
+    opened.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    opened.dialogs = dialogs
+    yield opened
+    assert dialogs == [], f"a script from register text ran: {dialogs}"
+    context.close()
+
+
+def expected_map_nodes(store, query_id: str) -> int:
+    from queries.runner import run
+    from viz.aggregate import fit
+    from viz.subgraph import findings_map, mark_exposed
+
+    result = run(store, query_id)
+    graph = findings_map(store, result.rows, dt.date.today())
+    return len(fit(mark_exposed(store, graph)).nodes)
+
+
+def test_run_a_query_see_rows_map_and_download_csv(page, site) -> None:
+    url, store = site
+    page.goto(url + "/")
+    assert page.inner_text("#fig-risks") == "5" and page.inner_text("#fig-high") == "3"
+    page.click("#catalogue a[href='/queries/unmitigated-high-risks']")
+    page.wait_for_selector("#results")
+    ids = page.locator("#results tbody tr td:first-child").all_inner_texts()
+    assert sorted(ids) == ["K3", "K5"]
+    frame = page.frame_locator("#findings-map")
+    frame.locator("body[data-rendered]").wait_for(timeout=30_000)
+    rendered = frame.locator("body").get_attribute("data-rendered")
+    assert int(rendered) == expected_map_nodes(store, "unmitigated-high-risks") > 0
+    assert frame.locator("canvas").count() == 1
+    with page.expect_download() as download:
+        page.click("#download-csv")
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert sorted(r["risk_id"] for r in csv.DictReader(io.StringIO(text))) == ["K3", "K5"]
+
+
+def test_parameters_rerun_the_query(page, site) -> None:
+    url, _ = site
+    page.goto(url + "/queries/unmitigated-high-risks")
+    page.select_option("select[name=min_level]", "low")
+    page.click("#run")
+    page.wait_for_url("**min_level=low**")
+    assert "of 5" in page.inner_text("#ratio")
+
+
+def test_upload_a_bad_workbook_and_see_its_errors(page, site, tmp_path: Path) -> None:
+    url, _ = site
+    broken = {k: [dict(r) for r in v] for k, v in SHEETS.items()}
+    broken["risks"][0]["level"] = "很高"
+    broken["posts"][3]["unit_id"] = "U9"
+    workbook = write_workbook(tmp_path / "坏的登记表.xlsx", broken)
+    page.goto(url + "/")
+    page.set_input_files("#upload-form input[type=file]", str(workbook))
+    page.fill("#upload-form input[name=source]", "org")
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector("#errors-table")
+    rows = page.locator("#errors-table tbody tr").all_inner_texts()
+    assert len(rows) == 2
+    assert any("风险等级" in r and "很高" in r for r in rows)
+    assert any("所属单位编号" in r and "U9" in r for r in rows)
+    page.goto(url + "/")
+    assert page.inner_text("#fig-risks") == "5"  # nothing was written
+
+
+def test_register_text_is_shown_as_text_never_run(page, site) -> None:
+    url, _ = site
+    page.goto(url + "/nodes/Post/P5")
+    assert XSS in page.inner_text("#properties")
+    page.goto(url + "/maps/unit/U2")
+    page.wait_for_selector("body[data-rendered]")
+    point = page.evaluate(
+        "() => { const m = window.lianfangMap.network;"
+        " return m.canvasToDOM(m.getPositions(['Post:P5'])['Post:P5']); }"
+    )
+    box = page.locator("#map canvas").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    page.wait_for_selector("#details dl")
+    assert XSS in page.inner_text("#details")
+    assert page.locator("#details script, #details img").count() == 0
+
+
+def test_the_english_switch(page, site) -> None:
+    url, _ = site
+    page.goto(url + "/")
+    page.click("#lang-switch")
+    page.wait_for_selector("text=Gap queries")
+    page.goto(url + "/units")
+    assert "Units" in page.inner_text("main h2")  # the choice is remembered

@@ -1,0 +1,113 @@
+"""Maps: what they contain, how they look, how big ones stay usable, and the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from graph import model
+from graph.store import GraphStore
+from tests.servers import cli
+from tests.web import XSS, hostile_store
+from viz.aggregate import fit
+from viz.render import render, script_json
+from viz.style import LOOKS, legend
+from viz.subgraph import Subgraph, findings_map, mark_exposed, neighbourhood, unit_map
+
+TODAY = dt.date(2026, 1, 31)
+
+
+@pytest.fixture
+def store(data_dir: Path, tmp_path: Path) -> GraphStore:
+    opened = hostile_store(data_dir, tmp_path)
+    yield opened
+    opened.close()
+
+
+def test_every_label_has_a_look_and_a_legend_entry() -> None:
+    assert set(LOOKS) == set(model.labels())
+    keys = {entry.key for entry in legend()}
+    assert {label for label in model.labels() if label != "RiskPoint"} <= keys
+    assert {"RiskPoint:high", "RiskPoint:medium", "RiskPoint:low", "exposed"} <= keys
+    assert next(e for e in legend() if e.key == "Post").zh == "岗位"
+
+
+def test_unit_map_holds_posts_holders_powers_risks_controls_rules(store: GraphStore) -> None:
+    graph = unit_map(store, "U1", TODAY)
+    labels = {label for label, _ in graph.nodes}
+    assert labels == {"Unit", "Post", "Person", "Power", "RiskPoint", "Control", "Rule"}
+    assert ("Unit", "U3") in graph.nodes  # a sub-unit
+    assert (("Person", "E3"), "HOLDS", ("Post", "P4")) in graph.edges
+    assert ("Person", "E3") in graph.nodes and not any(  # ended assignments are not drawn
+        e == (("Person", "E3"), "HOLDS", ("Post", "P3")) for e in graph.edges
+    )
+    mark_exposed(store, graph)
+    assert graph.exposed == {("RiskPoint", "K3"), ("RiskPoint", "K5")}
+    with pytest.raises(LookupError):
+        unit_map(store, "U404", TODAY)
+
+
+def test_neighbourhood_and_findings(store: GraphStore) -> None:
+    near = neighbourhood(store, "Post", "P3", 1, TODAY)
+    assert near.highlighted == {("Post", "P3")}
+    assert {("Unit", "U2"), ("Power", "Q1"), ("RiskPoint", "K1")} <= set(near.nodes)
+    rows = [{"risk_id": "K5", "post_id": "P5", "control_ids": ["C5"]}]
+    found = findings_map(store, rows, TODAY)
+    assert found.highlighted == {("RiskPoint", "K5"), ("Post", "P5"), ("Control", "C5")}
+    assert {label for label, _ in found.nodes} <= {"RiskPoint", "Post", "Control"}
+
+
+def test_large_maps_fold_detail_in_order(store: GraphStore) -> None:
+    graph = mark_exposed(store, unit_map(store, "U1", TODAY))
+    whole = len(graph.nodes)
+    folded = fit(graph, limit=whole - 1)
+    assert not any(label == "Person" for label, _ in folded.nodes)
+    assert folded.notes and "people folded" in folded.notes[0]
+    holders = folded.nodes[("Post", "P4")]["_holders"]
+    assert holders == ["张伟"]
+    tiny = fit(mark_exposed(store, unit_map(store, "U1", TODAY)), limit=5)
+    assert ("RiskPoint", "K3") in tiny.nodes and ("RiskPoint", "K5") in tiny.nodes  # exposed stay
+    assert any(label == "Aggregate" for label, _ in tiny.nodes)
+    assert "narrow the scope" in tiny.notes[-1]
+
+
+def test_rendered_map_is_offline_and_escapes_text(store: GraphStore) -> None:
+    html = render(mark_exposed(store, unit_map(store, "U1", TODAY)), "地图 <b>", inline=True)
+    assert "<title>地图 &lt;b&gt;</title>" in html
+    assert XSS not in html and "vis.Network" in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert "/static/" not in html  # everything inline
+
+
+def test_script_json_cannot_close_the_script() -> None:
+    text = script_json([{"name": "</script><script>alert(1)</script>", "x": "a&b\u2028"}])
+    assert "</" not in text and "<" not in text and "&" not in text and "\u2028" not in text
+
+
+def test_map_command_writes_a_self_contained_file(
+    store: GraphStore, data_dir: Path, tmp_path: Path
+) -> None:
+    store.close()
+    out = tmp_path / "unit.html"
+    result = cli(data_dir, "map", "--unit", "U1", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "vis-network" in out.read_text() and out.stat().st_size > 300_000
+    for args in (["--node", "Post:P3"], ["--query", "unmitigated-high-risks"]):
+        assert cli(data_dir, "map", *args, "-o", str(tmp_path / "m.html")).returncode == 0
+    errors = [
+        (["--unit", "U1", "--node", "Post:P1"], "exactly one"),
+        (["--node", "P1"], "LABEL:UID"),
+        (["--unit", "U404"], "no unit"),
+        (["--query", "nope"], "unknown query"),
+    ]
+    for args, message in errors:
+        failed = cli(data_dir, "map", *args, "-o", str(tmp_path / "x.html"))
+        assert failed.returncode != 0 and message in failed.stderr, (args, failed.stderr)
+
+
+def test_subgraph_keys_are_label_and_uid() -> None:
+    graph = Subgraph()
+    assert graph.add("Post", {"uid": 7}) == ("Post", "7")
