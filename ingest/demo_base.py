@@ -61,6 +61,7 @@ class Bureau:
     powers: dict[str, list[str]] = field(default_factory=dict)  # power → posts
     power_info: dict[str, Row] = field(default_factory=dict)
     holders: dict[str, str] = field(default_factory=dict)  # post → current person
+    rules: list[str] = field(default_factory=list)  # rules in force
 
 
 class DemoBase:

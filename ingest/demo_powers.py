@@ -185,7 +185,7 @@ class PowersMixin(DemoBase):
             governed = self.rng.sample(pool, min(len(pool), self.rng.randint(1, 3)))
             subject = b.power_info[powers[n % len(powers)]]["name"]
             title = f"{subject}{self.rng.choice(('管理办法', '实施细则', '工作规程', '操作规范'))}"
-            self.out.add(
+            rule = self.out.add(
                 "rules",
                 rule_id=self.next_id(f"{b.uid}-R"),
                 title=title,
@@ -194,3 +194,5 @@ class PowersMixin(DemoBase):
                 status="废止" if repealed else "现行",
                 governs="、".join(governed),
             )
+            if not repealed:
+                b.rules.append(rule["rule_id"])

@@ -115,6 +115,8 @@ class RisksMixin(DemoBase):
                 owner_post=self.owner_for(b, risk, mismatch),
                 status=status,
                 due=due,
+                # Rule-based controls cite the rule they rest on (依据制度).
+                rule_id=self.rng.choice(b.rules) if kind == "制度防控" and b.rules else None,
             )
 
     def incidents(self, b: Bureau, risks: list[Row]) -> None:
