@@ -31,7 +31,11 @@ class QueryResult:
 
     @property
     def count(self) -> int:
-        return len(self.rows)
+        """Findings, as the denominator counts them: rows, or distinct `count_by` values
+        (incompatible duties count pairs, not the people and posts in each)."""
+        if not self.spec.count_by:
+            return len(self.rows)
+        return len({tuple(str(row[c]) for c in self.spec.count_by) for row in self.rows})
 
     def ratio(self) -> str:
         """ "9 of 41", or just "9" where the query has no denominator."""

@@ -32,7 +32,7 @@ REQUIRED = (
     "columns",
     "cypher",
 )
-OPTIONAL = ("parameters", "total", "category")
+OPTIONAL = ("parameters", "total", "count_by")
 PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
@@ -63,6 +63,7 @@ class QuerySpec:
     cypher: str
     total: str | None
     path: Path
+    count_by: tuple[str, ...] = ()  # columns whose distinct values the ratio counts
 
     def param(self, name: str) -> Param:
         return next(p for p in self.parameters if p.name == name)
@@ -122,6 +123,9 @@ def parse(path: Path) -> QuerySpec:
     if unused:
         raise LibraryError(f"{where}: parameter {sorted(unused)[0]!r} is declared but not used")
     columns = tuple(Column(str(k), str(v)) for c in raw["columns"] for k, v in c.items())
+    count_by = tuple(raw.get("count_by") or ())
+    if set(count_by) - {c.name for c in columns}:
+        raise LibraryError(f"{where}: count_by names a column the query does not return")
     return QuerySpec(
         id=raw["id"],
         title_zh=raw["title_zh"],
@@ -135,6 +139,7 @@ def parse(path: Path) -> QuerySpec:
         cypher=raw["cypher"],
         total=raw.get("total"),
         path=path,
+        count_by=count_by,
     )
 
 

@@ -93,6 +93,7 @@ def test_incompatible_duties(store: GraphStore) -> None:
         ("post", None, "PD", ("PD",), "QA", "QB"),
     }
     assert {r["reason"] for r in rows} == {"审批与支付分离"}
+    assert run(store, "incompatible-duties", {"as_of": AS_OF}).ratio() == "1 of 1"  # pairs
 
 
 def test_process_capture(store: GraphStore) -> None:
@@ -121,6 +122,7 @@ def test_process_capture(store: GraphStore) -> None:
         ("F1", "E1", (1, 2, 3), "all-steps"),
         ("F2", "E2", (2, 3), "decides-and-supervises"),
     }
+    assert run(store, "process-capture", {"as_of": AS_OF}).ratio() == "2 of 3"  # flowcharts
     earlier = run(store, "process-capture", {"as_of": YESTERDAY}).rows
     assert ("F4", "E4") in {(r["process_id"], r["person_id"]) for r in earlier}
 

@@ -150,6 +150,7 @@ BAD_FILES = {
         "name the file",
     ),
     "unknown field": (GOOD_TEXT + "\nauthor: someone\n", "unknown fields"),
+    "count_by an unknown column": (GOOD_TEXT + "\ncount_by: [nope]\n", "count_by"),
 }
 
 
