@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from api import ingest_cli, query_cli
+from api import ingest_cli, query_cli, report_cli
 from api.cli_support import Format, console, errors, fail, opened, parse_params, print_rows
 from graph.settings import StoreSettings
 from graph.store import ConfigError, StoreError
@@ -105,6 +105,10 @@ app.command("demo-data")(ingest_cli.demo_data)
 app.command("queries")(query_cli.queries)
 app.command("query")(query_cli.query)
 app.command("check")(query_cli.check)
+app.command("report")(report_cli.report)
+app.command("disclose")(report_cli.disclose)
+app.command("drift")(report_cli.drift)
+app.add_typer(report_cli.snapshot_app, name="snapshot")
 
 
 @db_app.command("stop")

@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from api.routes import ingest, maps, nodes, pages, queries, search, stats
+from api.routes import ingest, maps, nodes, pages, queries, reports, search, stats
 from api.settings import AppSettings
 from graph.settings import StoreSettings
 from graph.store import GraphStore
@@ -56,6 +56,7 @@ def create_app(
         search.router,
         stats.router,
         ingest.router,
+        reports.router,
         maps.router,
         pages.router,
     ):

@@ -38,7 +38,7 @@ def _graph(
     try:
         result = run(store, query, {k: str(v) for k, v in params.items()})
     except (UnknownQuery, ParameterError) as exc:
-        fail(str(exc).strip("'\""), 2)
+        fail(str(exc), 2)
     as_of = dt.date.fromisoformat(result.params.get("as_of") or today.isoformat())
     return findings_map(store, result.rows, as_of), f"{result.spec.title_zh} ({result.ratio()})"
 
@@ -54,5 +54,5 @@ def build(
     try:
         graph, title = _graph(store, unit, node, query, depth, params)
     except LookupError as exc:
-        fail(str(exc).strip("'\""), 1)
+        fail(str(exc), 1)
     return render(mark_exposed(store, graph), title, inline=True)

@@ -56,7 +56,7 @@ def run_or_fail(store: GraphStore, query_id: str, params: dict[str, Any]) -> Que
     try:
         return run(store, query_id, params)
     except (UnknownQuery, ParameterError) as exc:
-        fail(str(exc).strip("'\""), code=2)
+        fail(str(exc), code=2)
 
 
 def result_table(result: QueryResult) -> Table:
@@ -112,7 +112,7 @@ def query(
     try:
         find(query_id)
     except UnknownQuery as exc:
-        fail(str(exc).strip("'\""), code=2)
+        fail(str(exc), code=2)
     with opened(ctx) as store:
         result = run_or_fail(store, query_id, params)
     write_output(result, fmt, out)

@@ -116,7 +116,7 @@ class Neo4jStore(GraphStore):
         db.set_connection(driver=self.driver)
         if self.database:
             db._database_name = self.database
-        for cls in schema.NODE_CLASSES:
+        for cls in (*schema.NODE_CLASSES, schema.Snapshot):
             db.install_labels(cls)
 
     def clear(self) -> None:

@@ -266,6 +266,16 @@ class Incident(Entity):
     risk = RelationshipTo("RiskPoint", "POINTS_TO", model=Sourced)
 
 
+class Snapshot(StructuredNode):
+    """A saved review: every canned query's findings on a day, kept in the graph itself
+    so that a Neo4j deployment keeps them too. Not a register record."""
+
+    uid = StringProperty(required=True, unique_index=True)  # the snapshot's name
+    as_of = DateProperty(required=True)
+    created = StringProperty(required=True)
+    data = StringProperty(required=True)  # JSON: findings per query, and the profile
+
+
 NODE_CLASSES: tuple[type[Entity], ...] = (
     Unit,
     Post,

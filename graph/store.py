@@ -180,10 +180,12 @@ class GraphStore(ABC):
 
         nodes = dict.fromkeys(model.labels(), 0)
         for row in self.read("MATCH (n) RETURN labels(n)[0] AS label, count(n) AS n"):
-            nodes[row["label"]] = row["n"]
+            if row["label"] in nodes:  # snapshots are not register data
+                nodes[row["label"]] = row["n"]
         edges = dict.fromkeys(model.edge_types(), 0)
         for row in self.read("MATCH ()-[r]->() RETURN type(r) AS type, count(r) AS n"):
-            edges[row["type"]] = row["n"]
+            if row["type"] in edges:
+                edges[row["type"]] = row["n"]
         return Counts(nodes, edges)
 
     def __enter__(self) -> GraphStore:

@@ -32,7 +32,7 @@ REQUIRED = (
     "columns",
     "cypher",
 )
-OPTIONAL = ("parameters", "total", "count_by")
+OPTIONAL = ("parameters", "total", "count_by", "key")
 PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
@@ -64,6 +64,10 @@ class QuerySpec:
     total: str | None
     path: Path
     count_by: tuple[str, ...] = ()  # columns whose distinct values the ratio counts
+    key: tuple[str, ...] = ()  # columns that identify a finding from one review to the next
+
+    def finding_key(self, row: dict[str, Any]) -> tuple[str, ...]:
+        return tuple("" if row.get(c) is None else str(row[c]) for c in self.key)
 
     def param(self, name: str) -> Param:
         return next(p for p in self.parameters if p.name == name)
@@ -124,8 +128,9 @@ def parse(path: Path) -> QuerySpec:
         raise LibraryError(f"{where}: parameter {sorted(unused)[0]!r} is declared but not used")
     columns = tuple(Column(str(k), str(v)) for c in raw["columns"] for k, v in c.items())
     count_by = tuple(raw.get("count_by") or ())
-    if set(count_by) - {c.name for c in columns}:
-        raise LibraryError(f"{where}: count_by names a column the query does not return")
+    key = tuple(raw.get("key") or (columns[0].name,))
+    if set(count_by + key) - {c.name for c in columns}:
+        raise LibraryError(f"{where}: count_by or key names a column the query does not return")
     return QuerySpec(
         id=raw["id"],
         title_zh=raw["title_zh"],
@@ -140,6 +145,7 @@ def parse(path: Path) -> QuerySpec:
         total=raw.get("total"),
         path=path,
         count_by=count_by,
+        key=key,
     )
 
 

@@ -20,6 +20,8 @@ from api.routes.ingest import ingest_upload
 from api.routes.queries import run_or_http
 from graph import model
 from queries.runner import find
+from queries.spec import QuerySpec
+from reports import snapshots
 from viz.subgraph import ID_COLUMNS
 
 router = APIRouter(include_in_schema=False)
@@ -95,10 +97,13 @@ def query_page(query_id: str, request: Request, store: StoreDep) -> HTMLResponse
         spec = find(query_id)
     except LookupError:
         raise HTTPException(404, f"unknown query {query_id!r}") from None
-    given = {k: v for k, v in request.query_params.items() if k != "lang" and v != ""}
+    skip = ("lang", "compare")
+    given = {k: v for k, v in request.query_params.items() if k not in skip and v != ""}
     result = run_or_http(store, query_id, given)
     shown = {k: v for k, v in result.params.items() if v is not None}
     columns = [c.name for c in spec.columns]
+    chosen = request.query_params.get("compare") or ""
+    changes, closed = compared(store, spec, result.rows, chosen)
     return show(
         request,
         store,
@@ -110,7 +115,28 @@ def query_page(query_id: str, request: Request, store: StoreDep) -> HTMLResponse
         params=shown,
         query_string=urlencode(shown),
         today=dt.date.today().isoformat(),
+        snapshots=snapshots.listing(store),
+        compare=chosen,
+        changes=changes,
+        closed=closed,
     )
+
+
+def compared(
+    store: StoreDep, spec: QuerySpec, rows: list[dict[str, Any]], name: str
+) -> tuple[list[str], list[tuple[tuple[str, ...], str]]]:
+    """Per row, new or persisting since the snapshot; and the findings since closed."""
+    if not name:
+        return [], []
+    try:
+        before = snapshots.load(store, name).findings(spec.id)
+    except snapshots.SnapshotError as exc:
+        raise HTTPException(404, str(exc)) from None
+    keys = [spec.finding_key(row) for row in rows]
+    changes = ["persisting" if key in before else "new" for key in keys]
+    current = set(keys)
+    closed = sorted((k, label) for k, label in before.items() if k not in current)
+    return changes, closed
 
 
 @router.get("/nodes/{label}/{uid}", response_class=HTMLResponse)

@@ -68,7 +68,7 @@ def run_or_http(store: StoreDep, query_id: str, params: dict[str, Any]) -> Query
     try:
         find(query_id)
     except UnknownQuery as exc:
-        raise HTTPException(404, str(exc).strip("'\"")) from None
+        raise HTTPException(404, str(exc)) from None
     try:
         return run(store, query_id, params)
     except ParameterError as exc:

@@ -1,0 +1,1 @@
+"""lianfang: the annual review, snapshots and drift, and public disclosure."""
