@@ -74,7 +74,7 @@ def take(store: GraphStore, name: str, as_of: dt.date) -> Snapshot:
             profile = [{k: v for k, v in row.items()} for row in result.rows]
         else:
             queries[spec.id] = record(result)
-    created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    created = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
     return Snapshot(name, as_of.isoformat(), created, queries, profile)
 
 

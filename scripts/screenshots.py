@@ -1,4 +1,5 @@
-"""Refresh the screenshots in docs/: the page on a query, and a unit's power-risk map.
+"""Refresh the screenshots in docs/: the page on a query, a unit's power-risk map, and
+the HTML annual review with its chart (Chinese labels, drawn with a CJK font).
 
     .venv/bin/python scripts/screenshots.py
 
@@ -43,11 +44,15 @@ def main() -> None:
             page.wait_for_selector("body[data-rendered]")
             page.wait_for_timeout(3000)
             page.screenshot(path=str(DOCS / "unit-map.png"))
+            page.goto(url + "/api/reports/review.html?as_of=2026-01-31")
+            page.wait_for_selector("img#chart")
+            page.locator("#chart").scroll_into_view_if_needed()
+            page.screenshot(path=str(DOCS / "report.png"))
             browser.close()
     finally:
         store.close()
         shutil.rmtree(workdir, ignore_errors=True)
-    print(f"wrote {DOCS / 'page.png'} and {DOCS / 'unit-map.png'}")
+    print(f"wrote page.png, unit-map.png and report.png in {DOCS}")
 
 
 if __name__ == "__main__":

@@ -120,3 +120,16 @@ def store(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[GraphStore
         yield opened
     finally:
         opened.close()
+
+
+@pytest.fixture(scope="session")
+def demo_dir() -> Iterator[Path]:
+    """A data directory holding the demo organisation (scale 1, default seed), shared by
+    the tests that only read it."""
+    from ingest.demo import load_demo
+
+    root = Path(tempfile.mkdtemp(prefix="lf-demo-", dir="/tmp"))
+    with EmbeddedFalkorStore(root / "data", "lianfang") as store:
+        load_demo(store)
+    yield root / "data"
+    shutil.rmtree(root, ignore_errors=True)

@@ -240,3 +240,30 @@ def test_openapi_documents_every_api_route(client: TestClient) -> None:
         for operation in operations.values():
             assert operation.get("description") or operation.get("summary"), path
     assert "PostNode" in spec["components"]["schemas"]
+
+
+def test_report_and_disclosure_downloads(client: TestClient) -> None:
+    from docx import Document
+
+    docx = client.get("/api/reports/review.docx", params={"as_of": "2025-06-30"})
+    assert docx.status_code == 200 and "attachment" in docx.headers["content-disposition"]
+    assert any("排查廉政风险点" in p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    xlsx = openpyxl.load_workbook(io.BytesIO(client.get("/api/reports/review.xlsx").content))
+    assert xlsx.sheetnames[0] == "封面"
+    html = client.get("/api/reports/review.html", params={"unit": "U2"}).text
+    assert "登记注册科(U2)及下属单位" in html and XSS not in html
+    disclosure = client.get("/api/reports/disclosure.html").text
+    assert "&lt;script&gt;" in disclosure and "赵敏" not in disclosure  # posts, not people
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/api/reports/disclosure.xlsx").content))
+    assert sheet.active.freeze_panes == "A3"
+    home = client.get("/").text
+    assert (
+        'href="/api/reports/review.docx"' in home and 'href="/api/reports/disclosure.xlsx"' in home
+    )
+    for url, status in [
+        ("/api/reports/review.pdf", 404),
+        ("/api/reports/disclosure.docx", 404),
+        ("/api/reports/review.html?unit=U404", 404),
+        ("/api/reports/review.html?compare=nope", 404),
+    ]:
+        assert client.get(url).status_code == status, url

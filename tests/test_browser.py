@@ -133,3 +133,13 @@ def test_the_english_switch(page, site) -> None:
     page.wait_for_selector("text=Gap queries")
     page.goto(url + "/units")
     assert "Units" in page.inner_text("main h2")  # the choice is remembered
+
+
+def test_the_html_report_shows_its_chart(page, site) -> None:
+    url, _ = site
+    page.goto(url + "/")
+    page.click("#report-html")
+    page.wait_for_selector("img#chart")
+    width = page.evaluate("() => document.getElementById('chart').naturalWidth")
+    assert width > 500
+    assert "排查廉政风险点5个" in page.inner_text("#summary")

@@ -6,33 +6,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from graph.falkor_store import EmbeddedFalkorStore
-from ingest import demo, writers
-from ingest.load import load
 from queries.runner import run
 from queries.spec import library
 from tests.servers import cli
 
 AS_OF = "2026-01-31"
-
-
-@pytest.fixture(scope="module")
-def demo_dir() -> Iterator[Path]:
-    """A data directory holding the demo organisation (scale 1, default seed)."""
-    root = Path(tempfile.mkdtemp(prefix="lf-demo-", dir="/tmp"))
-    workbook = writers.write_workbook(root / "demo.xlsx", demo.generate())
-    with EmbeddedFalkorStore(root / "data", "lianfang") as store:
-        load(workbook, store)
-    yield root / "data"
-    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.mark.parametrize("query_id", sorted(library()))
