@@ -39,10 +39,13 @@ def install() -> None:
 
 def schema(parameters: dict[str, Any]) -> dict[str, Any]:
     """Our labels, types and property keys, so a misspelt name is a finding."""
+    from graph import schema as declared
+
     props = {p.name for spec in model.nodes().values() for p in spec.properties}
     props |= {p.name for edge in model.edges() for p in edge.properties}
+    props |= set(declared.Snapshot.defined_properties(aliases=False, rels=False))
     return {
-        "labels": list(model.labels()),
+        "labels": [*model.labels(), declared.Snapshot.__label__],
         "relationshipTypes": list(model.edge_types()),
         # Besides stored properties: the importer's row keys, and date components.
         "propertyKeys": sorted(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from graph import model
+from graph.store import GraphStore
 from ingest import plan
 from queries.spec import library
 from tests import cypher_lint
@@ -57,3 +58,73 @@ def test_no_query_has_any_diagnostic(diagnostics: dict[str, list[dict]]) -> None
     failing = {name: found for name, found in diagnostics.items() if found}
     assert failing == {}
     assert len(diagnostics) >= 2 * 17 + len(model.labels())
+
+
+class Recording(GraphStore):
+    """A store that remembers every Cypher text it is asked to run."""
+
+    def __init__(self, inner: GraphStore) -> None:
+        self.inner = inner
+        self.kind, self.location = inner.kind, inner.location
+        self.seen: set[str] = set()
+
+    def read(self, cypher, params=None):
+        self.seen.add(cypher)
+        return self.inner.read(cypher, params)
+
+    def write(self, cypher, params=None):
+        self.seen.add(cypher)
+        return self.inner.write(cypher, params)
+
+    def apply(self, changes, progress=None):
+        changes = list(changes)
+        self.seen.update(change.cypher for change in changes)
+        return self.inner.apply(changes, progress)
+
+    def ensure_schema(self) -> None:
+        self.inner.ensure_schema()
+
+    def clear(self) -> None:
+        self.inner.clear()
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_every_statement_the_product_sends_passes_the_lint(data_dir, tmp_path) -> None:
+    """Run the product's features over a small graph, record each Cypher text they send,
+    and lint them all: what runs on FalkorDB here also parses as Neo4j 5 Cypher."""
+    import datetime as dt
+    import re
+
+    from api import lookups
+    from graph.falkor_store import EmbeddedFalkorStore
+    from ingest.load import load
+    from queries.runner import run
+    from reports import disclosure, review, snapshots
+    from tests.registers_data import write_workbook
+    from viz.subgraph import findings_map, mark_exposed, neighbourhood, unit_map
+
+    store = Recording(EmbeddedFalkorStore(data_dir, "lianfang"))
+    try:
+        load(write_workbook(tmp_path / "org.xlsx"), store)
+        today = dt.date.today()
+        for spec in library().values():
+            run(store, spec.id)
+        lookups.stats(store), lookups.search(store, "科"), lookups.node_detail(store, "Post", "P3")
+        mark_exposed(store, unit_map(store, "U1", today))
+        neighbourhood(store, "Post", "P3", 2, today)
+        findings_map(store, run(store, "unmitigated-high-risks").rows, today)
+        snapshots.save(store, "s", today)
+        snapshots.listing(store), snapshots.load(store, "s")
+        review.build(store, today, unit="U1", compare_with="s")
+        disclosure.disclosure_rows(store, "U1")
+    finally:
+        store.close()
+    assert len(store.seen) > 60
+    names = {name for text in store.seen for name in re.findall(r"\$(\w+)", text)}
+    found = cypher_lint.lint(
+        {f"q{i}": text for i, text in enumerate(sorted(store.seen))}, {name: "x" for name in names}
+    )
+    failing = {text: found[f"q{i}"] for i, text in enumerate(sorted(store.seen)) if found[f"q{i}"]}
+    assert failing == {}
