@@ -22,22 +22,8 @@ from reports.snapshots import PROFILE, Snapshot, take
 from reports.snapshots import load as load_snapshot
 from viz.subgraph import ID_COLUMNS, unit_map
 
-PROFILE_COLUMNS = (
-    "unit_id",
-    "unit_name",
-    "sub_units",
-    "powers",
-    "processes",
-    "rules",
-    "posts",
-    "people",
-    "risks",
-    "high_risks",
-    "medium_risks",
-    "low_risks",
-    "controls",
-    "unmitigated_high_risks",
-)
+# The profile table's columns are the profile query's own.
+PROFILE_COLUMNS = tuple(c.name for c in library()[PROFILE].columns)
 
 
 @dataclass

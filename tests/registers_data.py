@@ -212,6 +212,28 @@ SHEETS: dict[str, list[dict[str, Any]]] = {
     ],
 }
 
+# A second source: a department's own workbook, referring to the organisation's units.
+DEPARTMENT = {
+    "units": [{"unit_id": "U9", "name": "稽查大队", "parent_id": "U1", "kind": "内设机构"}],
+    "posts": [{"post_id": "P9", "name": "稽查员", "unit_id": "U9", "key_post": "是"}],
+    "people": [{"person_id": "E9", "name": "赵六"}],
+    "assignments": [{"person_id": "E9", "post_id": "P9", "start_date": "2024-01-01"}],
+    "powers": [{"power_id": "Q9", "name": "现场检查", "category": "行政检查", "posts": "P9"}],
+    "risks": [
+        {
+            "risk_id": "K9",
+            "description": "检查走过场",
+            "category": "岗位职责",
+            "level": "中",
+            "post_id": "P9",
+            "power_id": "Q9",
+        }
+    ],
+    "controls": [
+        {"control_id": "C9", "description": "双人检查", "risks": "K9", "owner_post": "P1"}
+    ],
+}
+
 EXTRA = {"P1": "班子成员", "P3": "试点岗位"}
 
 

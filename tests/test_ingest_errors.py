@@ -15,7 +15,7 @@ from graph.store import GraphStore
 from ingest.issues import IngestFailed, Issue
 from ingest.load import load
 from tests.graph_dump import dump
-from tests.registers_data import SHEETS, write_csv_folder, write_workbook
+from tests.registers_data import DEPARTMENT, SHEETS, write_csv_folder, write_workbook
 
 Sheets = dict[str, list[dict[str, Any]]]
 FIRST_ROW = 3  # a title row, then the header row
@@ -105,23 +105,8 @@ def test_reference_to_an_id_nobody_holds(imported: GraphStore, tmp_path: Path) -
 def test_reference_resolves_against_another_source_in_the_graph(
     imported: GraphStore, tmp_path: Path
 ) -> None:
-    department = {
-        "units": [],
-        "posts": [{"post_id": "P9", "name": "稽查员", "unit_id": "U3"}],
-        "people": [{"person_id": "E9", "name": "赵六"}],
-        "assignments": [{"person_id": "E9", "post_id": "P9", "start_date": "2024-01-01"}],
-        "powers": [{"power_id": "Q9", "name": "现场检查", "category": "行政检查", "posts": "P9"}],
-        "risks": [
-            {
-                "risk_id": "K9",
-                "description": "检查走过场",
-                "category": "岗位职责",
-                "level": "中",
-                "post_id": "P9",
-            }
-        ],
-        "controls": [{"control_id": "C9", "description": "双人检查", "risks": "K9、K1"}],
-    }
+    controls = [{"control_id": "C9", "description": "双人检查", "risks": "K9、K1"}]
+    department = {**DEPARTMENT, "controls": controls}  # K1 belongs to source 'org'
     report = load(write_workbook(tmp_path / "稽查大队.xlsx", department), imported)
     assert report.nodes["Post"] == 1
     linked = imported.read(

@@ -8,28 +8,7 @@ from pathlib import Path
 from graph.store import GraphStore
 from ingest.load import load
 from tests.graph_dump import dump, node
-from tests.registers_data import SHEETS, write_workbook
-
-DEPARTMENT = {
-    "units": [{"unit_id": "U9", "name": "稽查大队", "parent_id": "U1", "kind": "内设机构"}],
-    "posts": [{"post_id": "P9", "name": "稽查员", "unit_id": "U9", "key_post": "是"}],
-    "people": [{"person_id": "E9", "name": "赵六"}],
-    "assignments": [{"person_id": "E9", "post_id": "P9", "start_date": "2024-01-01"}],
-    "powers": [{"power_id": "Q9", "name": "现场检查", "category": "行政检查", "posts": "P9"}],
-    "risks": [
-        {
-            "risk_id": "K9",
-            "description": "检查走过场",
-            "category": "岗位职责",
-            "level": "中",
-            "post_id": "P9",
-            "power_id": "Q9",
-        }
-    ],
-    "controls": [
-        {"control_id": "C9", "description": "双人检查", "risks": "K9", "owner_post": "P1"}
-    ],
-}
+from tests.registers_data import DEPARTMENT, SHEETS, write_workbook
 
 
 def test_the_same_registers_twice_give_the_same_graph(store: GraphStore, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from graph.store import GraphStore
 from queries.runner import run
+from queries.spec import library
 from tests.test_queries_people import AS_OF, ids
 from tests.tiny import Tiny
 
@@ -142,20 +143,7 @@ def test_unit_risk_profile_rolls_up_sub_units(store: GraphStore) -> None:
     g.node("Control", "C3", description="x", status="计划").edge("K3", "MITIGATED_BY", "C3")
     g.write(store)
     rows = {r["unit_id"]: r for r in run(store, "unit-risk-profile", {"as_of": AS_OF}).rows}
-    counts = (
-        "sub_units",
-        "powers",
-        "processes",
-        "rules",
-        "posts",
-        "people",
-        "risks",
-        "high_risks",
-        "medium_risks",
-        "low_risks",
-        "controls",
-        "unmitigated_high_risks",
-    )
+    counts = [c.name for c in library()["unit-risk-profile"].columns][2:]
     assert {u: tuple(r[c] for c in counts) for u, r in rows.items()} == {
         "U1": (3, 2, 1, 2, 2, 2, 4, 2, 1, 1, 2, 1),
         "U2": (2, 1, 1, 1, 1, 1, 3, 1, 1, 1, 1, 1),
