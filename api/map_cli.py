@@ -6,15 +6,15 @@ import datetime as dt
 from typing import Any
 
 from api.cli_support import fail
-from graph import model
 from graph.store import GraphStore
 from queries.params import ParameterError
-from queries.runner import UnknownQuery, run
+from queries.runner import run
 from viz.render import render
-from viz.subgraph import Subgraph, findings_map, mark_exposed, neighbourhood, unit_map
+from viz.subgraph import Subgraph
+from viz.views import node_view, query_view, unit_view
 
 
-def _graph(
+def _view(
     store: GraphStore,
     unit: str | None,
     node: str | None,
@@ -24,23 +24,17 @@ def _graph(
 ) -> tuple[Subgraph, str]:
     today = dt.date.today()
     if unit:
-        graph = unit_map(store, unit, today)
-        return graph, f"{graph.nodes[('Unit', unit)].get('name', unit)} 权力风险图"
+        return unit_view(store, unit, today)
     if node:
         label, sep, uid = node.partition(":")
-        if not sep or label not in model.nodes():
-            fail(
-                f"--node {node!r}: expected LABEL:UID, LABEL one of {', '.join(model.labels())}",
-                2,
-            )
-        return neighbourhood(store, label, uid, depth, today), f"{model.node(label).zh} {uid}"
-    assert query is not None
+        if not sep:
+            fail(f"--node {node!r}: expected LABEL:UID, such as Post:P1", 2)
+        return node_view(store, label, uid, depth, today)
     try:
-        result = run(store, query, {k: str(v) for k, v in params.items()})
-    except (UnknownQuery, ParameterError) as exc:
+        result = run(store, query or "", {k: str(v) for k, v in params.items()})
+    except ParameterError as exc:
         fail(str(exc), 2)
-    as_of = dt.date.fromisoformat(result.params.get("as_of") or today.isoformat())
-    return findings_map(store, result.rows, as_of), f"{result.spec.title_zh} ({result.ratio()})"
+    return query_view(store, result)
 
 
 def build(
@@ -51,8 +45,9 @@ def build(
     depth: int,
     params: dict[str, Any],
 ) -> str:
+    """The map's HTML, with vis-network inlined; one-line errors for unknown things."""
     try:
-        graph, title = _graph(store, unit, node, query, depth, params)
+        graph, title = _view(store, unit, node, query, depth, params)
     except LookupError as exc:
         fail(str(exc), 1)
-    return render(mark_exposed(store, graph), title, inline=True)
+    return render(graph, title, inline=True)

@@ -88,7 +88,8 @@ def _named_ids(record: Record, column: Column) -> list[str]:
     return list(value) if column.kind == "refs" else [value]
 
 
-def _id_column(record: Record) -> str:
+def id_column(record: Record) -> str:
+    """The column that holds a register's own id (a step's is made of `seq`)."""
     return next((c.name for c in record.table.register.columns if c.kind == "id"), "seq")
 
 
@@ -102,7 +103,7 @@ def add_node(batch: Batch, record: Record, first_rows: dict[tuple[str, str], int
         batch.issues.append(
             record.table.issue(
                 record.row,
-                _id_column(record),
+                id_column(record),
                 uid,
                 f"编号“{uid}”重复(第 {first} 行已使用)",
                 f"id {uid!r} is not unique (already used on row {first})",

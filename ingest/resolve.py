@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from graph import model
 from graph.store import GraphStore
-from ingest.batch import Batch, Edge, End
+from ingest.batch import Batch, Edge, End, id_column
 from ingest.issues import WARNING, Issue
 
 LOOKUP_CHUNK = 5000
@@ -108,7 +108,7 @@ def check_ownership(batch: Batch, resolver: Resolver) -> None:
             if owner is None or owner == resolver.source:
                 continue
             table = node.record.table
-            column = next((c.name for c in table.register.columns if c.kind == "id"), "seq")
+            column = id_column(node.record)
             batch.issues.append(
                 table.issue(
                     node.record.row,
