@@ -8,14 +8,14 @@ from typing import Any
 from ingest import demo_text as text
 from ingest.demo_base import REFERENCE_DAY, Bureau, DemoBase, Flowchart, Row
 
-LEVEL_WEIGHTS = {"high": 2, "medium": 5, "low": 4}
+LEVEL_WEIGHTS = {"high": 1, "medium": 5, "low": 5}
 
 
 class RisksMixin(DemoBase):
     def level(self, discretion: str) -> str:
         weights = dict(LEVEL_WEIGHTS)
         if discretion == "大":
-            weights["high"] += 2
+            weights["high"] += 4
         return self.rng.choices(list(weights), weights=list(weights.values()))[0]
 
     def risk(self, b: Bureau, **anchor: Any) -> Row:
@@ -47,8 +47,9 @@ class RisksMixin(DemoBase):
             for post in posts:
                 exercised.setdefault(post, []).append(power)
         for n, (post, powers) in enumerate(exercised.items()):
-            # Planted (posts-without-risks): one post in 25 was never examined.
-            if n % 25 == 24:
+            # Planted (posts-without-risks): in every third bureau one post that exercises
+            # power was never examined.
+            if b.index % 3 == 2 and n == len(exercised) // 2:
                 continue
             for _ in range(self.rng.randint(4, 8)):
                 risks.append(self.risk(b, post_id=post, power_id=self.rng.choice(powers)))
