@@ -33,3 +33,17 @@ def test_the_readme_opens_with_the_two_commands() -> None:
     assert "pip install" in blocks[1] and "pytest" in blocks[1]
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
     assert blocks[1].split("\n")[0] in ci
+
+
+def test_every_word_the_page_templates_use_is_translated() -> None:
+    import re
+
+    from api.i18n import WORDS
+
+    templates = Path(__file__).resolve().parents[1] / "api" / "templates"
+    used = {
+        key
+        for page in templates.glob("*.html")
+        for key in re.findall(r"t\('([a-z_]+)'\)", page.read_text(encoding="utf-8"))
+    }
+    assert used and used <= set(WORDS), used - set(WORDS)
