@@ -6,13 +6,14 @@ from the neomodel classes through neomodel's own label install.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import neo4j
 from neo4j import GraphDatabase
-from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 from neo4j.graph import Node, Path, Relationship
 
 from graph.store import (
@@ -23,6 +24,7 @@ from graph.store import (
     Progress,
     QueryError,
     Row,
+    StoreError,
     WriteRefused,
     to_params,
 )
@@ -76,37 +78,43 @@ class Neo4jStore(GraphStore):
     def _session(self, mode: str) -> neo4j.Session:
         return self.driver.session(database=self.database, default_access_mode=mode)
 
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Driver and server errors as the store's own, with one readable message."""
+        try:
+            yield
+        except Neo4jError as exc:
+            message = exc.message or str(exc)
+            if (exc.code or "").endswith("AccessMode"):
+                raise WriteRefused(
+                    f"refused: the query writes, and this entry point is read-only ({message})"
+                ) from None
+            raise QueryError(message) from None
+        except DriverError as exc:
+            raise StoreError(f"lost the connection to Neo4j at {self.location} ({exc})") from None
+
     def read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         bound = to_params(params)
-        try:
-            with self._session(neo4j.READ_ACCESS) as session:
-                return session.execute_read(lambda tx: _rows(tx.run(cypher, bound)))
-        except ClientError as exc:
-            if "write" in (exc.message or "").lower() and "read" in (exc.message or "").lower():
-                raise WriteRefused(
-                    f"refused: the query writes, and this entry point is read-only ({exc.message})"
-                ) from None
-            raise QueryError(exc.message or str(exc)) from None
+        with self._errors(), self._session(neo4j.READ_ACCESS) as session:
+            return session.execute_read(lambda tx: _rows(tx.run(cypher, bound)))
 
     def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         bound = to_params(params)
-        try:
-            with self._session(neo4j.WRITE_ACCESS) as session:
-                return session.execute_write(lambda tx: _rows(tx.run(cypher, bound)))
-        except Neo4jError as exc:
-            raise QueryError(exc.message or str(exc)) from None
+        with self._errors(), self._session(neo4j.WRITE_ACCESS) as session:
+            return session.execute_write(lambda tx: _rows(tx.run(cypher, bound)))
 
     def apply(self, changes: Iterable[Change], progress: Progress | None = None) -> None:
-        try:
-            with self._session(neo4j.WRITE_ACCESS) as session, session.begin_transaction() as tx:
-                for change in changes:
-                    for params in change.batches(DEFAULT_BATCH):
-                        tx.run(change.cypher, to_params(params)).consume()
-                        if progress:
-                            progress(len(params["rows"]) if "rows" in params else 1)
-                tx.commit()
-        except Neo4jError as exc:
-            raise QueryError(exc.message or str(exc)) from None
+        with (
+            self._errors(),
+            self._session(neo4j.WRITE_ACCESS) as session,
+            session.begin_transaction() as tx,
+        ):
+            for change in changes:
+                for params in change.batches(DEFAULT_BATCH):
+                    tx.run(change.cypher, to_params(params)).consume()
+                    if progress:
+                        progress(len(params["rows"]) if "rows" in params else 1)
+            tx.commit()
 
     def ensure_schema(self) -> None:
         from neomodel import db
