@@ -270,6 +270,8 @@ class EmbeddedServer:
         pid = self.pid()
         if self._state() == "up":
             client = self._client()
+            with contextlib.suppress(redis.exceptions.RedisError):
+                self._compact(client)
             with contextlib.suppress(redis.exceptions.ConnectionError):
                 client.shutdown(nosave=True)
             client.close()
@@ -287,9 +289,24 @@ class EmbeddedServer:
             return True
 
     def rewrite_aof(self) -> None:
-        """Compact the append-only file so the next start replays quickly."""
+        """Start compacting the append-only file (in the background) after a large write."""
         client = self._client()
         try:
             client.bgrewriteaof()
+        except redis.exceptions.ResponseError:
+            pass  # a rewrite is already under way or scheduled: it covers this one too
         finally:
             client.close()
+
+    def _compact(self, client: redis.Redis, timeout: float = START_TIMEOUT) -> None:
+        """Rewrite the append-only file and wait for it, so the next start loads one
+        snapshot instead of replaying commands. Replaying FalkorDB's index, constraint
+        and GRAPH.COPY commands on start was slow and logged errors; a snapshot is not."""
+        with contextlib.suppress(redis.exceptions.ResponseError):
+            client.bgrewriteaof()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            info = client.info("persistence")
+            if not info.get("aof_rewrite_in_progress") and not info.get("aof_rewrite_scheduled"):
+                return
+            time.sleep(0.02)

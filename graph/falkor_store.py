@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -136,10 +137,24 @@ class FalkorStore(GraphStore):
         if self._exists(name):
             self._graph(name).delete()
 
+    def _wait_for_background_save(self, timeout: float = 300) -> None:
+        """GRAPH.COPY forks, and Redis runs one fork at a time: a copy started while an
+        append-only rewrite or snapshot is being written never finished (seen here), so
+        wait for those first."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            info = self.db.connection.info("persistence")
+            busy = ("aof_rewrite_in_progress", "aof_rewrite_scheduled", "rdb_bgsave_in_progress")
+            if not any(info.get(flag) for flag in busy):
+                return
+            time.sleep(0.05)
+        raise StoreError(f"FalkorDB at {self.location} is still saving in the background")
+
     def _stage(self) -> str:
         staging = f"{self.graph_name}__staging"
         self._drop(staging)
         if self._exists(self.graph_name):
+            self._wait_for_background_save()
             self.db.connection.execute_command("GRAPH.COPY", self.graph_name, staging)
         else:
             self._install_indexes(self._graph(staging))
@@ -165,8 +180,8 @@ class FalkorStore(GraphStore):
     # -- schema ---------------------------------------------------------------------
     def _install_indexes(self, graph: Graph) -> None:
         """Range indexes for indexed properties, then uniqueness for unique ones."""
-        result = graph.query("RETURN 1")  # creates the graph key if it does not exist
-        del result
+        if graph.name not in self._retrying(self.db.list_graphs):
+            graph.query("RETURN 1")  # creates the graph key
         existing = {(row[0], prop) for row in graph.list_indices().result_set for prop in row[1]}
         constrained = {(c["label"], tuple(c["properties"])) for c in graph.list_constraints()}
         for spec in model.nodes().values():

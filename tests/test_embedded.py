@@ -113,3 +113,29 @@ def test_the_server_listens_on_a_socket_in_the_data_dir_only(data_dir: Path) -> 
         probe.close()
     finally:
         server.release()
+
+
+def test_an_import_during_a_background_save_completes(data_dir: Path) -> None:
+    """GRAPH.COPY (the staging copy) and an append-only rewrite both fork; Redis runs one
+    fork at a time, and a copy started during a rewrite used to wait forever."""
+    import threading
+
+    from graph.store import Change
+
+    store = EmbeddedFalkorStore(data_dir, "lianfang")
+    try:
+        store.write("UNWIND range(1, 200000) AS i CREATE (:Unit {uid: toString(i), source: 't'})")
+        done = threading.Event()
+
+        def import_now() -> None:
+            store.apply([Change("CREATE (:Unit {uid: 'new', source: 't'})")])
+            done.set()
+
+        store.server.rewrite_aof()
+        worker = threading.Thread(target=import_now, daemon=True)
+        worker.start()
+        worker.join(timeout=60)
+        assert done.is_set(), "the import hung behind the background save"
+        assert store.read("MATCH (u:Unit {uid: 'new'}) RETURN count(u) AS n") == [{"n": 1}]
+    finally:
+        store.close()
