@@ -10,7 +10,16 @@ import typer
 from rich.table import Table
 
 from api import ingest_cli, query_cli, report_cli
-from api.cli_support import Format, console, errors, fail, opened, parse_params, print_rows
+from api.cli_support import (
+    Format,
+    console,
+    errors,
+    fail,
+    opened,
+    parse_params,
+    print_rows,
+    split_params,
+)
 from graph.settings import StoreSettings
 from graph.store import ConfigError, StoreError
 
@@ -63,7 +72,7 @@ def status(ctx: typer.Context) -> None:
     nodes.add_column("类型")
     nodes.add_column("count", justify="right")
     for label, n in counts.nodes.items():
-        nodes.add_row(label, model.node(label).zh if label in model.nodes() else "", str(n))
+        nodes.add_row(label, model.node(label).zh, str(n))
     edges = Table(title="edges")
     edges.add_column("type")
     edges.add_column("count", justify="right")
@@ -193,6 +202,6 @@ def map_command(
     if len(chosen) != 1:
         fail("give exactly one of --unit, --node or --query", code=2)
     with opened(ctx) as store:
-        html = map_cli.build(store, unit, node, query, depth, parse_params(param or []))
+        html = map_cli.build(store, unit, node, query, depth, split_params(param or []))
     out.write_text(html, encoding="utf-8")
     console.print(f"wrote {out}", highlight=False)

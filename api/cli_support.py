@@ -50,17 +50,25 @@ def opened(ctx: typer.Context) -> Iterator[GraphStore]:
         store.close()
 
 
-def parse_params(pairs: list[str]) -> dict[str, Any]:
-    """`name=value` pairs; a value that reads as JSON is taken as JSON, else as text."""
-    params: dict[str, Any] = {}
+def split_params(pairs: list[str]) -> dict[str, str]:
+    """`--param name=value` pairs as text; a pair without `=` is a one-line error."""
+    params: dict[str, str] = {}
     for pair in pairs:
         name, sep, raw = pair.partition("=")
         if not sep or not name.strip():
             fail(f"--param {pair!r}: expected name=value", code=2)
+        params[name.strip()] = raw
+    return params
+
+
+def parse_params(pairs: list[str]) -> dict[str, Any]:
+    """Raw Cypher parameters: a value that reads as JSON is taken as JSON, else as text."""
+    params: dict[str, Any] = {}
+    for name, raw in split_params(pairs).items():
         try:
-            params[name.strip()] = json.loads(raw)
+            params[name] = json.loads(raw)
         except json.JSONDecodeError:
-            params[name.strip()] = raw
+            params[name] = raw
     return params
 
 

@@ -3,38 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from api.cli_support import fail
 from graph.store import GraphStore
 from queries.params import ParameterError
 from queries.runner import run
 from viz.render import render
-from viz.subgraph import Subgraph
 from viz.views import node_view, query_view, unit_view
-
-
-def _view(
-    store: GraphStore,
-    unit: str | None,
-    node: str | None,
-    query: str | None,
-    depth: int,
-    params: dict[str, Any],
-) -> tuple[Subgraph, str]:
-    today = dt.date.today()
-    if unit:
-        return unit_view(store, unit, today)
-    if node:
-        label, sep, uid = node.partition(":")
-        if not sep:
-            fail(f"--node {node!r}: expected LABEL:UID, such as Post:P1", 2)
-        return node_view(store, label, uid, depth, today)
-    try:
-        result = run(store, query or "", {k: str(v) for k, v in params.items()})
-    except ParameterError as exc:
-        fail(str(exc), 2)
-    return query_view(store, result)
 
 
 def build(
@@ -43,11 +18,22 @@ def build(
     node: str | None,
     query: str | None,
     depth: int,
-    params: dict[str, Any],
+    params: dict[str, str],
 ) -> str:
     """The map's HTML, with vis-network inlined; one-line errors for unknown things."""
+    today = dt.date.today()
     try:
-        graph, title = _view(store, unit, node, query, depth, params)
+        if unit:
+            graph, title = unit_view(store, unit, today)
+        elif node:
+            label, sep, uid = node.partition(":")
+            if not sep:
+                fail(f"--node {node!r}: expected LABEL:UID, such as Post:P1", 2)
+            graph, title = node_view(store, label, uid, depth, today)
+        else:
+            graph, title = query_view(store, run(store, query or "", params))
+    except ParameterError as exc:
+        fail(str(exc), 2)
     except LookupError as exc:
         fail(str(exc), 1)
     return render(graph, title, inline=True)

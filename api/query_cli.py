@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from api.cli_support import console, fail, opened
+from api.cli_support import console, fail, opened, split_params
 from api.render import cell, to_csv, to_json, to_xlsx
 from graph.store import GraphStore
 from queries.params import ParameterError
@@ -39,13 +39,8 @@ def parse_as_of(value: str | None) -> dt.date | None:
 
 
 def query_params(as_of: str | None, pairs: list[str]) -> dict[str, Any]:
-    """`name=value` pairs as raw parameters; the runner types and checks them."""
-    params: dict[str, Any] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            fail(f"--param {pair!r}: expected name=value", code=2)
-        params[name.strip()] = value
+    """`name=value` pairs as text (the runner types and checks them), plus `--as-of`."""
+    params: dict[str, Any] = split_params(pairs)
     if as_of is not None:
         parse_as_of(as_of)
         params["as_of"] = as_of

@@ -99,6 +99,12 @@ def check_data_dir(data_dir: Path) -> Path:
     return data_dir
 
 
+def _start_rewrite(client: redis.Redis) -> None:
+    """BGREWRITEAOF; one already under way or scheduled covers this one too."""
+    with contextlib.suppress(redis.exceptions.ResponseError):
+        client.bgrewriteaof()
+
+
 class EmbeddedServer:
     """One data directory's redis-server with the FalkorDB module."""
 
@@ -292,9 +298,7 @@ class EmbeddedServer:
         """Start compacting the append-only file (in the background) after a large write."""
         client = self._client()
         try:
-            client.bgrewriteaof()
-        except redis.exceptions.ResponseError:
-            pass  # a rewrite is already under way or scheduled: it covers this one too
+            _start_rewrite(client)
         finally:
             client.close()
 
@@ -302,8 +306,7 @@ class EmbeddedServer:
         """Rewrite the append-only file and wait for it, so the next start loads one
         snapshot instead of replaying commands. Replaying FalkorDB's index, constraint
         and GRAPH.COPY commands on start was slow and logged errors; a snapshot is not."""
-        with contextlib.suppress(redis.exceptions.ResponseError):
-            client.bgrewriteaof()
+        _start_rewrite(client)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             info = client.info("persistence")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from graph import model
 from graph.store import GraphStore
 from ingest.batch import build
 from ingest.containers import ContainerError, read_container
@@ -89,9 +90,8 @@ def read_records(
     return records, issues, unreadable
 
 
-def existing_counts(store: GraphStore, source: str, labels: list[str]) -> dict[str, set[str]]:
-    from graph import model
-
+def source_uids(store: GraphStore, source: str, labels: list[str]) -> dict[str, set[str]]:
+    """The ids each label holds from this source now: what a re-import may remove."""
     return {
         label: {
             row["uid"]
@@ -135,7 +135,7 @@ def load(
     report.edges = dict(Counter(edge.type for edge in edges))
     if store is None:
         return report
-    before = existing_counts(store, source, [r.label for r in registers() if r.label])
+    before = source_uids(store, source, [r.label for r in registers() if r.label])
     report.removed = {
         label: len(uids - set(batch.nodes.get(label, {}))) for label, uids in before.items()
     }

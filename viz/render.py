@@ -73,7 +73,7 @@ def script_json(value: Any) -> str:
     return text
 
 
-def _caption(label: str, props: dict[str, Any]) -> str:
+def _caption(props: dict[str, Any]) -> str:
     text = str(props.get("name") or props.get("title") or props.get("description") or props["uid"])
     return text if len(text) <= 14 else text[:13] + "…"
 
@@ -123,7 +123,7 @@ def network(graph: Subgraph) -> Network:
     for key, props in graph.nodes.items():
         net.add_node(
             f"{key[0]}:{key[1]}",
-            label=_caption(key[0], props),
+            label=_caption(props),
             details=_details(key[0], props),
             nodeLabel=key[0],
             uid=key[1],
