@@ -304,8 +304,8 @@ class EmbeddedServer:
 
     def _compact(self, client: redis.Redis, timeout: float = START_TIMEOUT) -> None:
         """Rewrite the append-only file and wait for it, so the next start loads one
-        snapshot instead of replaying commands. Replaying FalkorDB's index, constraint
-        and GRAPH.COPY commands on start was slow and logged errors; a snapshot is not."""
+        snapshot instead of replaying commands. Replaying FalkorDB's index and
+        constraint commands on start was slow and logged errors; a snapshot is not."""
         _start_rewrite(client)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -1,16 +1,16 @@
 """GraphStore on FalkorDB: the embedded server (default) or an external one.
 
 Atomic change sets: FalkorDB makes each query atomic but not a sequence of them, so
-`apply` builds the new state in a staging graph (a GRAPH.COPY of the live one) and
-then RENAMEs it over the live graph, which Redis does in one step. A process killed
-mid-import leaves only a stale staging graph, which the next import discards.
+`apply` builds the new state in a fresh staging graph (carrying over the live one's
+contents, see falkor_carry) and then RENAMEs it over the live graph, which Redis does
+in one step. A process killed mid-import leaves only a stale staging graph, which the
+next import discards.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,9 @@ from falkordb import Path as FalkorPath
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from graph import model
+from graph import falkor_values, model
 from graph.embedded import EmbeddedServer
+from graph.falkor_carry import Carry
 from graph.falkor_params import with_params
 from graph.store import (
     DEFAULT_BATCH,
@@ -137,45 +138,55 @@ class FalkorStore(GraphStore):
         if self._exists(name):
             self._graph(name).delete()
 
-    def _wait_for_background_save(self, timeout: float = 300) -> None:
-        """GRAPH.COPY forks, and Redis runs one fork at a time: a copy started while an
-        append-only rewrite or snapshot is being written never finished (seen here), so
-        wait for those first."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            info = self.db.connection.info("persistence")
-            busy = ("aof_rewrite_in_progress", "aof_rewrite_scheduled", "rdb_bgsave_in_progress")
-            if not any(info.get(flag) for flag in busy):
-                return
-            time.sleep(0.05)
-        raise StoreError(f"FalkorDB at {self.location} is still saving in the background")
-
     def _stage(self) -> str:
+        """An empty staging graph with the schema's indexes, replacing a stale one."""
         staging = f"{self.graph_name}__staging"
         self._drop(staging)
-        if self._exists(self.graph_name):
-            self._wait_for_background_save()
-            self.db.connection.execute_command("GRAPH.COPY", self.graph_name, staging)
-        else:
-            self._install_indexes(self._graph(staging))
+        self._install_indexes(self._graph(staging))
         return staging
 
-    def apply(self, changes: Iterable[Change], progress: Progress | None = None) -> None:
-        with self._write_lock():
-            staging = self._stage()
-            graph = self._graph(staging)
+    def _carry(self, staging: Graph, replacing: str | None) -> Carry:
+        def read(cypher: str, params: Mapping[str, Any]) -> list[Row]:
+            command = ("GRAPH.RO_QUERY", self.graph_name, with_params(cypher, params), "--compact")
             try:
+                return falkor_values.rows(self.db.connection.execute_command(*command))
+            except redis.exceptions.ResponseError as exc:
+                raise QueryError(str(exc)) from None
+
+        def write(cypher: str, params: Mapping[str, Any]) -> None:
+            text = with_params(cypher, params)
+            self._run(lambda: staging.query(text))
+
+        return Carry(read, write, replacing)
+
+    def apply(
+        self,
+        changes: Iterable[Change],
+        progress: Progress | None = None,
+        replacing: str | None = None,
+    ) -> None:
+        with self._write_lock():
+            live = self._exists(self.graph_name)
+            graph = self._graph(self._stage())
+            carry = self._carry(graph, replacing)
+            try:
+                if live:
+                    carry.nodes()
+                    if replacing is None:
+                        carry.edges()
                 for change in changes:
                     for params in change.batches(DEFAULT_BATCH):
                         text = with_params(change.cypher, params)
                         self._run(lambda t=text: graph.query(t))
                         if progress:
                             progress(len(params["rows"]) if "rows" in params else 1)
+                if live and replacing is not None:
+                    carry.edges()
             except BaseException:
                 with contextlib.suppress(StoreError, redis.exceptions.RedisError):
-                    self._drop(staging)
+                    self._drop(graph.name)
                 raise
-            self.db.connection.rename(staging, self.graph_name)
+            self.db.connection.rename(graph.name, self.graph_name)
 
     # -- schema ---------------------------------------------------------------------
     def _install_indexes(self, graph: Graph) -> None:

@@ -135,6 +135,22 @@ def edges() -> tuple[EdgeSpec, ...]:
     return tuple(edge for spec in nodes().values() for edge in spec.edges)
 
 
+@cache
+def stored_labels() -> dict[str, tuple[str, ...]]:
+    """Every label a lianfang graph holds, register records and saved snapshots alike,
+    each with its date properties: whatever copies a graph must send those through
+    date(), since dates travel as ISO strings."""
+    classes = (*schema.NODE_CLASSES, schema.Snapshot)
+    return {
+        cls.__label__: tuple(
+            name
+            for name, prop in cls.defined_properties(aliases=False, rels=False).items()
+            if isinstance(prop, DateProperty)
+        )
+        for cls in classes
+    }
+
+
 def labels() -> tuple[str, ...]:
     return tuple(nodes())
 

@@ -103,7 +103,12 @@ class Neo4jStore(GraphStore):
         with self._errors(), self._session(neo4j.WRITE_ACCESS) as session:
             return session.execute_write(lambda tx: _rows(tx.run(cypher, bound)))
 
-    def apply(self, changes: Iterable[Change], progress: Progress | None = None) -> None:
+    def apply(
+        self,
+        changes: Iterable[Change],
+        progress: Progress | None = None,
+        replacing: str | None = None,
+    ) -> None:
         with (
             self._errors(),
             self._session(neo4j.WRITE_ACCESS) as session,

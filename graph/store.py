@@ -143,8 +143,18 @@ class GraphStore(ABC):
         """Run one query that may write, atomically."""
 
     @abstractmethod
-    def apply(self, changes: Iterable[Change], progress: Progress | None = None) -> None:
-        """Apply a change set so that it lands whole or not at all."""
+    def apply(
+        self,
+        changes: Iterable[Change],
+        progress: Progress | None = None,
+        replacing: str | None = None,
+    ) -> None:
+        """Apply a change set so that it lands whole or not at all.
+
+        `replacing` names the source whose part of the graph the changes state anew
+        (an import): a store that rebuilds the graph to apply it need not carry that
+        part over. The changes must still delete it themselves, for stores that don't.
+        """
 
     @abstractmethod
     def ensure_schema(self) -> None:

@@ -142,5 +142,5 @@ def load(
     if not dry_run:
         changes = plan(batch, edges, source)
         progress.phase("writing", sum(change.weight() for change in changes))
-        store.apply(changes, progress=progress.advance)
+        store.apply(changes, progress=progress.advance, replacing=source)
     return report

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph import model
+from graph import falkor_carry, model
 from graph.store import GraphStore
 from ingest import plan
 from queries.spec import library
@@ -31,13 +31,26 @@ def importer_statements() -> dict[str, str]:
     return statements
 
 
+def staging_statements() -> dict[str, str]:
+    """FalkorDB's staging carry runs only there, but stays in the shared dialect too."""
+    statements = {"count nodes": falkor_carry.COUNT_NODES, "count edges": falkor_carry.COUNT_EDGES}
+    for label, dates in model.stored_labels().items():
+        statements[f"read {label}"] = falkor_carry.read_nodes(label)
+        statements[f"carry {label}"] = falkor_carry.create_nodes(label, dates)
+    for edge in model.edges():
+        name = f"{edge.start}-{edge.type}->{edge.end}"
+        statements[f"read {name}"] = falkor_carry.read_edges(edge)
+        statements[f"carry {name}"] = falkor_carry.create_edges(edge)
+    return statements
+
+
 @pytest.fixture(scope="module")
 def diagnostics() -> dict[str, list[dict]]:
     queries = {f"{spec.id}": spec.cypher for spec in library().values()}
     queries |= {f"{spec.id} (total)": spec.total for spec in library().values() if spec.total}
     parameters = {p.name: "x" for spec in library().values() for p in spec.parameters}
     parameters |= {"source": "x", "run": "x", "rows": []}
-    return cypher_lint.lint(queries | importer_statements(), parameters)
+    return cypher_lint.lint(queries | importer_statements() | staging_statements(), parameters)
 
 
 def test_the_lint_catches_what_it_should() -> None:
@@ -76,10 +89,10 @@ class Recording(GraphStore):
         self.seen.add(cypher)
         return self.inner.write(cypher, params)
 
-    def apply(self, changes, progress=None):
+    def apply(self, changes, progress=None, replacing=None):
         changes = list(changes)
         self.seen.update(change.cypher for change in changes)
-        return self.inner.apply(changes, progress)
+        return self.inner.apply(changes, progress, replacing)
 
     def ensure_schema(self) -> None:
         self.inner.ensure_schema()

@@ -116,8 +116,9 @@ def test_the_server_listens_on_a_socket_in_the_data_dir_only(data_dir: Path) -> 
 
 
 def test_an_import_during_a_background_save_completes(data_dir: Path) -> None:
-    """GRAPH.COPY (the staging copy) and an append-only rewrite both fork; Redis runs one
-    fork at a time, and a copy started during a rewrite used to wait forever."""
+    """An append-only rewrite runs in a forked child, and Redis runs one fork at a time:
+    a staging GRAPH.COPY started during a rewrite used to hang the server. The staging
+    graph is now carried over by Cypher, which never forks."""
     import threading
 
     from graph.store import Change
