@@ -149,9 +149,10 @@ class FalkorStore(GraphStore):
         def read(cypher: str, params: Mapping[str, Any]) -> list[Row]:
             command = ("GRAPH.RO_QUERY", self.graph_name, with_params(cypher, params), "--compact")
             try:
-                return falkor_values.rows(self.db.connection.execute_command(*command))
+                reply = self._once(lambda: self.db.connection.execute_command(*command))
             except redis.exceptions.ResponseError as exc:
                 raise QueryError(str(exc)) from None
+            return falkor_values.rows(reply)
 
         def write(cypher: str, params: Mapping[str, Any]) -> None:
             text = with_params(cypher, params)
