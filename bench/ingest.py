@@ -19,6 +19,7 @@ from pathlib import Path
 # This file is bench/ingest.py: keep its folder off the path so `ingest` is the package.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
 
+from graph import collector
 from graph.falkor_store import EmbeddedFalkorStore
 from graph.store import DEFAULT_BATCH, Change
 from ingest import demo, writers
@@ -28,6 +29,7 @@ from ingest.plan import plan
 from ingest.resolve import Resolver, check_references
 
 
+@collector.paused()  # as load() does
 def planned(workbook: Path, store: EmbeddedFalkorStore) -> tuple[list[Change], int, int, float]:
     """The import's change set, its node and edge counts, and the read+check time."""
     started = time.perf_counter()
@@ -46,6 +48,7 @@ def import_scale(scale: int, workdir: Path) -> list[Change]:
         started = time.perf_counter()
         store.apply(changes, replacing="bench")
         writing = time.perf_counter() - started
+    with EmbeddedFalkorStore(workdir / f"data{scale}", "bench") as store:  # a later command
         carrying = timed_small_source(store)
     total = checking + writing
     print(

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from graph import model
+from graph import collector, model
 from graph.store import DEFAULT_BATCH, Row, StoreError
 
 Reader = Callable[[str, Mapping[str, Any]], list[Row]]
@@ -100,7 +100,7 @@ class Carry:
         """Copy part by part, reading the next part while this one is written: the two
         graphs differ, so the server runs both at once. Returns the rows carried."""
         carried = 0
-        with ThreadPoolExecutor(max_workers=1) as reader:
+        with collector.paused(), ThreadPoolExecutor(max_workers=1) as reader:
             ahead = reader.submit(self.read, parts[0].read, self._params())
             for index, part in enumerate(parts):
                 found = ahead.result()

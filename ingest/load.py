@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from graph import model
+from graph import collector, model
 from graph.store import GraphStore
 from ingest.batch import build
 from ingest.containers import ContainerError, read_container
@@ -104,6 +104,7 @@ def source_uids(store: GraphStore, source: str, labels: list[str]) -> dict[str, 
     }
 
 
+@collector.paused()
 def load(
     path: Path,
     store: GraphStore | None,
