@@ -37,6 +37,12 @@ AOF_DIR = "appendonly"
 # sun_path is 108 bytes on Linux, including the terminating NUL.
 MAX_SOCKET_PATH = 107
 START_TIMEOUT = 60.0
+# FalkorDB keeps up to this many recent edge and label changes in side matrices that
+# every read merges on the fly. Its default, 10,000, is most of a county-sized graph
+# right after an import, which made the canned queries up to 70 % slower until the
+# next restart; folding them in after each write query costs the import nothing
+# measurable (scale 20: 4.1 s → 4.3 s, within run-to-run noise).
+DELTA_MAX_PENDING_CHANGES = 100
 
 
 def _binaries() -> tuple[str, str]:
@@ -189,6 +195,8 @@ class EmbeddedServer:
             str(self.logfile),
             "--loadmodule",
             module,
+            "DELTA_MAX_PENDING_CHANGES",
+            str(DELTA_MAX_PENDING_CHANGES),
         ]
 
     def _spawn(self) -> None:

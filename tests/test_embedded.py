@@ -140,3 +140,16 @@ def test_an_import_during_a_background_save_completes(data_dir: Path) -> None:
         assert store.read("MATCH (u:Unit {uid: 'new'}) RETURN count(u) AS n") == [{"n": 1}]
     finally:
         store.close()
+
+
+def test_the_server_folds_pending_matrix_changes_in_early(data_dir: Path) -> None:
+    """FalkorDB's default (10,000 pending changes) slowed queries right after an import;
+    the server must have taken the lower setting at module load."""
+    from graph.embedded import DELTA_MAX_PENDING_CHANGES
+
+    with EmbeddedFalkorStore(data_dir, "lianfang") as store:
+        setting = store.db.connection.execute_command(
+            "GRAPH.CONFIG", "GET", "DELTA_MAX_PENDING_CHANGES"
+        )
+    assert setting == ["DELTA_MAX_PENDING_CHANGES", DELTA_MAX_PENDING_CHANGES]
+    assert DELTA_MAX_PENDING_CHANGES < 10000
