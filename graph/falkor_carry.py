@@ -118,9 +118,11 @@ class Carry:
         self._check("nodes", COUNT_NODES, self._copy(parts))
 
     def edges(self) -> None:
+        # Once per (start, type, end): two attributes declaring one relationship would
+        # otherwise copy its edges twice.
         parts = [
             _Part(read_edges(edge), create_edges(edge), partial(_edge_row, _date_names(edge)))
-            for edge in model.edges()
+            for edge in {(e.start, e.type, e.end): e for e in model.edges()}.values()
         ]
         self._check("edges", COUNT_EDGES, self._copy(parts))
 
