@@ -87,9 +87,14 @@ class FalkorStore(GraphStore):
     def _graph(self, name: str | None = None) -> Graph:
         return self.db.select_graph(name or self.graph_name)
 
-    def _run(self, run: Callable[[], Any], retry: bool = False) -> list[Row]:
+    def _run(
+        self,
+        run: Callable[[], Any],
+        retry: bool = False,
+        decode: Callable[[Any], list[Row]] = _rows,
+    ) -> list[Row]:
         try:
-            return _rows(self._retrying(run) if retry else self._once(run))
+            return decode(self._retrying(run) if retry else self._once(run))
         except redis.exceptions.ResponseError as exc:
             message = str(exc)
             if "read-only" in message:
@@ -148,11 +153,8 @@ class FalkorStore(GraphStore):
     def _carry(self, staging: Graph, replacing: str | None) -> Carry:
         def read(cypher: str, params: Mapping[str, Any]) -> list[Row]:
             command = ("GRAPH.RO_QUERY", self.graph_name, with_params(cypher, params), "--compact")
-            try:
-                reply = self._once(lambda: self.db.connection.execute_command(*command))
-            except redis.exceptions.ResponseError as exc:
-                raise QueryError(str(exc)) from None
-            return falkor_values.rows(reply)
+            execute = self.db.connection.execute_command
+            return self._run(lambda: execute(*command), decode=falkor_values.rows)
 
         def write(cypher: str, params: Mapping[str, Any]) -> None:
             text = with_params(cypher, params)

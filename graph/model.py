@@ -145,7 +145,7 @@ def stored_labels() -> dict[str, tuple[str, ...]]:
         cls.__label__: tuple(
             name
             for name, prop in cls.defined_properties(aliases=False, rels=False).items()
-            if isinstance(prop, DateProperty)
+            if _kind(prop) == "date"
         )
         for cls in classes
     }
