@@ -11,22 +11,18 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-# This file is bench/ingest.py: keep its folder off the path so `ingest` is the package.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
-
-from graph import collector
-from graph.falkor_store import EmbeddedFalkorStore
-from graph.store import DEFAULT_BATCH, Change
-from ingest import demo, writers
-from ingest.batch import build
-from ingest.load import Quiet, read_records
-from ingest.plan import plan
-from ingest.resolve import Resolver, check_references
+from lianfang.graph import collector
+from lianfang.graph.falkor_store import EmbeddedFalkorStore
+from lianfang.graph.store import DEFAULT_BATCH, Change
+from lianfang.ingest import demo, writers
+from lianfang.ingest.batch import build
+from lianfang.ingest.load import Quiet, read_records
+from lianfang.ingest.plan import plan
+from lianfang.ingest.resolve import Resolver, check_references
 
 
 @collector.paused()  # as load() does

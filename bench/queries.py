@@ -12,19 +12,15 @@ from __future__ import annotations
 import argparse
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-# This file is bench/queries.py: keep its folder off the path so `queries` is the package.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
-
-from graph.falkor_store import EmbeddedFalkorStore
-from ingest import demo, writers
-from ingest.load import load
-from queries.runner import run
-from queries.spec import library
+from lianfang.graph.falkor_store import EmbeddedFalkorStore
+from lianfang.ingest import demo, writers
+from lianfang.ingest.load import load
+from lianfang.queries.runner import run
+from lianfang.queries.spec import library
 
 TARGET_MS = {1: 50.0, 20: 2000.0}
 AS_OF = "2026-01-31"

@@ -15,12 +15,13 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the browser helpers the tests use
 
-from api.main import create_app  # noqa: E402
-from graph.falkor_store import EmbeddedFalkorStore  # noqa: E402
-from ingest.demo import load_demo  # noqa: E402
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, serving  # noqa: E402
+from browser import CHROMIUM, CHROMIUM_ARGS, serving  # noqa: E402
+
+from lianfang.api.main import create_app  # noqa: E402
+from lianfang.graph.falkor_store import EmbeddedFalkorStore  # noqa: E402
+from lianfang.ingest.demo import load_demo  # noqa: E402
 
 DOCS = ROOT / "docs"
 UNIT = "C01B02S04"  # the demo's budget section: a map small enough to read

@@ -9,9 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
+from conftest import free_port
 from fastapi import FastAPI
-
-from tests.conftest import free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # As root and on a closed network: no sandbox, and no background connections.

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.falkor_store import EmbeddedFalkorStore, external_falkor_store
-from graph.store import GraphStore
+from lianfang.graph.falkor_store import EmbeddedFalkorStore, external_falkor_store
+from lianfang.graph.store import GraphStore
 
 LIANFANG = str(Path(sys.executable).with_name("lianfang"))
 _graph_numbers = itertools.count()
@@ -111,7 +111,7 @@ def store(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[GraphStore
         port = request.getfixturevalue("falkordb_port")
         opened = external_falkor_store("127.0.0.1", port, f"test{next(_graph_numbers)}")
     else:
-        from graph.neo4j_store import Neo4jStore
+        from lianfang.graph.neo4j_store import Neo4jStore
 
         url, user, password = request.getfixturevalue("neo4j_url")
         opened = Neo4jStore(url, user, password, None)
@@ -126,7 +126,7 @@ def store(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[GraphStore
 def demo_dir() -> Iterator[Path]:
     """A data directory holding the demo organisation (scale 1, default seed), shared by
     the tests that only read it."""
-    from ingest.demo import load_demo
+    from lianfang.ingest.demo import load_demo
 
     root = Path(tempfile.mkdtemp(prefix="lf-demo-", dir="/tmp"))
     with EmbeddedFalkorStore(root / "data", "lianfang") as store:

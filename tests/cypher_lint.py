@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from graph import model
+from lianfang.graph import model
 
 TOOL = Path(__file__).resolve().parents[1] / "tools" / "cypher-lint"
 
@@ -39,7 +39,7 @@ def install() -> None:
 
 def schema(parameters: dict[str, Any]) -> dict[str, Any]:
     """Our labels, types and property keys, so a misspelt name is a finding."""
-    from graph import schema as declared
+    from lianfang.graph import schema as declared
 
     props = {p.name for spec in model.nodes().values() for p in spec.properties}
     props |= {p.name for edge in model.edges() for p in edge.properties}

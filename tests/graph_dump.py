@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from graph.store import GraphStore
+from lianfang.graph.store import GraphStore
 
 PROVENANCE = {"prov_file", "prov_sheet", "prov_row"}
 
@@ -32,7 +32,7 @@ def dump(store: GraphStore, with_provenance: bool = True) -> tuple[set[Any], lis
 
 
 def node(store: GraphStore, label: str, uid: str) -> dict[str, Any]:
-    from graph import model
+    from lianfang.graph import model
 
     rows = store.read(f"MATCH (n:{model.node(label).label} {{uid: $uid}}) RETURN n", {"uid": uid})
     assert len(rows) == 1, (label, uid, rows)
@@ -41,7 +41,7 @@ def node(store: GraphStore, label: str, uid: str) -> dict[str, Any]:
 
 def targets(store: GraphStore, label: str, uid: str, type_: str) -> set[str]:
     """uids at the end of one node's outgoing edges of a type."""
-    from graph import model
+    from lianfang.graph import model
 
     assert type_ in model.edge_types()
     rows = store.read(

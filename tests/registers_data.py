@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from ingest import writers
+from lianfang.ingest import writers
 
 D = dt.date
 

@@ -8,7 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from tests.conftest import LIANFANG
+from conftest import LIANFANG
 
 
 def live_servers(data_dir: Path) -> list[int]:
@@ -43,7 +43,7 @@ HOLDER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from graph.falkor_store import EmbeddedFalkorStore
+    from lianfang.graph.falkor_store import EmbeddedFalkorStore
 
     store = EmbeddedFalkorStore(Path(sys.argv[1]), "lianfang")
     print("ready", flush=True)

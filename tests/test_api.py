@@ -4,6 +4,7 @@ the real embedded store."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -14,14 +15,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
+from registers_data import SHEETS, write_workbook
+from web import FORMULA, XSS, hostile_store
 
-from api.main import create_app
-from api.settings import AppSettings
-from graph import model
-from ingest import writers
-from queries.spec import library
-from tests.registers_data import SHEETS, write_workbook
-from tests.web import FORMULA, XSS, hostile_store
+from lianfang.api.main import create_app
+from lianfang.api.settings import AppSettings
+from lianfang.graph import model
+from lianfang.ingest import writers
+from lianfang.queries.spec import library
 
 
 @pytest.fixture
@@ -43,7 +44,8 @@ def test_catalogue_lists_every_query_with_counts(client: TestClient) -> None:
 
 def test_run_a_query_as_json(client: TestClient) -> None:
     body = client.get("/api/queries/unmitigated-high-risks", params={"min_level": "高"}).json()
-    assert body["params"] == {"min_level": "high"}
+    assert body["params"] == {"min_level": "high", "as_of": dt.date.today().isoformat()}
+    assert body["dated"] is False and body["version"] >= 1
     assert {r["risk_id"] for r in body["rows"]} == {"K3", "K5"}
     dated = client.get("/api/queries/rotation-due.json?as_of=2030-01-01").json()
     assert dated["params"]["as_of"] == "2030-01-01" and dated["count"] >= 1

@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS, chromium_missing, serving
+from registers_data import SHEETS, write_workbook
+from web import XSS, hostile_store
 
-from api.main import create_app
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, chromium_missing, serving
-from tests.registers_data import SHEETS, write_workbook
-from tests.web import XSS, hostile_store
+from lianfang.api.main import create_app
 
 pytestmark = pytest.mark.skipif(chromium_missing() is not None, reason=str(chromium_missing()))
 
@@ -53,9 +53,9 @@ def page(browser, site) -> Iterator[object]:
 
 
 def expected_map_nodes(store, query_id: str) -> int:
-    from queries.runner import run
-    from viz.aggregate import fit
-    from viz.subgraph import findings_map, mark_exposed
+    from lianfang.queries.runner import run
+    from lianfang.viz.aggregate import fit
+    from lianfang.viz.subgraph import findings_map, mark_exposed
 
     result = run(store, query_id)
     graph = findings_map(store, result.rows, dt.date.today())
@@ -139,7 +139,15 @@ def test_the_html_report_shows_its_chart(page, site) -> None:
     url, _ = site
     page.goto(url + "/")
     page.click("#report-html")
-    page.wait_for_selector("img#chart")
-    width = page.evaluate("() => document.getElementById('chart').naturalWidth")
+    page.wait_for_selector("#chart svg")
+    width = page.evaluate(
+        "() => document.querySelector('#chart svg').getBoundingClientRect().width"
+    )
     assert width > 500
+    # Every category label is drawn by the browser, in its own fonts: it has a width.
+    widths = page.evaluate(
+        "() => [...document.querySelectorAll('#chart svg text')]"
+        ".filter(t => t.textContent === '三重一大').map(t => t.getBBox().width)"
+    )
+    assert widths and widths[0] > 20
     assert "排查廉政风险点5个" in page.inner_text("#summary")

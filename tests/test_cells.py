@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from ingest import cells
+from lianfang.ingest import cells
 
 
 @pytest.mark.parametrize(

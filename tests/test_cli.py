@@ -6,14 +6,14 @@ import json
 import subprocess
 from pathlib import Path
 
-from tests.conftest import LIANFANG
-from tests.servers import cli
+from conftest import LIANFANG
+from servers import cli
 
 SEED = "CREATE (:Unit {uid: 'U1', name: '<b>纪委</b>', source: 't'})"
 
 
 def seed(data_dir: Path) -> None:
-    from graph.falkor_store import EmbeddedFalkorStore
+    from lianfang.graph.falkor_store import EmbeddedFalkorStore
 
     with EmbeddedFalkorStore(data_dir, "lianfang") as store:
         store.write(SEED)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import free_port
-from tests.servers import cli
+from conftest import free_port
+from servers import cli
 
 
 def assert_one_line_error(result, setting: str) -> None:

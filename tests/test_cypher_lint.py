@@ -3,13 +3,13 @@ with nothing unknown: no syntax error, no unknown function, label, type or prope
 
 from __future__ import annotations
 
+import cypher_lint
 import pytest
 
-from graph import falkor_carry, model
-from graph.store import GraphStore
-from ingest import plan
-from queries.spec import library
-from tests import cypher_lint
+from lianfang.graph import falkor_carry, model
+from lianfang.graph.store import GraphStore
+from lianfang.ingest import plan
+from lianfang.queries.spec import library
 
 pytestmark = pytest.mark.skipif(
     cypher_lint.node_missing() is not None, reason=str(cypher_lint.node_missing())
@@ -110,13 +110,15 @@ def test_every_statement_the_product_sends_passes_the_lint(data_dir, tmp_path) -
     import datetime as dt
     import re
 
-    from api import lookups
-    from graph.falkor_store import EmbeddedFalkorStore
-    from ingest.load import load
-    from queries.runner import run
-    from reports import disclosure, review, snapshots
-    from tests.registers_data import write_workbook
-    from viz.subgraph import findings_map, mark_exposed, neighbourhood, unit_map
+    from registers_data import write_workbook
+
+    from lianfang.api import lookups
+    from lianfang.graph.falkor_store import EmbeddedFalkorStore
+    from lianfang.ingest.load import load
+    from lianfang.queries.runner import run
+    from lianfang.queries.stats import stats
+    from lianfang.reports import disclosure, review, snapshots
+    from lianfang.viz.subgraph import findings_map, mark_exposed, neighbourhood, unit_map
 
     store = Recording(EmbeddedFalkorStore(data_dir, "lianfang"))
     try:
@@ -124,7 +126,7 @@ def test_every_statement_the_product_sends_passes_the_lint(data_dir, tmp_path) -
         today = dt.date.today()
         for spec in library().values():
             run(store, spec.id)
-        lookups.stats(store), lookups.search(store, "科"), lookups.node_detail(store, "Post", "P3")
+        stats(store), lookups.search(store, "科"), lookups.node_detail(store, "Post", "P3")
         mark_exposed(store, unit_map(store, "U1", today))
         neighbourhood(store, "Post", "P3", 2, today)
         findings_map(store, run(store, "unmitigated-high-risks").rows, today)

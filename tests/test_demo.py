@@ -5,9 +5,9 @@ from __future__ import annotations
 import collections
 from pathlib import Path
 
-from graph.store import GraphStore
-from ingest import demo, writers
-from ingest.load import load
+from lianfang.graph.store import GraphStore
+from lianfang.ingest import demo, writers
+from lianfang.ingest.load import load
 
 
 def test_same_seed_same_registers_other_seed_other_registers() -> None:
@@ -26,7 +26,7 @@ def test_scale_one_is_county_sized() -> None:
 
 def test_it_covers_every_category_level_kind_and_status() -> None:
     sheets = demo.generate(1, 2024)
-    from graph import schema
+    from lianfang.graph import schema
 
     assert {r["category"] for r in sheets["risks"]} == set(schema.RISK_CATEGORIES)
     assert {r["level"] for r in sheets["risks"]} == {"高", "中", "低"}

@@ -6,10 +6,10 @@ import io
 from pathlib import Path
 
 import openpyxl
+from servers import cli
 
-from graph.falkor_store import EmbeddedFalkorStore
-from reports.disclosure import disclosure_rows, write_html, write_xlsx
-from tests.servers import cli
+from lianfang.graph.falkor_store import EmbeddedFalkorStore
+from lianfang.reports.disclosure import disclosure_rows, write_html, write_xlsx
 
 
 def people(store: EmbeddedFalkorStore) -> set[str]:

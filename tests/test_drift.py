@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from registers_data import SHEETS, write_workbook
+from servers import cli
 
-from api.main import create_app
-from graph.falkor_store import EmbeddedFalkorStore
-from ingest.load import load
-from reports import snapshots
-from reports.drift import by_query, compare
-from tests.registers_data import SHEETS, write_workbook
-from tests.servers import cli
+from lianfang.api.main import create_app
+from lianfang.graph.falkor_store import EmbeddedFalkorStore
+from lianfang.ingest.load import load
+from lianfang.reports import snapshots
+from lianfang.reports.drift import by_query, compare
 
 AS_OF = dt.date(2025, 6, 30)
 

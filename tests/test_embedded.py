@@ -7,9 +7,10 @@ import signal
 import socket
 from pathlib import Path
 
-from graph.embedded import EmbeddedServer
-from graph.falkor_store import EmbeddedFalkorStore
-from tests.servers import Holder, cli, live_servers
+from servers import Holder, cli, live_servers
+
+from lianfang.graph.embedded import EmbeddedServer
+from lianfang.graph.falkor_store import EmbeddedFalkorStore
 
 
 def test_a_cli_command_works_while_another_process_holds_the_store(data_dir: Path) -> None:
@@ -121,7 +122,7 @@ def test_an_import_during_a_background_save_completes(data_dir: Path) -> None:
     graph is now carried over by Cypher, which never forks."""
     import threading
 
-    from graph.store import Change
+    from lianfang.graph.store import Change
 
     store = EmbeddedFalkorStore(data_dir, "lianfang")
     try:
@@ -132,7 +133,7 @@ def test_an_import_during_a_background_save_completes(data_dir: Path) -> None:
             store.apply([Change("CREATE (:Unit {uid: 'new', source: 't'})")])
             done.set()
 
-        store.server.rewrite_aof()
+        store.server._client().bgrewriteaof()  # a background rewrite under way
         worker = threading.Thread(target=import_now, daemon=True)
         worker.start()
         worker.join(timeout=60)
@@ -145,7 +146,7 @@ def test_an_import_during_a_background_save_completes(data_dir: Path) -> None:
 def test_the_server_folds_pending_matrix_changes_in_early(data_dir: Path) -> None:
     """FalkorDB's default (10,000 pending changes) slowed queries right after an import;
     the server must have taken the lower setting at module load."""
-    from graph.embedded import DELTA_MAX_PENDING_CHANGES
+    from lianfang.graph.embedded import DELTA_MAX_PENDING_CHANGES
 
     with EmbeddedFalkorStore(data_dir, "lianfang") as store:
         setting = store.db.connection.execute_command(

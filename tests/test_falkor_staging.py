@@ -9,13 +9,13 @@ import time
 from pathlib import Path
 
 import pytest
+from graph_dump import dump
+from registers_data import DEPARTMENT, write_workbook
 
-from graph.falkor_store import EmbeddedFalkorStore, external_falkor_store
-from graph.store import StoreError
-from ingest.load import load
-from reports import snapshots
-from tests.graph_dump import dump
-from tests.registers_data import DEPARTMENT, write_workbook
+from lianfang.graph.falkor_store import EmbeddedFalkorStore, external_falkor_store
+from lianfang.graph.store import StoreError
+from lianfang.ingest.load import load
+from lianfang.reports import snapshots
 
 
 def test_imports_into_two_graphs_of_one_server_at_once_complete(

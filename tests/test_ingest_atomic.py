@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 import redis
+from conftest import LIANFANG
+from graph_dump import dump
+from registers_data import write_workbook
+from servers import live_servers
 
-from graph.falkor_store import EmbeddedFalkorStore
-from ingest import demo, writers
-from ingest.load import load
-from tests.conftest import LIANFANG
-from tests.graph_dump import dump
-from tests.registers_data import write_workbook
-from tests.servers import live_servers
+from lianfang.graph.falkor_store import EmbeddedFalkorStore
+from lianfang.ingest import demo, writers
+from lianfang.ingest.load import load
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import copy
 import json
 from pathlib import Path
 
-from tests.registers_data import SHEETS, write_workbook
-from tests.servers import cli
+from registers_data import SHEETS, write_workbook
+from servers import cli
 
 
 def _count(data_dir: Path, label: str) -> int:

@@ -10,12 +10,12 @@ from typing import Any
 
 import openpyxl
 import pytest
+from graph_dump import dump
+from registers_data import DEPARTMENT, SHEETS, write_csv_folder, write_workbook
 
-from graph.store import GraphStore
-from ingest.issues import IngestFailed, Issue
-from ingest.load import load
-from tests.graph_dump import dump
-from tests.registers_data import DEPARTMENT, SHEETS, write_csv_folder, write_workbook
+from lianfang.graph.store import GraphStore
+from lianfang.ingest.issues import IngestFailed, Issue
+from lianfang.ingest.load import load
 
 Sheets = dict[str, list[dict[str, Any]]]
 FIRST_ROW = 3  # a title row, then the header row
@@ -205,8 +205,8 @@ def test_english_headers_get_english_errors(imported: GraphStore, tmp_path: Path
     [error] = failing(imported, write_csv_folder(tmp_path / "csv", sheets))
     assert where(error) == ("risks", 2, "level", "very high")
     assert (
-        error.message
-        == "'very high' is not valid; expected high/medium/low, H/M/L or 一级/二级/三级"
+        error.message == "'very high' is not valid; expected "
+        "high/medium/low, H/M/L, 高/中/低, 一级/二级/三级, 高风险, 一级风险 or Ⅰ级/1级"
     )
 
 

@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from graph_dump import dump, node, targets
+from registers_data import write_csv_folder, write_workbook
 
-from graph.store import GraphStore
-from ingest.load import load
-from tests.graph_dump import dump, node, targets
-from tests.registers_data import write_csv_folder, write_workbook
+from lianfang.graph.store import GraphStore
+from lianfang.ingest.load import load
 
 
 @pytest.fixture
@@ -80,8 +80,9 @@ def test_every_node_remembers_where_it_came_from(store: GraphStore, workbook: Pa
 
 
 def test_csv_in_utf8_with_bom_reads_the_same(store: GraphStore, tmp_path: Path) -> None:
-    from ingest import writers
-    from tests.registers_data import SHEETS
+    from registers_data import SHEETS
+
+    from lianfang.ingest import writers
 
     folder = writers.write_csv_folder(tmp_path / "utf8", SHEETS, "zh", "utf-8-sig")
     assert (folder / "岗位.csv").read_bytes().startswith(b"\xef\xbb\xbf")

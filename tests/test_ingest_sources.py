@@ -5,10 +5,11 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from graph.store import GraphStore
-from ingest.load import load
-from tests.graph_dump import dump, node
-from tests.registers_data import DEPARTMENT, SHEETS, write_workbook
+from graph_dump import dump, node
+from registers_data import DEPARTMENT, SHEETS, write_workbook
+
+from lianfang.graph.store import GraphStore
+from lianfang.ingest.load import load
 
 
 def test_the_same_registers_twice_give_the_same_graph(store: GraphStore, tmp_path: Path) -> None:
@@ -36,7 +37,7 @@ def test_reimport_replaces_what_the_source_said(store: GraphStore, tmp_path: Pat
     assert "duties" not in node(store, "Post", "P3")  # a blanked cell clears the property
     fresh = tmp_path / "fresh"
     fresh.mkdir()
-    from graph.falkor_store import EmbeddedFalkorStore
+    from lianfang.graph.falkor_store import EmbeddedFalkorStore
 
     with EmbeddedFalkorStore(fresh / "data", "fresh") as clean:
         load(write_workbook(tmp_path / "org.xlsx", sheets), clean)

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from servers import cli
 
-from graph.falkor_store import EmbeddedFalkorStore
-from queries.runner import run
-from queries.spec import library
-from tests.servers import cli
+from lianfang.graph.falkor_store import EmbeddedFalkorStore
+from lianfang.queries.runner import run
+from lianfang.queries.spec import library
 
 AS_OF = "2026-01-31"
 
@@ -89,7 +89,7 @@ def test_query_errors_are_one_line(demo_dir: Path, args: list[str], message: str
 
 
 def test_csv_cells_cannot_become_formulas(tmp_path: Path) -> None:
-    from api.render import to_csv, to_xlsx
+    from lianfang.queries.exports import to_csv, to_xlsx
 
     rows = [{"name": '=HYPERLINK("http://x")', "n": "-1+1", "ok": "岗位"}]
     text = to_csv(rows)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from graph.store import GraphStore
-from queries.runner import run
-from tests.tiny import Tiny
+from tiny import Tiny
+
+from lianfang.graph.store import GraphStore
+from lianfang.queries.runner import run
 
 AS_OF = "2025-06-30"
 YESTERDAY, TOMORROW = "2025-06-29", "2025-07-01"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from graph.store import GraphStore
-from queries.runner import run
-from queries.spec import library
-from tests.test_queries_people import AS_OF, ids
-from tests.tiny import Tiny
+from test_queries_people import AS_OF, ids
+from tiny import Tiny
+
+from lianfang.graph.store import GraphStore
+from lianfang.queries.runner import run
+from lianfang.queries.spec import library
 
 
 def power(g: Tiny, uid: str, **props: object) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from graph.store import GraphStore
-from queries.runner import run
-from tests.test_queries_people import AS_OF, YESTERDAY, ids
-from tests.tiny import Tiny
+from test_queries_people import AS_OF, YESTERDAY, ids
+from tiny import Tiny
+
+from lianfang.graph.store import GraphStore
+from lianfang.queries.runner import run
 
 
 def risk(g: Tiny, uid: str, level: str, **props: object) -> None:

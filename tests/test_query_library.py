@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from graph.store import GraphStore
-from queries.dialect import AVOID
-from queries.params import ParameterError
-from queries.runner import UnknownQuery, run
-from queries.spec import LibraryError, library, load_library, parse
+from lianfang.graph.store import GraphStore
+from lianfang.queries.dialect import AVOID
+from lianfang.queries.params import ParameterError
+from lianfang.queries.runner import UnknownQuery, run
+from lianfang.queries.spec import LIBRARY, LibraryError, library, load_library, parse
 
 QUERIES_MD = Path(__file__).resolve().parents[2] / "shared" / "QUERIES.md"
 IDS = {
@@ -68,7 +68,7 @@ CARRIES = {
         "unmitigated_high_risks",
     },
 }
-GOOD = Path(__file__).resolve().parents[1] / "queries" / "library" / "vacant-key-posts.yaml"
+GOOD = LIBRARY / "vacant-key-posts.yaml"
 
 
 def test_the_library_holds_exactly_the_contracts_queries() -> None:
@@ -83,6 +83,9 @@ def test_the_library_holds_exactly_the_contracts_queries() -> None:
 def test_every_query_is_documented() -> None:
     for spec in library().values():
         assert spec.title_zh and spec.title_en and len(spec.description) > 60, spec.id
+        assert len(spec.description_zh) > 25 and spec.version >= 1, spec.id
+        prose = re.sub(r"`[^`]*`", "", spec.description_zh)
+        assert not re.search(r"[A-Za-z]{4,}", prose), (spec.id, "English in description_zh")
         assert spec.rule and spec.remedy and spec.severity in ("high", "medium", "low")
         assert all(p.description for p in spec.parameters)
         assert all(c.description for c in spec.columns)
@@ -91,11 +94,19 @@ def test_every_query_is_documented() -> None:
             assert spec.total, f"{spec.id} has no denominator"
 
 
-def test_queries_that_depend_on_time_take_as_of() -> None:
+def test_every_query_takes_as_of_and_the_timed_ones_read_it() -> None:
     timed = re.compile(r"start_date|end_date|assessed|\.due\b|i\.date")
     for spec in library().values():
-        if timed.search(spec.cypher):
-            assert "as_of" in {p.name for p in spec.parameters}, spec.id
+        assert "as_of" in {p.name for p in spec.parameters}, spec.id
+        assert spec.dated == bool(timed.search(spec.cypher)), spec.id
+
+
+def test_an_undated_query_answers_the_same_on_any_date(store: GraphStore) -> None:
+    spec = library()["risks-without-controls"]
+    assert not spec.dated
+    early = run(store, spec.id, {"as_of": "2001-01-01"})
+    assert early.params["as_of"] == "2001-01-01"
+    assert early.rows == run(store, spec.id, {"as_of": "2031-01-01"}).rows
 
 
 @pytest.mark.parametrize(("construct", "pattern"), AVOID, ids=[name for name, _ in AVOID])
@@ -114,9 +125,23 @@ def _variant(tmp_path: Path, text: str, name: str = "vacant-key-posts.yaml") -> 
 GOOD_TEXT = GOOD.read_text(encoding="utf-8")
 BAD_FILES = {
     "not yaml": ("id: [unclosed", "not valid YAML"),
-    "missing remedy": (re.sub(r"remedy: >\n(  .*\n)+", "", GOOD_TEXT), "missing remedy"),
+    "missing remedy": (re.sub(r"remedy: >\n(  .*\n)+", "", GOOD_TEXT), "remedy: missing"),
     "bad severity": (GOOD_TEXT.replace("severity: medium", "severity: urgent"), "severity"),
-    "unknown type": (GOOD_TEXT.replace("type: date", "type: datetime"), "unknown type"),
+    "unknown type": (GOOD_TEXT.replace("type: date", "type: datetime"), "parameters.0.type"),
+    "no version": (GOOD_TEXT.replace("version: 1\n", ""), "version: missing"),
+    "version zero": (GOOD_TEXT.replace("version: 1\n", "version: 0\n"), "version"),
+    "no Chinese description": (
+        re.sub(r"description_zh: .*\n", "", GOOD_TEXT),
+        "description_zh: missing",
+    ),
+    "unknown parameter key": (
+        GOOD_TEXT.replace("    type: date\n", "    type: date\n    unit: days\n"),
+        "parameters.0.unit: unknown field",
+    ),
+    "as_of declared but unused": (
+        GOOD_TEXT.replace("$as_of", "'2025-01-01'"),
+        "'as_of' is declared but not used",
+    ),
     "write clause": (
         GOOD_TEXT.replace("RETURN p.uid AS post_id", "SET p.x = 1 RETURN p.uid AS post_id"),
         "write clause (SET)",
@@ -149,7 +174,7 @@ BAD_FILES = {
         GOOD_TEXT.replace("id: vacant-key-posts", "id: vacant-posts"),
         "name the file",
     ),
-    "unknown field": (GOOD_TEXT + "\nauthor: someone\n", "unknown fields"),
+    "unknown field": (GOOD_TEXT + "\nauthor: someone\n", "author: unknown field"),
     "count_by an unknown column": (GOOD_TEXT + "\ncount_by: [nope]\n", "count_by"),
 }
 
@@ -196,12 +221,10 @@ def test_the_runner_refuses_an_unknown_query(store: GraphStore) -> None:
 
 
 def test_a_query_returning_undeclared_columns_is_refused(store: GraphStore, monkeypatch) -> None:
-    import dataclasses
-
-    from queries import runner
+    from lianfang.queries import runner
 
     spec = library()["unsupervised-processes"]
-    broken = dataclasses.replace(spec, cypher="RETURN 1 AS surprise")
+    broken = spec.model_copy(update={"cypher": "RETURN 1 AS surprise"})
     monkeypatch.setitem(library(), spec.id, broken)
     with pytest.raises(LibraryError, match="surprise"):
         runner.run(store, spec.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.store import write_clause
+from lianfang.graph.store import write_clause
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from graph import model
-from ingest.registers import registers
-from tests.test_schema import contract_columns, contract_table
+from test_schema import contract_columns, contract_table
+
+from lianfang.graph import model
+from lianfang.ingest.registers import registers
 
 
 def test_every_reference_column_states_an_edge_the_schema_declares() -> None:

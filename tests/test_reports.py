@@ -6,18 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import io
 import warnings
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 from docx import Document
+from servers import cli
 
-from graph.falkor_store import EmbeddedFalkorStore
-from queries.runner import run
-from queries.spec import library
-from reports import docx_report, html_report, review, xlsx_report
-from reports.chart import cjk_font, distribution_chart
-from tests.servers import cli
+from lianfang.graph.falkor_store import EmbeddedFalkorStore
+from lianfang.queries.runner import run
+from lianfang.queries.spec import library
+from lianfang.reports import chart, docx_report, html_report, review, xlsx_report
+from lianfang.reports.chart import cjk_font, distribution_png, distribution_svg
 
 AS_OF = dt.date(2026, 1, 31)
 SECTIONS = [s for s in library().values() if s.id != "unit-risk-profile"]
@@ -28,12 +29,7 @@ def built(demo_dir: Path) -> review.Review:
     with EmbeddedFalkorStore(demo_dir, "lianfang") as store:
         made = review.build(store, AS_OF)
         made.expected = {  # type: ignore[attr-defined]
-            spec.id: run(
-                store,
-                spec.id,
-                {"as_of": AS_OF} if any(p.name == "as_of" for p in spec.parameters) else {},
-            ).ratio()
-            for spec in SECTIONS
+            spec.id: run(store, spec.id, {"as_of": AS_OF}).ratio() for spec in SECTIONS
         }
     return made
 
@@ -88,9 +84,22 @@ def test_xlsx_has_a_sheet_per_section_with_frozen_filtered_headers(built: review
     assert profile.freeze_panes == "A2" and profile["B2"].value == "青山县人民政府"
 
 
+def test_xlsx_draws_its_chart_natively(built: review.Review) -> None:
+    """A chart Excel draws itself: a stacked bar chart over the distribution table."""
+    with zipfile.ZipFile(io.BytesIO(xlsx_report.write_xlsx(built))) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 1
+        xml = archive.read(charts[0]).decode("utf-8")
+    assert "<barChart>" in xml and '<grouping val="stacked"/>' in xml
+    assert "'风险分布'!$A$2:$A$7" in xml  # the six categories
+    for level_column in "BCD":  # high, medium, low
+        assert f"'风险分布'!${level_column}$2:${level_column}$7" in xml
+
+
 def test_html_has_every_section_and_the_chart(built: review.Review) -> None:
     html = html_report.render_html(built)
-    assert 'id="chart"' in html and "data:image/png;base64," in html
+    assert 'id="chart"' in html and "<svg" in html and "data:image/png" not in html
+    assert "三重一大" in html.split('id="chart"')[1].split("</svg>")[0]
     for section in built.sections:
         assert f'id="section-{section.spec.id}"' in html
     assert "http://" not in html and "https://" not in html
@@ -100,7 +109,7 @@ def test_the_chart_draws_chinese_with_a_cjk_font() -> None:
     assert "CJK" in cjk_font().name or cjk_font().exists()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        png = distribution_chart({"岗位职责": {"high": 2, "medium": 1, "low": 0}}, "廉政风险点分布")
+        png = distribution_png({"岗位职责": {"high": 2, "medium": 1, "low": 0}}, "廉政风险点分布")
     assert png.startswith(b"\x89PNG")
     missing = [str(w.message) for w in caught if "missing from" in str(w.message)]
     assert missing == []  # a box would have been drawn for each
@@ -127,3 +136,59 @@ def test_report_command(demo_dir: Path, tmp_path: Path) -> None:
     assert wrong.returncode == 2 and "--format" in wrong.stderr
     missing = cli(demo_dir, "report", "-o", str(tmp_path / "r.html"), "--unit", "NOPE")
     assert missing.returncode == 1 and "no unit 'NOPE'" in missing.stderr
+
+
+def test_the_svg_chart_escapes_and_scales() -> None:
+    svg = distribution_svg({"岗位职责": {"high": 4, "medium": 2, "low": 0}}, "<b>分布</b>")
+    assert "<b>" not in svg and "&lt;b&gt;分布&lt;/b&gt;" in svg
+    assert svg.count("<rect") == 2 + 3  # two bars, three legend keys
+    assert ">6</text>" in svg  # the stack's total
+
+
+@pytest.fixture
+def no_cjk_font(monkeypatch: pytest.MonkeyPatch):
+    """The process sees no font at all, as on a machine without fonts-noto-cjk."""
+    from matplotlib import font_manager
+
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *a, **k: [])
+    chart.cjk_font.cache_clear()
+    yield
+    chart.cjk_font.cache_clear()
+
+
+def test_every_review_format_is_written_without_a_cjk_font(
+    no_cjk_font, demo_dir: Path, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from lianfang.cli.app import app
+
+    with pytest.raises(chart.FontMissing):
+        cjk_font()
+    runner = CliRunner()
+    for suffix in ("docx", "xlsx", "html"):
+        out = tmp_path / f"r.{suffix}"
+        args = ["--data-dir", str(demo_dir), "report", "--as-of", "2026-01-31", "-o", str(out)]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 10_000
+        assert ("no CJK font" in result.output) is (suffix == "docx")
+    document = Document(str(tmp_path / "r.docx"))
+    assert len(document.inline_shapes) == 0  # no chart, and the table in its place
+    assert any("缺少中文字体" in p.text for p in document.paragraphs)
+    assert any(t.rows[0].cells[0].text == "类别" for t in document.tables)
+
+
+def test_the_page_downloads_the_review_without_a_cjk_font(no_cjk_font, demo_dir: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from lianfang.api.main import create_app
+
+    with (
+        EmbeddedFalkorStore(demo_dir, "lianfang") as store,
+        TestClient(create_app(store=store)) as client,
+    ):
+        for fmt in ("docx", "xlsx", "html"):
+            response = client.get(f"/api/reports/review.{fmt}", params={"as_of": "2026-01-31"})
+            assert response.status_code == 200, (fmt, response.text[:200])
+            assert len(response.content) > 10_000

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from graph import model
+from lianfang.graph import model
 
 REGISTERS_MD = Path(__file__).resolve().parents[2] / "shared" / "REGISTERS.md"
 LABEL_OF_REGISTER: dict[str, str | None] = {

@@ -9,8 +9,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import LIANFANG, free_port
-from tests.servers import live_servers
+from conftest import LIANFANG, free_port
+from servers import live_servers
 
 
 def test_serve_demo_loads_the_demo_and_serves_the_page(data_dir: Path) -> None:

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from graph import model
-from graph.store import Change, GraphStore, QueryError, WriteRefused
+from lianfang.graph import model
+from lianfang.graph.store import DEFAULT_BATCH, Change, GraphStore, QueryError, WriteRefused
 
 UNITS = "UNWIND $rows AS row MERGE (u:Unit {uid: row.uid}) SET u.name = row.name, u.source = 't'"
 
@@ -36,12 +36,12 @@ def test_dates_go_in_as_dates_and_come_back_as_dates(store: GraphStore) -> None:
     ]
 
 
-def test_write_batches_writes_every_row_and_reports_progress(store: GraphStore) -> None:
-    rows = [{"uid": f"U{i}", "name": f"单位{i}"} for i in range(4321)]
+def test_apply_writes_every_row_in_batches_and_reports_progress(store: GraphStore) -> None:
+    rows = [{"uid": f"U{i}", "name": f"单位{i}"} for i in range(2 * DEFAULT_BATCH + 321)]
     seen: list[int] = []
-    assert store.write_batches(UNITS, rows, batch_size=1000, progress=seen.append) == 4321
-    assert seen == [1000, 1000, 1000, 1000, 321]
-    assert store.read("MATCH (u:Unit) RETURN count(u) AS n") == [{"n": 4321}]
+    store.apply([Change(UNITS, rows=rows)], progress=seen.append)
+    assert seen == [DEFAULT_BATCH, DEFAULT_BATCH, 321]
+    assert store.read("MATCH (u:Unit) RETURN count(u) AS n") == [{"n": len(rows)}]
 
 
 def test_uid_is_unique_per_label(store: GraphStore) -> None:
@@ -53,7 +53,7 @@ def test_uid_is_unique_per_label(store: GraphStore) -> None:
 
 
 def test_apply_lands_whole(store: GraphStore) -> None:
-    store.write_batches(UNITS, [{"uid": "A", "name": "甲"}])
+    store.write(UNITS, {"rows": [{"uid": "A", "name": "甲"}]})
     progress: list[int] = []
     store.apply(
         [
@@ -67,7 +67,7 @@ def test_apply_lands_whole(store: GraphStore) -> None:
 
 
 def test_apply_that_fails_midway_changes_nothing(store: GraphStore) -> None:
-    store.write_batches(UNITS, [{"uid": "A", "name": "甲"}])
+    store.write(UNITS, {"rows": [{"uid": "A", "name": "甲"}]})
     with pytest.raises(QueryError):
         store.apply(
             [
@@ -84,7 +84,7 @@ def test_apply_that_fails_midway_changes_nothing(store: GraphStore) -> None:
 
 
 def test_apply_that_is_interrupted_changes_nothing(store: GraphStore) -> None:
-    store.write_batches(UNITS, [{"uid": "A", "name": "甲"}])
+    store.write(UNITS, {"rows": [{"uid": "A", "name": "甲"}]})
 
     def changes():
         yield Change(UNITS, rows=[{"uid": "B", "name": "乙"}])
@@ -125,7 +125,7 @@ def test_counts_cover_every_schema_type(store: GraphStore) -> None:
 
 
 def test_clear_empties_the_graph_and_keeps_the_schema(store: GraphStore) -> None:
-    store.write_batches(UNITS, [{"uid": "A", "name": "甲"}])
+    store.write(UNITS, {"rows": [{"uid": "A", "name": "甲"}]})
     store.clear()
     assert uids(store) == set()
     store.write("CREATE (:Unit {uid: 'A', source: 't'})")

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from graph_dump import node
 
-from graph import model
-from graph.store import GraphStore
-from ingest.load import load
-from ingest.registers import registers
-from ingest.template import write_template
-from tests.graph_dump import node
+from lianfang.graph import model
+from lianfang.graph.store import GraphStore
+from lianfang.ingest.load import load
+from lianfang.ingest.registers import registers
+from lianfang.ingest.template import write_template
 
 
 def _validations(sheet) -> dict[str, list[str]]:

@@ -7,15 +7,15 @@ import re
 from pathlib import Path
 
 import pytest
+from servers import cli
+from web import XSS, hostile_store
 
-from graph import model
-from graph.store import GraphStore
-from tests.servers import cli
-from tests.web import XSS, hostile_store
-from viz.aggregate import fit
-from viz.render import render, script_json
-from viz.style import LOOKS, legend
-from viz.subgraph import Subgraph, findings_map, mark_exposed, neighbourhood, unit_map
+from lianfang.graph import model
+from lianfang.graph.store import GraphStore
+from lianfang.viz.aggregate import fit
+from lianfang.viz.render import render, script_json
+from lianfang.viz.style import LOOKS, legend
+from lianfang.viz.subgraph import Subgraph, findings_map, mark_exposed, neighbourhood, unit_map
 
 TODAY = dt.date(2026, 1, 31)
 

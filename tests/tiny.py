@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from graph import model
-from graph.store import Change, GraphStore
-from ingest.plan import RUN_MARK, create_edges, merge_nodes
+from lianfang.graph import model
+from lianfang.graph.store import Change, GraphStore
+from lianfang.ingest.plan import RUN_MARK, create_edges, merge_nodes
 
 SOURCE = "tiny"
 

@@ -7,9 +7,10 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from graph.falkor_store import EmbeddedFalkorStore
-from ingest.load import load
-from tests.registers_data import SHEETS, write_workbook
+from registers_data import SHEETS, write_workbook
+
+from lianfang.graph.falkor_store import EmbeddedFalkorStore
+from lianfang.ingest.load import load
 
 XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 FORMULA = '@HYPERLINK("http://evil","x")'  # openpyxl would store a leading = as a formula

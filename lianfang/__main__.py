@@ -1,0 +1,5 @@
+"""`python -m lianfang` is the `lianfang` command."""
+
+from lianfang.cli.app import main
+
+main()

@@ -1,0 +1,89 @@
+"""The page's words in Chinese (first) and English."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+LANGS = ("zh", "en")
+WORDS: dict[str, tuple[str, str]] = {
+    "app": ("廉防 · 廉政风险防控知识图谱", "lianfang · integrity-risk knowledge graph"),
+    "home": ("首页", "Home"),
+    "units": ("单位", "Units"),
+    "search": ("搜索", "Search"),
+    "upload": ("导入登记表", "Import registers"),
+    "switch": ("English", "中文"),
+    "risks": ("风险点", "risk points"),
+    "high_risks": ("高风险", "high risks"),
+    "controls": ("防控措施", "controls"),
+    "rules": ("制度", "rules"),
+    "processes": ("流程图", "flowcharts"),
+    "unit_risks": ("个", ""),
+    "unit_controls": ("条", ""),
+    "unit_rules": ("项", ""),
+    "unit_processes": ("个", ""),
+    "catalogue": ("风险防控缺口查询", "Gap queries"),
+    "query": ("查询", "Query"),
+    "severity": ("严重程度", "Severity"),
+    "findings": ("发现", "Findings"),
+    "run": ("运行", "Run"),
+    "undated": (
+        "本查询不读取日期:无论 as_of 取何日,均按登记表现状作答。",
+        "This query reads no dates: whatever as_of is, it answers from the registers "
+        "as they stand.",
+    ),
+    "results": ("结果", "Results"),
+    "map": ("关系图", "Map"),
+    "download": ("下载", "Download"),
+    "remedy": ("整改建议", "Suggested remedy"),
+    "rule": ("依据", "Practice rule"),
+    "no_rows": ("没有发现。", "Nothing found."),
+    "search_placeholder": ("编号或名称,如 科长", "id or name"),
+    "upload_hint": (
+        "上传 .xlsx 工作簿或 CSV 文件的 .zip 压缩包",
+        "An .xlsx workbook or a .zip of CSV files",
+    ),
+    "source": ("来源名称(可选)", "Source name (optional)"),
+    "dry_run": ("只校验不写入", "Check only"),
+    "errors": ("错误", "Errors"),
+    "warnings": ("警告", "Warnings"),
+    "imported": ("导入成功", "Imported"),
+    "nothing_written": ("有错误,未写入任何数据。", "There are errors; nothing was written."),
+    "open_map": ("打开权力风险图", "Open the power-risk map"),
+    "properties": ("属性", "Properties"),
+    "neighbours": ("关联", "Neighbours"),
+    "no_hits": ("没有匹配的结果。", "No matches."),
+    "file": ("文件", "File"),
+    "sheet": ("工作表", "Sheet"),
+    "row": ("行", "Row"),
+    "column": ("列", "Column"),
+    "value": ("值", "Value"),
+    "problem": ("问题", "Problem"),
+    "type": ("类型", "Type"),
+    "count": ("数量", "Count"),
+    "reports": ("报告", "Reports"),
+    "annual_review": ("年度报告", "Annual review"),
+    "disclosure": ("岗位廉政风险公示", "Public disclosure"),
+    "compared_with": ("对比快照", "Compared with"),
+    "change": ("变化", "Change"),
+    "new": ("新增", "new"),
+    "persisting": ("持续", "persisting"),
+    "closed": ("已整改(上次有、本次无)", "Closed since the snapshot"),
+    "high": ("高", "high"),
+    "medium": ("中", "medium"),
+    "low": ("低", "low"),
+}
+
+
+def language(request: Request) -> str:
+    """?lang= first, then the cookie; Chinese by default."""
+    chosen = request.query_params.get("lang") or request.cookies.get("lang") or "zh"
+    return chosen if chosen in LANGS else "zh"
+
+
+def translator(lang: str):
+    index = LANGS.index(lang)
+
+    def t(key: str) -> str:
+        return WORDS[key][index] if key in WORDS else key
+
+    return t

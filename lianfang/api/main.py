@@ -1,0 +1,86 @@
+"""The web app: assembles the routers; the store is opened once for the app's life."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from lianfang.api.routes import ingest, maps, nodes, pages, queries, reports, search, stats
+from lianfang.api.settings import AppSettings
+from lianfang.graph.settings import StoreSettings
+from lianfang.graph.store import GraphStore
+from lianfang.viz.render import VIS_DIR
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(
+    store_settings: StoreSettings | None = None,
+    settings: AppSettings | None = None,
+    store: GraphStore | None = None,
+) -> FastAPI:
+    """The app over an open store, or over the store the settings name (opened at start
+    and closed at shutdown)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from lianfang.graph.open import open_store
+
+        owned = store is None
+        app.state.store = store or open_store(store_settings or StoreSettings())
+        if app.state.settings.demo:
+            load_demo_if_empty(app.state.store)
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.store.close()
+
+    app = FastAPI(
+        title="lianfang 廉防",
+        description="The integrity-risk knowledge graph: canned gap queries, power-risk "
+        "maps, register import.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings or AppSettings()
+    for router in (
+        queries.router,
+        nodes.router,
+        search.router,
+        stats.router,
+        ingest.router,
+        reports.router,
+        maps.router,
+        pages.router,
+    ):
+        app.include_router(router)
+    app.mount("/static/vis", StaticFiles(directory=VIS_DIR), name="vis")
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(HTTPException, http_error)
+    return app
+
+
+async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    return JSONResponse({"detail": exc.errors()}, status_code=422)
+
+
+async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+    return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+
+
+def load_demo_if_empty(store: GraphStore) -> bool:
+    """Import the bundled demo organisation into an empty store."""
+    if sum(store.counts().nodes.values()):
+        return False
+    from lianfang.ingest.demo import load_demo
+
+    load_demo(store)
+    return True

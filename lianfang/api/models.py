@@ -1,0 +1,134 @@
+"""API models. Node models are generated from the schema, one per label, so the API
+documents (and checks) exactly the properties and vocabularies the schema declares."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from lianfang.graph import model
+
+_TYPES: dict[str, type] = {
+    "string": str,
+    "integer": int,
+    "float": float,
+    "boolean": bool,
+    "date": dt.date,
+}
+
+
+def _field(spec: model.PropertySpec) -> tuple[Any, Any]:
+    kind: Any = Literal[tuple(spec.choices)] if spec.choices else _TYPES[spec.kind]  # type: ignore[misc]
+    if spec.required:
+        return kind, Field(...)
+    return kind | None, Field(default=None)
+
+
+@cache
+def node_models() -> dict[str, type[BaseModel]]:
+    """One pydantic model per label; `label` discriminates them."""
+    made: dict[str, type[BaseModel]] = {}
+    for spec in model.nodes().values():
+        fields: dict[str, Any] = {"label": (Literal[spec.label], Field(...))}  # type: ignore[valid-type]
+        fields |= {p.name: _field(p) for p in spec.properties}
+        fields["extra"] = (
+            str | None,
+            Field(default=None, description="Extra register columns (JSON)"),
+        )
+        made[spec.label] = create_model(
+            f"{spec.label}Node", __config__=ConfigDict(extra="ignore"), __doc__=spec.doc, **fields
+        )
+    return made
+
+
+def node_union() -> Any:
+    return Annotated[Union[tuple(node_models().values())], Field(discriminator="label")]  # noqa: UP007
+
+
+class Neighbour(BaseModel):
+    direction: Literal["out", "in"]
+    type: str
+    label: str
+    uid: str
+    name: str | None = None
+
+
+class QueryParameter(BaseModel):
+    name: str
+    type: str
+    description: str
+    default: Any = None
+
+
+class QueryColumn(BaseModel):
+    name: str
+    description: str
+
+
+class QueryInfo(BaseModel):
+    id: str
+    title_zh: str
+    title_en: str
+    description: str
+    description_zh: str
+    version: int = Field(description="Raised whenever the query's meaning changes")
+    dated: bool = Field(
+        description="Whether as_of changes the answer; if not, the registers as they stand"
+    )
+    rule: str
+    severity: str
+    remedy: str
+    parameters: list[QueryParameter]
+    columns: list[QueryColumn]
+    count: int | None = Field(default=None, description="Findings now, with default parameters")
+    total: int | None = Field(default=None, description="The denominator, where there is one")
+
+
+class QueryRun(BaseModel):
+    id: str
+    version: int
+    dated: bool
+    params: dict[str, Any]
+    count: int
+    total: int | None
+    rows: list[dict[str, Any]]
+
+
+class SearchHit(BaseModel):
+    label: str
+    uid: str
+    name: str | None
+    zh: str
+
+
+class Stats(BaseModel):
+    nodes: dict[str, int]
+    edges: dict[str, int]
+    risks_by_level: dict[str, int]
+    headline: dict[str, int] = Field(description="风险点, 高风险, 防控措施, 制度, 流程图")
+
+
+class IssueOut(BaseModel):
+    severity: str
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+    zh: str
+    en: str
+
+
+class IngestReport(BaseModel):
+    ok: bool
+    source: str | None = None
+    dry_run: bool = False
+    nodes: dict[str, int] = {}
+    edges: dict[str, int] = {}
+    removed: dict[str, int] = {}
+    errors: list[IssueOut] = []
+    warnings: list[IssueOut] = []

@@ -1,0 +1,207 @@
+"""The `lianfang` command: one typer app; each command opens the store it needs."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from lianfang.cli import ingest as ingest_cli
+from lianfang.cli import query as query_cli
+from lianfang.cli import report as report_cli
+from lianfang.cli.options import AsOf, Params, RowsFormat, Unit, as_of_date
+from lianfang.cli.support import (
+    console,
+    errors,
+    fail,
+    opened,
+    parse_params,
+    print_rows,
+    split_params,
+)
+from lianfang.graph.settings import StoreSettings
+from lianfang.graph.store import ConfigError, StoreError
+
+app = typer.Typer(
+    name="lianfang",
+    help="廉防 lianfang: the integrity-risk knowledge graph.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="The embedded database server.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir", help="Embedded store directory \\[env: LIANFANG_DATA].", show_default=False
+    ),
+]
+StoreUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--store", help="Store URL \\[env: LIANFANG_STORE]; empty = embedded.", show_default=False
+    ),
+]
+
+
+@app.callback()
+def configure(ctx: typer.Context, data_dir: DataDir = None, store: StoreUrl = None) -> None:
+    """Read the settings once; flags override the environment."""
+    overrides: dict[str, Any] = {}
+    if data_dir is not None:
+        overrides["data"] = data_dir
+    if store is not None:
+        overrides["store"] = store
+    ctx.obj = StoreSettings().model_copy(update=overrides)
+
+
+@app.command()
+def status(ctx: typer.Context) -> None:
+    """Show the store, where it is, and node and edge counts per type."""
+    from lianfang.graph import model
+
+    with opened(ctx) as store:
+        counts = store.counts()
+        console.print(f"store: [bold]{store.kind}[/]  location: {store.location}", highlight=False)
+    nodes = Table(title="nodes")
+    nodes.add_column("label")
+    nodes.add_column("类型")
+    nodes.add_column("count", justify="right")
+    for label, n in counts.nodes.items():
+        nodes.add_row(label, model.node(label).zh, str(n))
+    edges = Table(title="edges")
+    edges.add_column("type")
+    edges.add_column("count", justify="right")
+    for type_, n in counts.edges.items():
+        edges.add_row(type_, str(n))
+    console.print(nodes, edges)
+
+
+QueryText = Annotated[str, typer.Argument(help="A read-only Cypher query.")]
+FormatOpt = Annotated[RowsFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+@app.command()
+def cypher(
+    ctx: typer.Context, query: QueryText, param: Params = None, fmt: FormatOpt = RowsFormat.table
+) -> None:
+    """Run one read-only Cypher query; write clauses are refused, not executed."""
+    params = parse_params(param or [])
+    with opened(ctx) as store:
+        rows = store.read_only(query, params)
+    print_rows(rows, fmt)
+
+
+@app.command()
+def shell(ctx: typer.Context) -> None:
+    """An interactive read-only Cypher prompt; end a query with `;`, leave with `:q`."""
+    from lianfang.cli.shell import run_shell
+
+    with opened(ctx) as store:
+        run_shell(store, console, errors)
+
+
+app.command("ingest")(ingest_cli.ingest)
+app.command("template")(ingest_cli.template)
+app.command("demo-data")(ingest_cli.demo_data)
+app.command("queries")(query_cli.queries)
+app.command("query")(query_cli.query)
+app.command("check")(query_cli.check)
+app.command("report")(report_cli.report)
+app.command("disclose")(report_cli.disclose)
+app.command("drift")(report_cli.drift)
+app.add_typer(report_cli.snapshot_app, name="snapshot")
+
+
+@db_app.command("stop")
+def db_stop(ctx: typer.Context) -> None:
+    """Stop the embedded server, even if other lianfang processes use it."""
+    from lianfang.graph.embedded import EmbeddedServer
+
+    settings: StoreSettings = ctx.obj
+    if settings.store.strip() not in ("", "embedded"):
+        fail(
+            f"LIANFANG_STORE is {settings.store!r}: only the embedded store can be stopped here", 2
+        )
+    try:
+        stopped = EmbeddedServer(settings.data).stop()
+    except StoreError as exc:
+        fail(str(exc), code=2 if isinstance(exc, ConfigError) else 1)
+    console.print("stopped" if stopped else "not running")
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C, so the embedded server's lease is released."""
+    raise SystemExit(128 + signum)
+
+
+def main() -> None:
+    signal.signal(signal.SIGTERM, _terminate)
+    app()
+
+
+HostOpt = Annotated[str | None, typer.Option("--host", help="Bind address (default 127.0.0.1).")]
+PortOpt = Annotated[int | None, typer.Option("--port", help="Port (default 8000).")]
+DemoOpt = Annotated[bool, typer.Option("--demo", help="Load the demo organisation if empty.")]
+
+
+@app.command()
+def serve(
+    ctx: typer.Context, host: HostOpt = None, port: PortOpt = None, demo: DemoOpt = False
+) -> None:
+    """Run the web app: the page, the maps and the JSON API."""
+    import uvicorn
+
+    from lianfang.api.main import create_app, load_demo_if_empty
+    from lianfang.api.settings import AppSettings
+
+    overrides: dict[str, Any] = {"demo": demo or AppSettings().demo}
+    if host is not None:
+        overrides["host"] = host
+    if port is not None:
+        overrides["port"] = port
+    settings = AppSettings().model_copy(update=overrides)
+    with opened(ctx) as store:
+        if settings.demo and load_demo_if_empty(store):
+            console.print("loaded the demo organisation", style="dim")
+        application = create_app(settings=settings.model_copy(update={"demo": False}), store=store)
+        console.print(
+            f"lianfang is serving on http://{settings.host}:{settings.port}/ (Ctrl-C to stop)",
+            highlight=False,
+        )
+        uvicorn.run(application, host=settings.host, port=settings.port, log_level="warning")
+
+
+NodeOpt = Annotated[str | None, typer.Option("--node", help="LABEL:UID: its neighbourhood.")]
+QueryOpt = Annotated[str | None, typer.Option("--query", help="A query id: its findings.")]
+MapOut = Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")]
+
+
+@app.command("map")
+def map_command(
+    ctx: typer.Context,
+    out: MapOut,
+    unit: Unit = None,
+    node: NodeOpt = None,
+    query: QueryOpt = None,
+    depth: Annotated[int, typer.Option("--depth", min=1, max=3)] = 2,
+    param: Params = None,
+    as_of: AsOf = None,
+) -> None:
+    """Write a self-contained map (works offline) of a unit, a node or a query's findings."""
+    from lianfang.cli import maps as map_cli
+
+    chosen = [v for v in (unit, node, query) if v]
+    if len(chosen) != 1:
+        fail("give exactly one of --unit, --node or --query", code=2)
+    with opened(ctx) as store:
+        params = split_params(param or [])
+        html = map_cli.build(store, unit, node, query, depth, params, as_of_date(as_of))
+    out.write_text(html, encoding="utf-8")
+    console.print(f"wrote {out}", highlight=False)

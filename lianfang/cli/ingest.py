@@ -1,0 +1,200 @@
+"""`lianfang ingest`, `lianfang template` and `lianfang demo-data`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from lianfang.cli.options import Lang, LangOpt, RowsFormat
+from lianfang.cli.support import console, errors, fail, opened, print_rows
+from lianfang.ingest.issues import IngestFailed, Issue
+from lianfang.ingest.load import Report, load
+
+PHASES = {"reading": "读取 reading", "checking": "校验 checking", "writing": "写入 writing"}
+
+
+class RichProgress:
+    """The import's phases as rich progress bars on stderr."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.bars = Progress(
+            TextColumn("{task.description:<16}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=errors,
+            disable=not enabled,
+        )
+        self.task: Any = None
+
+    def phase(self, name: str, total: int) -> None:
+        if self.task is not None:
+            self.bars.update(self.task, completed=self.bars.tasks[-1].total)
+        self.task = self.bars.add_task(PHASES.get(name, name), total=total or None)
+
+    def advance(self, steps: int) -> None:
+        self.bars.advance(self.task, steps)
+
+    def __enter__(self) -> RichProgress:
+        self.bars.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bars.__exit__(None, None, None)
+
+
+def issues_table(issues: list[Issue], title: str) -> Table:
+    zh = sum(i.lang == "zh" for i in issues) >= len(issues) / 2
+    names = (
+        ("文件", "工作表", "行", "列", "值", "问题")
+        if zh
+        else ("file", "sheet", "row", "column", "value", "problem")
+    )
+    table = Table(title=title, show_lines=True)
+    for name in names:
+        table.add_column(name, overflow="fold")
+    for issue in issues:
+        cells = (issue.file, issue.sheet, issue.row, issue.column, issue.value, issue.message)
+        table.add_row(*(Text("" if c is None else str(c)) for c in cells))
+    return table
+
+
+def report_json(report: Report | None, issues: list[Issue]) -> str:
+    body: dict[str, Any] = {
+        "ok": report is not None,
+        "errors": [i.as_dict() for i in issues if i.is_error],
+        "warnings": [i.as_dict() for i in issues if not i.is_error],
+    }
+    if report is not None:
+        body.update(
+            source=report.source,
+            dry_run=report.dry_run,
+            nodes=report.nodes,
+            edges=report.edges,
+            removed=report.removed,
+        )
+    return json.dumps(body, ensure_ascii=False, indent=2)
+
+
+def print_issues(issues: list[Issue]) -> None:
+    """Errors and warnings as two tables, errors first: a warning never reads as a cause."""
+    errs = [i for i in issues if i.is_error]
+    warnings = [i for i in issues if not i.is_error]
+    if errs:
+        console.print(issues_table(errs, f"{len(errs)} error(s) 错误"))
+    if warnings:
+        console.print(issues_table(warnings, f"{len(warnings)} warning(s) 警告"))
+
+
+def print_issues_csv(issues: list[Issue]) -> None:
+    """Every issue as one CSV row, errors first, with its severity in a column."""
+    ordered = sorted(issues, key=lambda i: not i.is_error)
+    print_rows([i.as_dict() for i in ordered], RowsFormat.csv)
+
+
+def print_report(report: Report) -> None:
+    print_issues(report.warnings)
+    summary = Table(title=f"source 来源: {report.source}")
+    summary.add_column("type")
+    summary.add_column("count", justify="right")
+    summary.add_column("removed 删除", justify="right")
+    for label, n in report.nodes.items():
+        summary.add_row(label, str(n), str(report.removed.get(label, 0)))
+    for type_, n in report.edges.items():
+        summary.add_row(type_, str(n), "")
+    console.print(summary)
+    verb = "would be imported (dry run, nothing written)" if report.dry_run else "imported"
+    nodes, edges = sum(report.nodes.values()), sum(report.edges.values())
+    console.print(f"{nodes} nodes and {edges} edges {verb}.", highlight=False)
+
+
+PathArg = Annotated[Path, typer.Argument(help="An .xlsx workbook or a folder of .csv files.")]
+SourceOpt = Annotated[
+    str | None,
+    typer.Option("--source", help="Source name; default: the workbook's or folder's name."),
+]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Check everything, write nothing.")]
+FormatOpt = Annotated[RowsFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+def ingest(
+    ctx: typer.Context,
+    path: PathArg,
+    source: SourceOpt = None,
+    dry_run: DryRun = False,
+    fmt: FormatOpt = RowsFormat.table,
+) -> None:
+    """Import registers; any error is reported with its place, and nothing is written."""
+    if source is not None and not source.strip():
+        fail("--source must not be blank", code=2)
+    with opened(ctx) as store:
+        try:
+            with RichProgress(enabled=fmt is RowsFormat.table) as progress:
+                report = load(path, store, source, dry_run, progress)
+        except IngestFailed as failed:
+            errs = [i for i in failed.issues if i.is_error]
+            if fmt is RowsFormat.json:
+                sys.stdout.write(report_json(None, failed.issues) + "\n")
+            elif fmt is RowsFormat.csv:
+                print_issues_csv(failed.issues)
+            else:
+                print_issues(failed.issues)
+                errors.print(
+                    f"[bold red]error:[/] {len(errs)} error(s) in {path.name}; nothing was written",
+                    highlight=False,
+                )
+            raise typer.Exit(1) from None
+    if fmt is RowsFormat.json:
+        sys.stdout.write(report_json(report, report.warnings) + "\n")
+    elif fmt is RowsFormat.csv:
+        print_issues_csv(report.warnings)
+    else:
+        print_report(report)
+
+
+OutPath = Annotated[Path, typer.Argument(help="Where to write the workbook (.xlsx).")]
+
+
+def template(out: OutPath, lang: LangOpt = Lang.zh) -> None:
+    """Write an empty register workbook, with dropdowns, for an office to fill."""
+    from lianfang.ingest.template import write_template
+
+    if out.suffix.lower() != ".xlsx":
+        fail(f"{out}: the template is an Excel workbook; name it *.xlsx", code=2)
+    try:
+        write_template(out, lang.value)
+    except OSError as exc:
+        fail(f"{out}: cannot write ({exc.strerror})")
+    console.print(f"wrote {out}", highlight=False)
+
+
+DemoOut = Annotated[
+    Path, typer.Argument(help="A .xlsx workbook, or a folder to fill with CSV files.")
+]
+ScaleOpt = Annotated[int, typer.Option("--scale", min=1, help="Counties: 1 ≈ one county.")]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Same seed, same registers.")]
+
+
+def demo_data(
+    out: DemoOut, scale: ScaleOpt = 1, seed: SeedOpt = 2024, lang: LangOpt = Lang.zh
+) -> None:
+    """Write the demo organisation's registers (with planted gaps) as xlsx or CSV."""
+    from lianfang.ingest import demo, writers
+
+    sheets = demo.generate(scale, seed)
+    try:
+        if out.suffix.lower() == ".xlsx":
+            writers.write_workbook(out, sheets, lang.value)
+        else:
+            writers.write_csv_folder(out, sheets, lang.value)
+    except OSError as exc:
+        fail(f"{out}: cannot write ({exc.strerror})")
+    counts = ", ".join(f"{name} {len(rows)}" for name, rows in sheets.items())
+    console.print(f"wrote {out}: {counts}", highlight=False)

@@ -1,0 +1,126 @@
+"""`lianfang queries`, `lianfang query` and `lianfang check`: the canned gap queries."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from lianfang.cli.options import AsOf, ExportFormat, Lang, LangOpt, OptionalOutput, Params
+from lianfang.cli.support import console, fail, opened, split_params
+from lianfang.graph.store import GraphStore
+from lianfang.queries.exports import cell, to_csv, to_json, to_xlsx
+from lianfang.queries.params import ParameterError
+from lianfang.queries.runner import QueryResult, UnknownQuery, find, run
+from lianfang.queries.spec import library
+
+SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "green"}
+
+
+def query_params(as_of: str | None, pairs: list[str]) -> dict[str, Any]:
+    """`name=value` pairs as text (the runner types and checks them), plus `--as-of`."""
+    params: dict[str, Any] = split_params(pairs)
+    if as_of is not None:
+        params["as_of"] = as_of
+    return params
+
+
+def run_or_fail(store: GraphStore, query_id: str, params: dict[str, Any]) -> QueryResult:
+    try:
+        return run(store, query_id, params)
+    except (UnknownQuery, ParameterError) as exc:
+        fail(str(exc), code=2)
+
+
+UNDATED = "本查询不读取日期,按登记表现状作答 (reads no dates: the registers as they stand)"
+
+
+def result_table(result: QueryResult) -> Table:
+    spec = result.spec
+    table = Table(title=f"{spec.title_zh} {spec.title_en} ({result.ratio()})", show_lines=False)
+    table.caption = f"as_of {result.params['as_of']}" + ("" if spec.dated else f": {UNDATED}")
+    for column in spec.columns:
+        table.add_column(column.name, overflow="fold")
+    for row in result.rows:
+        table.add_row(*(Text(cell(row.get(c.name))) for c in spec.columns))
+    return table
+
+
+def write_output(result: QueryResult, fmt: ExportFormat, out: Path | None) -> None:
+    names = [c.name for c in result.spec.columns]
+    if fmt is ExportFormat.xlsx:
+        if out is None:
+            fail("--format xlsx needs -o FILE.xlsx", code=2)
+        out.write_bytes(to_xlsx(result.rows, names, result.spec.id))
+        console.print(f"wrote {len(result.rows)} row(s) to {out}", highlight=False)
+        return
+    if fmt is ExportFormat.table:
+        console.print(result_table(result))
+        console.print(f"整改建议 remedy: {result.spec.remedy}", highlight=False)
+        return
+    text = to_json(result.rows) + "\n" if fmt is ExportFormat.json else to_csv(result.rows, names)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8-sig" if fmt is ExportFormat.csv else "utf-8")
+
+
+QueryId = Annotated[str, typer.Argument(help="A query id from `lianfang queries`.")]
+FormatOpt = Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+def query(
+    ctx: typer.Context,
+    query_id: QueryId,
+    as_of: AsOf = None,
+    param: Params = None,
+    fmt: FormatOpt = ExportFormat.table,
+    out: OptionalOutput = None,
+) -> None:
+    """Run one canned gap query."""
+    params = query_params(as_of, param or [])
+    try:
+        find(query_id)
+    except UnknownQuery as exc:
+        fail(str(exc), code=2)
+    with opened(ctx) as store:
+        result = run_or_fail(store, query_id, params)
+    write_output(result, fmt, out)
+
+
+def queries(ctx: typer.Context, as_of: AsOf = None, lang: LangOpt = Lang.zh) -> None:
+    """List the canned queries, what each finds, and their current number of findings."""
+    summary(ctx, as_of, title="canned queries 预置查询", lang=lang)
+
+
+def check(ctx: typer.Context, as_of: AsOf = None) -> None:
+    """Run every query and print a one-screen gap summary (exit 0 even with gaps)."""
+    summary(ctx, as_of, title="gap check 风险防控缺口检查")
+
+
+def summary(ctx: typer.Context, as_of: str | None, title: str, lang: Lang | None = None) -> None:
+    """One row per query; with a language, its title and description in that language."""
+    params = query_params(as_of, [])
+    table = Table(title=title, show_lines=lang is not None)
+    names = ["id", "中文" if lang is None else "title", "severity", "findings"]
+    if lang is not None:
+        names.insert(2, "description")
+    for name in names:
+        table.add_column(name, justify="right" if name == "findings" else "left")
+    with opened(ctx) as store:
+        for spec in library().values():
+            result = run_or_fail(store, spec.id, params)
+            cells: list[str | Text] = [
+                spec.id,
+                spec.title_en if lang is Lang.en else spec.title_zh,
+                Text(spec.severity, style=SEVERITY_STYLE[spec.severity]),
+                result.ratio(),
+            ]
+            if lang is not None:
+                cells.insert(2, Text(spec.describe(lang.value)))
+            table.add_row(*cells)
+    console.print(table)

@@ -1,0 +1,92 @@
+"""What every CLI command shares: the consoles, one-line errors, the opened store, and
+rows printed as a table, JSON or CSV."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from lianfang.cli.options import RowsFormat
+from lianfang.graph.store import ConfigError, GraphStore, StoreError
+from lianfang.queries.exports import Row, cell, columns, to_csv, to_json
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """One line on stderr and a non-zero exit: what every user-facing error looks like."""
+    errors.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextlib.contextmanager
+def opened(ctx: typer.Context) -> Iterator[GraphStore]:
+    """The configured store, closed (and the embedded server released) on the way out."""
+    from lianfang.graph.open import open_store
+
+    try:
+        store = open_store(ctx.obj)
+    except ConfigError as exc:
+        fail(str(exc), code=2)
+    except StoreError as exc:
+        fail(str(exc))
+    try:
+        yield store
+    except StoreError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+
+
+def split_params(pairs: list[str]) -> dict[str, str]:
+    """`--param name=value` pairs as text; a pair without `=` is a one-line error."""
+    params: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        if not sep or not name.strip():
+            fail(f"--param {pair!r}: expected name=value", code=2)
+        params[name.strip()] = raw
+    return params
+
+
+def parse_params(pairs: list[str]) -> dict[str, Any]:
+    """Raw Cypher parameters: a value that reads as JSON is taken as JSON, else as text."""
+    params: dict[str, Any] = {}
+    for name, raw in split_params(pairs).items():
+        try:
+            params[name] = json.loads(raw)
+        except json.JSONDecodeError:
+            params[name] = raw
+    return params
+
+
+def to_table(rows: Sequence[Row], title: str | None = None) -> Table:
+    table = Table(title=title, show_lines=False)
+    names = columns(rows)
+    for name in names:
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        # Text, not str: register contents must never be read as rich markup.
+        table.add_row(*(Text(cell(row.get(name))) for name in names))
+    return table
+
+
+def print_rows(rows: list[dict[str, Any]], fmt: RowsFormat) -> None:
+    if fmt is RowsFormat.json:
+        sys.stdout.write(to_json(rows) + "\n")
+    elif fmt is RowsFormat.csv:
+        sys.stdout.write(to_csv(rows))
+    elif rows:
+        console.print(to_table(rows))
+        console.print(f"{len(rows)} row(s)", style="dim")
+    else:
+        console.print("no rows", style="dim")

@@ -1,0 +1,271 @@
+"""GraphStore on FalkorDB: the embedded server (default) or an external one.
+
+Atomic change sets: FalkorDB makes each query atomic but not a sequence of them, so
+`apply` builds the new state in a fresh staging graph (carrying over the live one's
+contents, see falkor_carry) and then RENAMEs it over the live graph, which Redis does
+in one step. A process killed mid-import leaves only a stale staging graph, which the
+next import discards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import redis
+from falkordb import Edge, FalkorDB, Graph, Node
+from falkordb import Path as FalkorPath
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from lianfang.graph import falkor_values, model
+from lianfang.graph.embedded import EmbeddedServer
+from lianfang.graph.falkor_carry import Carry
+from lianfang.graph.falkor_params import with_params
+from lianfang.graph.store import (
+    DEFAULT_BATCH,
+    Change,
+    ConfigError,
+    GraphStore,
+    Progress,
+    QueryError,
+    Row,
+    StoreError,
+    WriteRefused,
+)
+
+LOCK_TIMEOUT = 300
+# redis-py retries a failed command by default; a write must never silently run twice.
+NO_RETRY = Retry(NoBackoff(), 0)
+
+
+def plain(value: Any) -> Any:
+    """A FalkorDB result value as plain Python: nodes and edges become property dicts."""
+    if isinstance(value, (Node, Edge)):
+        return {k: plain(v) for k, v in value.properties.items()}
+    if isinstance(value, FalkorPath):
+        return {
+            "nodes": [plain(n) for n in value.nodes()],
+            "edges": [plain(e) for e in value.edges()],
+        }
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def _rows(result: Any) -> list[Row]:
+    names = [column[1] for column in result.header]
+    return [dict(zip(names, map(plain, record), strict=True)) for record in result.result_set]
+
+
+class FalkorStore(GraphStore):
+    """A FalkorDB graph reached through the `falkordb` client."""
+
+    kind = "falkordb"
+
+    def __init__(
+        self,
+        db: FalkorDB,
+        graph: str,
+        location: str,
+        write_lock: Callable[[], contextlib.AbstractContextManager[None]],
+        reconnect: Callable[[], None] | None = None,
+    ) -> None:
+        self.db = db
+        self.graph_name = graph
+        self.location = location
+        self._write_lock = write_lock
+        self._reconnect = reconnect
+        self.ensure_schema()
+
+    # -- running queries -----------------------------------------------------------
+    def _graph(self, name: str | None = None) -> Graph:
+        return self.db.select_graph(name or self.graph_name)
+
+    def _run(
+        self,
+        run: Callable[[], Any],
+        retry: bool = False,
+        decode: Callable[[Any], list[Row]] = _rows,
+    ) -> list[Row]:
+        try:
+            return decode(self._retrying(run) if retry else self._once(run))
+        except redis.exceptions.ResponseError as exc:
+            message = str(exc)
+            if "read-only" in message:
+                raise WriteRefused(
+                    f"refused: the query writes, and this entry point is read-only ({message})"
+                ) from None
+            raise QueryError(message) from None
+
+    def _retrying(self, run: Callable[[], Any]) -> Any:
+        """For reads: if the embedded server died, bring it back and run again."""
+        try:
+            return run()
+        except redis.exceptions.ConnectionError:
+            if self._reconnect is None:
+                raise StoreError(f"lost the connection to FalkorDB at {self.location}") from None
+            self._reconnect()
+            return run()
+
+    def _once(self, run: Callable[[], Any]) -> Any:
+        """For writes: never run twice, since a write cut off mid-reply may have landed."""
+        try:
+            return run()
+        except redis.exceptions.ConnectionError:
+            if self._reconnect is not None:
+                with contextlib.suppress(StoreError, redis.exceptions.RedisError):
+                    self._reconnect()
+            raise StoreError(
+                f"lost the connection to FalkorDB at {self.location} during a write; "
+                "nothing of an import is kept, retry it"
+            ) from None
+
+    def read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        text = with_params(cypher, params)
+        return self._run(lambda: self._graph().ro_query(text), retry=True)
+
+    def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        text = with_params(cypher, params)
+        with self._write_lock():
+            return self._run(lambda: self._graph().query(text))
+
+    # -- atomic change sets -------------------------------------------------------
+    def _exists(self, name: str) -> bool:
+        return name in self._retrying(self.db.list_graphs)
+
+    def _drop(self, name: str) -> None:
+        if self._exists(name):
+            self._graph(name).delete()
+
+    def _stage(self) -> str:
+        """An empty staging graph with the schema's indexes, replacing a stale one."""
+        staging = f"{self.graph_name}__staging"
+        self._drop(staging)
+        self._install_indexes(self._graph(staging))
+        return staging
+
+    def _carry(self, staging: Graph, replacing: str | None) -> Carry:
+        def read(cypher: str, params: Mapping[str, Any]) -> list[Row]:
+            command = ("GRAPH.RO_QUERY", self.graph_name, with_params(cypher, params), "--compact")
+            execute = self.db.connection.execute_command
+            return self._run(lambda: execute(*command), decode=falkor_values.rows)
+
+        def write(cypher: str, params: Mapping[str, Any]) -> None:
+            text = with_params(cypher, params)
+            self._run(lambda: staging.query(text))
+
+        return Carry(read, write, replacing)
+
+    def apply(
+        self,
+        changes: Iterable[Change],
+        progress: Progress | None = None,
+        replacing: str | None = None,
+    ) -> None:
+        with self._write_lock():
+            live = self._exists(self.graph_name)
+            graph = self._graph(self._stage())
+            carry = self._carry(graph, replacing)
+            try:
+                if live:
+                    carry.nodes()
+                    if replacing is None:
+                        carry.edges()
+                for change in changes:
+                    for params in change.batches(DEFAULT_BATCH):
+                        text = with_params(change.cypher, params)
+                        self._run(lambda t=text: graph.query(t))
+                        if progress:
+                            progress(len(params["rows"]) if "rows" in params else 1)
+                if live and replacing is not None:
+                    carry.edges()
+            except BaseException:
+                with contextlib.suppress(StoreError, redis.exceptions.RedisError):
+                    self._drop(graph.name)
+                raise
+            self.db.connection.rename(graph.name, self.graph_name)
+
+    # -- schema ---------------------------------------------------------------------
+    def _install_indexes(self, graph: Graph) -> None:
+        """Range indexes for indexed properties, then uniqueness for unique ones."""
+        if graph.name not in self._retrying(self.db.list_graphs):
+            graph.query("RETURN 1")  # creates the graph key
+        existing = {(row[0], prop) for row in graph.list_indices().result_set for prop in row[1]}
+        constrained = {(c["label"], tuple(c["properties"])) for c in graph.list_constraints()}
+        for spec in model.nodes().values():
+            for prop in spec.properties:
+                if prop.indexed and (spec.label, prop.name) not in existing:
+                    graph.create_node_range_index(spec.label, prop.name)
+                if prop.unique and (spec.label, (prop.name,)) not in constrained:
+                    graph.create_node_unique_constraint(spec.label, prop.name)
+
+    def ensure_schema(self) -> None:
+        with self._write_lock():
+            self._retrying(lambda: self._install_indexes(self._graph()))
+
+    def clear(self) -> None:
+        with self._write_lock():
+            self._drop(self.graph_name)
+        self.ensure_schema()
+
+    def close(self) -> None:
+        self.db.connection.close()
+
+
+# -- constructors -----------------------------------------------------------------------
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+class EmbeddedFalkorStore(FalkorStore):
+    """The zero-setup default: a private server in the data directory."""
+
+    def __init__(self, data_dir: Path, graph: str) -> None:
+        self.server = EmbeddedServer(data_dir)
+        self.server.acquire()
+        try:
+            db = FalkorDB(unix_socket_path=str(self.server.socket), retry=NO_RETRY)
+            super().__init__(
+                db,
+                graph,
+                location=str(self.server.data_dir),
+                write_lock=lambda: _file_lock(self.server.data_dir / ".write.lock"),
+                reconnect=self.server.ensure_running,
+            )
+        except BaseException:
+            self.server.release()
+            raise
+        self.kind = "falkordb (embedded)"
+
+    def close(self) -> None:
+        with contextlib.suppress(redis.exceptions.RedisError):
+            super().close()
+        self.server.release()
+
+
+def external_falkor_store(host: str, port: int, graph: str) -> FalkorStore:
+    """A FalkorDB server somebody else runs (`falkordb://host:port`)."""
+    try:
+        db = FalkorDB(host=host, port=port, socket_connect_timeout=5, retry=NO_RETRY)
+        db.connection.ping()
+    except redis.exceptions.RedisError as exc:
+        raise ConfigError(
+            f"LIANFANG_STORE: cannot reach FalkorDB at {host}:{port} ({exc})"
+        ) from None
+    lock_name = f"lianfang:{graph}:write-lock"
+
+    @contextlib.contextmanager
+    def write_lock() -> Iterator[None]:
+        with db.connection.lock(lock_name, timeout=LOCK_TIMEOUT, blocking_timeout=LOCK_TIMEOUT):
+            yield
+
+    return FalkorStore(db, graph, f"falkordb://{host}:{port}/{graph}", write_lock)

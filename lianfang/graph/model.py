@@ -1,0 +1,205 @@
+"""A plain, read-only view of the neomodel schema for the layers that derive from it.
+
+The rest of the code asks this module, never the neomodel classes, which labels,
+properties, vocabularies and edges exist. Labels and relationship types that reach a
+Cypher string come only from here, so user text can never become a label.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from neomodel import (
+    BooleanProperty,
+    DateProperty,
+    DeflateError,
+    FloatProperty,
+    IntegerProperty,
+    StringProperty,
+)
+from neomodel.properties import Property
+
+from lianfang.graph import schema
+
+PROVENANCE = ("source", "prov_file", "prov_sheet", "prov_row")
+SNAPSHOT_LABEL = schema.Snapshot.__label__  # saved reviews: kept in the graph, not a register
+
+_KINDS: tuple[tuple[type[Property], str], ...] = (
+    (BooleanProperty, "boolean"),
+    (DateProperty, "date"),
+    (IntegerProperty, "integer"),
+    (FloatProperty, "float"),
+    (StringProperty, "string"),
+)
+
+
+@dataclass(frozen=True)
+class PropertySpec:
+    """One property: its value kind, whether it is required, and its vocabulary."""
+
+    name: str
+    kind: str
+    required: bool
+    unique: bool
+    indexed: bool
+    choices: tuple[str, ...] | None
+    labels: dict[str, str] | None
+    default: Any
+
+
+@dataclass(frozen=True)
+class EdgeSpec:
+    """One relationship as declared on its start label."""
+
+    type: str
+    start: str
+    end: str
+    attr: str
+    properties: tuple[PropertySpec, ...]
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    """One label with its properties and outgoing edges."""
+
+    label: str
+    zh: str
+    doc: str
+    properties: tuple[PropertySpec, ...]
+    edges: tuple[EdgeSpec, ...]
+
+    def prop(self, name: str) -> PropertySpec:
+        for spec in self.properties:
+            if spec.name == name:
+                return spec
+        raise KeyError(f"{self.label} has no property {name!r}")
+
+
+class SchemaError(ValueError):
+    """A label, property or relationship type that the schema does not declare."""
+
+
+def _kind(prop: Property) -> str:
+    for cls, kind in _KINDS:
+        if isinstance(prop, cls):
+            return kind
+    raise TypeError(f"unsupported property type {type(prop).__name__}")
+
+
+def _property_spec(name: str, prop: Property) -> PropertySpec:
+    choices = getattr(prop, "choices", None)
+    default = prop.default if prop.has_default and not callable(prop.default) else None
+    return PropertySpec(
+        name=name,
+        kind=_kind(prop),
+        required=bool(prop.required),
+        unique=bool(prop.unique_index),
+        indexed=bool(prop.unique_index or prop.index),
+        choices=tuple(choices) if choices else None,
+        labels=dict(choices) if choices else None,
+        default=default,
+    )
+
+
+def _edge_spec(label: str, attr: str, rel: Any) -> EdgeSpec:
+    definition = rel.definition
+    model = definition["model"]
+    end = rel._raw_class if isinstance(rel._raw_class, str) else rel._raw_class.__name__
+    props = tuple(_property_spec(n, p) for n, p in model.defined_properties().items())
+    return EdgeSpec(definition["relation_type"], label, end, attr, props)
+
+
+def _node_spec(cls: type[schema.Entity]) -> NodeSpec:
+    props = cls.defined_properties(aliases=False, rels=False)
+    rels = cls.defined_properties(aliases=False, properties=False)
+    return NodeSpec(
+        label=cls.__label__,
+        zh=cls.zh,
+        doc=(cls.__doc__ or "").strip(),
+        properties=tuple(_property_spec(n, p) for n, p in props.items()),
+        edges=tuple(_edge_spec(cls.__label__, a, r) for a, r in rels.items()),
+    )
+
+
+@cache
+def nodes() -> dict[str, NodeSpec]:
+    """Every node label, in declaration order."""
+    return {spec.label: spec for spec in map(_node_spec, schema.NODE_CLASSES)}
+
+
+@cache
+def edges() -> tuple[EdgeSpec, ...]:
+    """Every declared (start, type, end) edge."""
+    return tuple(edge for spec in nodes().values() for edge in spec.edges)
+
+
+@cache
+def stored_labels() -> dict[str, tuple[str, ...]]:
+    """Every label a lianfang graph holds, register records and saved snapshots alike,
+    each with its date properties: whatever copies a graph must send those through
+    date(), since dates travel as ISO strings."""
+    classes = (*schema.NODE_CLASSES, schema.Snapshot)
+    return {
+        cls.__label__: tuple(
+            name
+            for name, prop in cls.defined_properties(aliases=False, rels=False).items()
+            if _kind(prop) == "date"
+        )
+        for cls in classes
+    }
+
+
+def labels() -> tuple[str, ...]:
+    return tuple(nodes())
+
+
+def edge_types() -> tuple[str, ...]:
+    """Distinct relationship types, in declaration order."""
+    return tuple(dict.fromkeys(edge.type for edge in edges()))
+
+
+def node(label: str) -> NodeSpec:
+    """The spec of a label; raises SchemaError for anything undeclared."""
+    try:
+        return nodes()[label]
+    except KeyError:
+        raise SchemaError(f"unknown node label {label!r}; known: {', '.join(labels())}") from None
+
+
+def edge(start: str, type_: str, end: str) -> EdgeSpec:
+    for spec in edges():
+        if (spec.start, spec.type, spec.end) == (start, type_, end):
+            return spec
+    raise SchemaError(f"the schema declares no ({start})-[:{type_}]->({end}) edge")
+
+
+@cache
+def _neomodel_property(label: str, name: str) -> Property:
+    cls = next(c for c in schema.NODE_CLASSES if c.__label__ == label)
+    try:
+        return cls.defined_properties(aliases=False, rels=False)[name]
+    except KeyError:
+        raise SchemaError(f"{label} has no property {name!r}") from None
+
+
+def check_value(label: str, name: str, value: Any) -> Any:
+    """Validate one already-normalised value against the schema; return what is stored.
+
+    This is neomodel's own `deflate`, so a vocabulary can only be enforced where it is
+    declared. Raises ValueError with a readable message.
+    """
+    node(label)
+    prop = _neomodel_property(label, name)
+    if value is None:
+        return None
+    try:
+        stored = prop.deflate(value)
+    except DeflateError as exc:
+        spec = _property_spec(name, prop)
+        if spec.choices:
+            raise ValueError(f"{value!r} is not one of {'/'.join(spec.choices)}") from exc
+        raise ValueError(f"{value!r} is not a valid {spec.kind}") from exc
+    return stored.isoformat() if isinstance(stored, dt.date) else stored

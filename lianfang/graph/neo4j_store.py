@@ -1,0 +1,139 @@
+"""GraphStore on Neo4j through the official driver: the production store.
+
+A change set is one transaction, so Neo4j gives atomicity directly. Constraints come
+from the neomodel classes through neomodel's own label install.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import neo4j
+from neo4j import GraphDatabase
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
+from neo4j.graph import Node, Path, Relationship
+
+from lianfang.graph.store import (
+    DEFAULT_BATCH,
+    Change,
+    ConfigError,
+    GraphStore,
+    Progress,
+    QueryError,
+    Row,
+    StoreError,
+    WriteRefused,
+    to_params,
+)
+
+# The driver logs connection failures itself; lianfang reports them once, as ConfigError.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+
+
+def plain(value: Any) -> Any:
+    """A Neo4j result value as plain Python (neo4j.time types become datetime ones)."""
+    if isinstance(value, (Node, Relationship)):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, Path):
+        return {
+            "nodes": [plain(n) for n in value.nodes],
+            "edges": [plain(r) for r in value.relationships],
+        }
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if hasattr(value, "to_native"):
+        return value.to_native()
+    return value
+
+
+def _rows(records: Iterable[neo4j.Record]) -> list[Row]:
+    return [{k: plain(v) for k, v in record.items()} for record in records]
+
+
+class Neo4jStore(GraphStore):
+    """A Neo4j server or cluster (`neo4j://`, `bolt://`, `neo4j+s://` …)."""
+
+    kind = "neo4j"
+
+    def __init__(self, url: str, user: str, password: str, database: str | None) -> None:
+        self.location = url
+        self.database = database
+        self.driver = GraphDatabase.driver(url, auth=(user, password))
+        try:
+            self.driver.verify_connectivity()
+        except AuthError:
+            self.driver.close()
+            raise ConfigError(f"NEO4J_USER / NEO4J_PASSWORD: Neo4j at {url} refused them") from None
+        except (ServiceUnavailable, OSError, ValueError) as exc:
+            self.driver.close()
+            reason = " ".join(str(exc).split())
+            raise ConfigError(f"LIANFANG_STORE: cannot reach Neo4j at {url} ({reason})") from None
+        self.ensure_schema()
+
+    def _session(self, mode: str) -> neo4j.Session:
+        return self.driver.session(database=self.database, default_access_mode=mode)
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Driver and server errors as the store's own, with one readable message."""
+        try:
+            yield
+        except Neo4jError as exc:
+            message = exc.message or str(exc)
+            if (exc.code or "").endswith("AccessMode"):
+                raise WriteRefused(
+                    f"refused: the query writes, and this entry point is read-only ({message})"
+                ) from None
+            raise QueryError(message) from None
+        except DriverError as exc:
+            raise StoreError(f"lost the connection to Neo4j at {self.location} ({exc})") from None
+
+    def read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        bound = to_params(params)
+        with self._errors(), self._session(neo4j.READ_ACCESS) as session:
+            return session.execute_read(lambda tx: _rows(tx.run(cypher, bound)))
+
+    def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        bound = to_params(params)
+        with self._errors(), self._session(neo4j.WRITE_ACCESS) as session:
+            return session.execute_write(lambda tx: _rows(tx.run(cypher, bound)))
+
+    def apply(
+        self,
+        changes: Iterable[Change],
+        progress: Progress | None = None,
+        replacing: str | None = None,
+    ) -> None:
+        with (
+            self._errors(),
+            self._session(neo4j.WRITE_ACCESS) as session,
+            session.begin_transaction() as tx,
+        ):
+            for change in changes:
+                for params in change.batches(DEFAULT_BATCH):
+                    tx.run(change.cypher, to_params(params)).consume()
+                    if progress:
+                        progress(len(params["rows"]) if "rows" in params else 1)
+            tx.commit()
+
+    def ensure_schema(self) -> None:
+        from neomodel import db
+
+        from lianfang.graph import schema
+
+        db.set_connection(driver=self.driver)
+        if self.database:
+            db._database_name = self.database
+        for cls in (*schema.NODE_CLASSES, schema.Snapshot):
+            db.install_labels(cls)
+
+    def clear(self) -> None:
+        self.write("MATCH (n) DETACH DELETE n")
+
+    def close(self) -> None:
+        self.driver.close()

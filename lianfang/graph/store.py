@@ -1,0 +1,189 @@
+"""The GraphStore interface: the only way the rest of lianfang touches a graph.
+
+Queries go in as Cypher of the shared dialect (see docs/cypher-dialect.md) with
+parameters; rows come out as plain dicts whose dates are `datetime.date`. Dates go
+in as ISO strings, because the FalkorDB client cannot send a `date` parameter, so
+queries write `date($d)` and both engines read the same text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+Row = dict[str, Any]
+Progress = Callable[[int], None]
+
+DEFAULT_BATCH = 5000
+
+
+class StoreError(RuntimeError):
+    """The store failed to run a query or to start; the message is for the user."""
+
+
+class ConfigError(StoreError):
+    """A setting is wrong. The message starts with the setting's name."""
+
+
+class QueryError(StoreError):
+    """The engine rejected a query (syntax, constraint, read-only violation)."""
+
+
+class WriteRefused(QueryError):
+    """A read-only entry point was given a query that writes."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One step of an atomic change set: a query, run once or once per batch of rows.
+
+    With `rows`, the query reads them as `$rows` (`UNWIND $rows AS row …`).
+    """
+
+    cypher: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    rows: Sequence[Mapping[str, Any]] | None = None
+
+    def batches(self, size: int) -> Iterator[dict[str, Any]]:
+        """The parameter dicts this change runs with."""
+        if self.rows is None:
+            yield dict(self.params)
+            return
+        for start in range(0, len(self.rows), size):
+            yield {**self.params, "rows": list(self.rows[start : start + size])}
+
+    def weight(self) -> int:
+        """How many units of progress it reports: its rows, or 1."""
+        return 1 if self.rows is None else len(self.rows)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Node counts per label and edge counts per relationship type."""
+
+    nodes: dict[str, int]
+    edges: dict[str, int]
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def to_param(value: Any) -> Any:
+    """Make a parameter value acceptable to both engines (dates → ISO strings).
+
+    Hot during imports (every cell of every row), so plain values return first.
+    """
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, dt.date):  # datetime is a date too
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): to_param(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [to_param(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): to_param(v) for k, v in value.items()}
+    return value
+
+
+def to_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {k: to_param(v) for k, v in (params or {}).items()}
+
+
+_WRITE_CLAUSE = re.compile(
+    r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|FOREACH|LOAD\s+CSV)\b"
+    r"|\bCALL\s+(db\.idx|db\.create|dbms\.|apoc\.(create|merge|refactor|periodic))",
+    re.IGNORECASE,
+)
+_LITERALS = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
+
+
+def strip_literals(cypher: str) -> str:
+    """The query without its strings, comments and quoted names, for keyword checks."""
+    return _LITERALS.sub(" ", cypher)
+
+
+def write_clause(cypher: str) -> str | None:
+    """The first write clause in a query, ignoring strings, comments and quoted names."""
+    match = _WRITE_CLAUSE.search(strip_literals(cypher))
+    return match.group(0).upper() if match else None
+
+
+def refuse_writes(cypher: str) -> None:
+    """Raise WriteRefused if a query writes; the engines enforce this again server-side."""
+    clause = write_clause(cypher)
+    if clause:
+        raise WriteRefused(
+            f"refused: {clause} writes to the graph, and this entry point is read-only "
+            "(use `lianfang ingest` to change data)"
+        )
+
+
+class GraphStore(ABC):
+    """A graph engine behind one small interface."""
+
+    kind: str
+    location: str
+
+    @abstractmethod
+    def read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run a read-only query; the engine refuses writes."""
+
+    def read_only(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run user-written Cypher: refuse write clauses before the engine sees them."""
+        refuse_writes(cypher)
+        return self.read(cypher, params)
+
+    @abstractmethod
+    def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run one query that may write, atomically."""
+
+    @abstractmethod
+    def apply(
+        self,
+        changes: Iterable[Change],
+        progress: Progress | None = None,
+        replacing: str | None = None,
+    ) -> None:
+        """Apply a change set so that it lands whole or not at all.
+
+        `replacing` names the source whose part of the graph the changes state anew
+        (an import): a store that rebuilds the graph to apply it need not carry that
+        part over. The changes must still delete it themselves, for stores that don't.
+        """
+
+    @abstractmethod
+    def ensure_schema(self) -> None:
+        """Create the indexes and constraints the schema declares (idempotent)."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Delete every node and edge (tests and demo resets)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections (and the embedded server, if this was its last user)."""
+
+    def counts(self) -> Counts:
+        """Nodes per schema label and edges per schema type, zeros included."""
+        from lianfang.graph import model
+
+        nodes = dict.fromkeys(model.labels(), 0)
+        for row in self.read("MATCH (n) RETURN labels(n)[0] AS label, count(n) AS n"):
+            if row["label"] in nodes:  # snapshots are not register data
+                nodes[row["label"]] = row["n"]
+        edges = dict.fromkeys(model.edge_types(), 0)
+        for row in self.read("MATCH ()-[r]->() RETURN type(r) AS type, count(r) AS n"):
+            if row["type"] in edges:
+                edges[row["type"]] = row["n"]
+        return Counts(nodes, edges)
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,168 @@
+"""Opening a workbook or a folder of CSV files as a list of sheets of raw cells.
+
+Nothing here knows the registers; it only turns files into rows and reports files
+that are not what they claim to be (a renamed text file, an empty or encrypted
+workbook) as errors instead of tracebacks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import warnings
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lianfang.ingest.issues import ERROR, Issue
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and legacy .xls
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass
+class Sheet:
+    """One sheet (or CSV file): its rows as (row number as Excel shows it, cells)."""
+
+    file: str
+    name: str
+    rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+
+
+class ContainerError(Exception):
+    """The path cannot be read as registers at all."""
+
+    def __init__(self, issue: Issue) -> None:
+        super().__init__(issue.en)
+        self.issue = issue
+
+
+def _fail(file: str, zh: str, en: str) -> ContainerError:
+    return ContainerError(Issue(ERROR, file, None, None, None, None, zh, en))
+
+
+def _trim(cells: list[Any]) -> list[Any]:
+    while cells and (cells[-1] is None or cells[-1] == ""):
+        cells.pop()
+    return cells
+
+
+def _check_workbook_file(path: Path) -> None:
+    head = path.read_bytes()[:8] if path.stat().st_size else b""
+    name = path.name
+    if not head:
+        raise _fail(
+            name, "文件是空的,不是 Excel 工作簿", "the file is empty, not an Excel workbook"
+        )
+    if head == OLE_MAGIC:
+        raise _fail(
+            name,
+            "工作簿已加密(设有密码)或为旧版 .xls 格式:请取消密码并另存为 .xlsx",
+            "the workbook is password-protected or an old .xls file: remove the password "
+            "and save it as .xlsx",
+        )
+    if not zipfile.is_zipfile(path):
+        raise _fail(
+            name,
+            "不是 Excel 工作簿(.xlsx),无法读取",
+            "not an Excel workbook (.xlsx); cannot read it",
+        )
+
+
+def read_workbook(path: Path, on_rows: Callable[[int], None] | None = None) -> list[Sheet]:
+    """Every sheet of an .xlsx workbook, values only (formulas as their cached results)."""
+    import openpyxl
+
+    _check_workbook_file(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles it cannot read
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise _fail(
+            path.name,
+            f"Excel 工作簿已损坏,无法读取({exc})",
+            f"the Excel workbook is damaged and cannot be read ({exc})",
+        ) from None
+    sheets = []
+    try:
+        for worksheet in book.worksheets:
+            sheet = Sheet(path.name, worksheet.title)
+            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                cells = _trim(list(values))
+                if cells:
+                    sheet.rows.append((number, cells))
+                if on_rows and number % 1000 == 0:
+                    on_rows(1000)
+            sheets.append(sheet)
+    finally:
+        book.close()
+    return sheets
+
+
+def decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without BOM) if it decodes, else GB18030 (a superset of GBK)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise ValueError("neither UTF-8 nor GBK/GB18030") from None
+
+
+def read_csv(path: Path) -> Sheet:
+    name = path.name
+    data = path.read_bytes()
+    if b"\x00" in data[:4096]:
+        raise _fail(name, "不是 CSV 文本文件", "not a CSV text file")
+    try:
+        content = decode_csv(data)
+    except ValueError:
+        raise _fail(
+            name,
+            "无法识别编码:请存为 UTF-8 或 GBK 的 CSV",
+            "unknown encoding: save as UTF-8 or GBK CSV",
+        ) from None
+    sheet = Sheet(name, path.stem)
+    reader = csv.reader(io.StringIO(content, newline=""))
+    try:
+        for cells in reader:
+            trimmed = _trim([c if c != "" else None for c in cells])
+            if trimmed:
+                sheet.rows.append((reader.line_num, trimmed))
+    except csv.Error as exc:
+        raise _fail(name, f"CSV 格式错误:{exc}", f"malformed CSV: {exc}") from None
+    return sheet
+
+
+def read_folder(path: Path) -> list[Sheet]:
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+    if not files:
+        raise _fail(path.name, "文件夹中没有 .csv 文件", "the folder holds no .csv files")
+    return [read_csv(p) for p in files]
+
+
+def read_container(path: Path, on_rows: Callable[[int], None] | None = None) -> list[Sheet]:
+    """A workbook or a folder of CSV files as sheets."""
+    if not path.exists():
+        raise _fail(str(path), "文件或文件夹不存在", "no such file or folder")
+    if path.is_dir():
+        return read_folder(path)
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        return read_workbook(path, on_rows)
+    if path.suffix.lower() == ".csv":
+        raise _fail(
+            path.name,
+            "单个 CSV 文件无法导入:请把各登记表的 CSV 放在同一个文件夹中,导入该文件夹",
+            "a single CSV cannot be imported: put one CSV per register in a folder and "
+            "import the folder",
+        )
+    raise _fail(
+        path.name,
+        "不支持的文件类型:请提供 .xlsx 工作簿或 CSV 文件夹",
+        "unsupported file type: give an .xlsx workbook or a folder of CSV files",
+    )

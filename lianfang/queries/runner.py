@@ -1,0 +1,87 @@
+"""The one runner behind the CLI, the API and the reports: find, bind, run, shape.
+
+Each canned query is one read-only query with its values passed as parameters; the
+runner adds nothing to its meaning. It checks parameters before the store sees them,
+and that the rows carry exactly the columns the query file declares.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from lianfang.graph.store import GraphStore
+from lianfang.graph.vocab import SEVERITY_ORDER
+from lianfang.queries.params import ParameterError, bind
+from lianfang.queries.spec import LibraryError, QuerySpec, library
+
+
+class UnknownQuery(LookupError):
+    """No canned query has this id."""
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A query's findings, the parameters they were found with, and the denominator."""
+
+    spec: QuerySpec
+    params: dict[str, Any]
+    rows: list[dict[str, Any]]
+    total: int | None
+
+    @property
+    def count(self) -> int:
+        """Findings, as the denominator counts them: rows, or distinct `count_by` values
+        (incompatible duties count pairs, not the people and posts in each)."""
+        if not self.spec.count_by:
+            return len(self.rows)
+        return len({tuple(str(row[c]) for c in self.spec.count_by) for row in self.rows})
+
+    def ratio(self) -> str:
+        """ "9 of 41", or just "9" where the query has no denominator."""
+        return f"{self.count} of {self.total}" if self.total is not None else str(self.count)
+
+
+def find(query_id: str) -> QuerySpec:
+    try:
+        return library()[query_id]
+    except KeyError:
+        raise UnknownQuery(f"unknown query {query_id!r}; `lianfang queries` lists them") from None
+
+
+def _shaped(spec: QuerySpec, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    names = [c.name for c in spec.columns]
+    for row in rows[:1]:
+        if list(row) != names:
+            raise LibraryError(
+                f"{spec.path.name}: the query returns {list(row)}, but declares {names}"
+            )
+    return rows
+
+
+def run(
+    store: GraphStore,
+    query_id: str,
+    params: dict[str, Any] | None = None,
+    today: dt.date | None = None,
+    with_total: bool = True,
+) -> QueryResult:
+    """Run one canned query; raises UnknownQuery or ParameterError before touching the store."""
+    spec = find(query_id)
+    bound = bind(spec.parameters, dict(params or {}), today or dt.date.today())
+    sent = {name: bound[name] for name in spec.sent}
+    rows = _shaped(spec, store.read(spec.cypher, sent))
+    total = None
+    if with_total and spec.total:
+        total = store.read(spec.total, sent)[0]["total"]
+    return QueryResult(spec, bound, rows, total)
+
+
+__all__ = ["ParameterError", "QueryResult", "UnknownQuery", "find", "run"]
+
+
+def catalogue(store: GraphStore) -> list[tuple[QuerySpec, QueryResult]]:
+    """Every query with its findings now, at default parameters; most severe first."""
+    specs = sorted(library().values(), key=lambda spec: SEVERITY_ORDER[spec.severity])
+    return [(spec, run(store, spec.id)) for spec in specs]

@@ -1,0 +1,102 @@
+"""Public disclosure (公示): per post, its powers, risk points and controls, and the
+post responsible. It names posts, never people: it is meant to be posted publicly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from lianfang.graph import vocab
+from lianfang.graph.store import GraphStore
+from lianfang.reports.review import scope_ids
+
+COLUMNS = (
+    ("unit", "单位"),
+    ("post", "岗位"),
+    ("powers", "职权"),
+    ("risk", "风险点"),
+    ("category", "风险类别"),
+    ("level", "风险等级"),
+    ("controls", "防控措施"),
+    ("responsible", "责任岗位"),
+)
+
+
+def disclosure_rows(store: GraphStore, unit: str | None = None) -> list[dict[str, Any]]:
+    """One row per risk point of each post (one row for a post without any)."""
+    posts = sorted(scope_ids(store, unit, dt.date.today()).get("Post", set())) if unit else []
+    rows = store.read(
+        "MATCH (p:Post) WHERE $all OR p.uid IN $posts "
+        "OPTIONAL MATCH (p)-[:IN_UNIT]->(u) "
+        "OPTIONAL MATCH (p)-[:EXERCISES]->(q) "
+        "WITH p, u, collect(DISTINCT q.name) AS powers "
+        "OPTIONAL MATCH (p)<-[:AT_POST]-(r) "
+        "WITH p, u, powers, CASE WHEN r:RiskPoint THEN r END AS r "
+        "OPTIONAL MATCH (r)-[:MITIGATED_BY]->(c) "
+        "OPTIONAL MATCH (c)-[:OWNED_BY]->(o) "
+        "WITH p, u, powers, r, collect(DISTINCT c.description) AS controls, "
+        "collect(DISTINCT o.name) AS owners "
+        "RETURN u.name AS unit, p.name AS post, p.uid AS post_id, powers, "
+        "r.description AS risk, r.category AS category, r.level AS level, controls, owners "
+        "ORDER BY post_id, risk",
+        {"all": unit is None, "posts": posts},
+    )
+    return [
+        {
+            "unit": row["unit"] or "",
+            "post": row["post"],
+            "powers": "、".join(sorted(row["powers"])),
+            "risk": row["risk"] or "",
+            "category": row["category"] or "",
+            "level": vocab.LEVEL_ZH.get(row["level"], "") if row["level"] else "",
+            "controls": ";".join(sorted(c for c in row["controls"] if c)),
+            "responsible": "、".join(sorted(o for o in row["owners"] if o)),
+        }
+        for row in rows
+    ]
+
+
+def write_xlsx(rows: list[dict[str, Any]], title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    from lianfang.queries.exports import safe_cell
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "廉政风险公示"
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([zh for _, zh in COLUMNS])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([safe_cell(row[key]) for key, _ in COLUMNS])
+    for letter, width in zip("ABCDEFGH", (16, 16, 30, 36, 10, 8, 40, 16), strict=True):
+        sheet.column_dimensions[letter].width = width
+    for line in sheet.iter_rows(min_row=3):
+        for cell in line:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A3"
+    sheet.auto_filter.ref = f"A2:H{max(len(rows) + 2, 3)}"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@cache
+def _templates() -> Environment:
+    return Environment(
+        loader=PackageLoader("lianfang.reports", "templates"),
+        autoescape=select_autoescape(["html"]),
+    )
+
+
+def write_html(rows: list[dict[str, Any]], title: str) -> str:
+    return (
+        _templates().get_template("disclosure.html").render(title=title, rows=rows, columns=COLUMNS)
+    )

@@ -1,0 +1,179 @@
+"""The annual review's content, built once and written as DOCX, XLSX or HTML.
+
+Everything in it comes from the canned query runner: the profile table is
+`unit-risk-profile`, each section is one query with its rows, ratio and remedy. With a
+unit, the review keeps the findings that name something in the unit's power-risk map
+(its sub-units, posts, holders, powers, flowcharts, risks, controls and rules).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from lianfang.graph import vocab
+from lianfang.graph.store import GraphStore
+from lianfang.graph.vocab import SEVERITY_ORDER
+from lianfang.queries.runner import QueryResult, run
+from lianfang.queries.spec import ID_COLUMNS, QuerySpec, library
+from lianfang.queries.stats import stats
+from lianfang.reports.drift import QueryDrift, by_query, compare
+from lianfang.reports.snapshots import PROFILE, Snapshot, take
+from lianfang.reports.snapshots import load as load_snapshot
+from lianfang.viz.subgraph import unit_map
+
+# The profile table's columns are the profile query's own.
+PROFILE_COLUMNS = tuple(c.name for c in library()[PROFILE].columns)
+
+
+@dataclass
+class Section:
+    spec: QuerySpec
+    result: QueryResult
+    rows: list[dict[str, Any]]
+    drift: QueryDrift | None = None
+
+    @property
+    def ratio(self) -> str:
+        if len(self.rows) == len(self.result.rows):
+            return self.result.ratio()
+        return str(len(self.rows))
+
+
+@dataclass
+class Review:
+    organisation: str
+    scope: str
+    unit: str | None
+    as_of: dt.date
+    generated: str
+    headline: dict[str, int]
+    profile: list[dict[str, Any]]
+    sections: list[Section]
+    distribution: dict[str, dict[str, int]]
+    compared_with: Snapshot | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def by_severity(self, severity: str) -> list[Section]:
+        return [s for s in self.sections if s.spec.severity == severity]
+
+
+def scope_ids(store: GraphStore, unit: str, as_of: dt.date) -> dict[str, set[str]]:
+    """Ids that belong to a unit's power-risk map, by label, with their flowcharts."""
+    graph = unit_map(store, unit, as_of)
+    scope: dict[str, set[str]] = {}
+    for label, uid in graph.nodes:
+        scope.setdefault(label, set()).add(uid)
+    rows = store.read(
+        "MATCH (f:Process)-[:IMPLEMENTS]->(q:Power) WHERE q.uid IN $powers RETURN f.uid AS f",
+        {"powers": sorted(scope.get("Power", set()))},
+    )
+    scope["Process"] = {row["f"] for row in rows}
+    return scope
+
+
+def in_scope(row: dict[str, Any], scope: dict[str, set[str]]) -> bool:
+    for column, label in ID_COLUMNS.items():
+        value = row.get(column)
+        if isinstance(value, str) and value in scope.get(label, set()):
+            return True
+    return False
+
+
+def distribution(store: GraphStore, risks: set[str] | None) -> dict[str, dict[str, int]]:
+    """Risk points per category and level (within the scope, if one is given)."""
+    rows = store.read(
+        "MATCH (r:RiskPoint) WHERE $all OR r.uid IN $uids "
+        "RETURN r.category AS category, r.level AS level, count(r) AS n",
+        {"all": risks is None, "uids": sorted(risks or ())},
+    )
+    table = {category: dict.fromkeys(vocab.LEVELS, 0) for category in vocab.RISK_CATEGORIES}
+    for row in rows:
+        if row["category"] in table and row["level"] in table[row["category"]]:
+            table[row["category"]][row["level"]] = row["n"]
+    return table
+
+
+def profile_rows(store: GraphStore, unit: str | None, as_of: dt.date) -> list[dict[str, Any]]:
+    """The unit and its direct sub-units (or the top units and theirs)."""
+    rows = run(store, PROFILE, {"as_of": as_of}).rows
+    parents = {
+        r["c"]: r["p"]
+        for r in store.read("MATCH (c:Unit)-[:PART_OF]->(p:Unit) RETURN c.uid AS c, p.uid AS p")
+    }
+    tops = {unit} if unit else {r["unit_id"] for r in rows if r["unit_id"] not in parents}
+    wanted = tops | {child for child, parent in parents.items() if parent in tops}
+    return [r for r in rows if r["unit_id"] in wanted]
+
+
+def _name_of_scope(store: GraphStore, unit: str | None) -> tuple[str, str]:
+    roots = store.read(
+        "MATCH (u:Unit) WHERE NOT (u)-[:PART_OF]->() RETURN u.name AS name ORDER BY u.uid"
+    )
+    organisation = "、".join(r["name"] for r in roots) or "(空)"
+    if unit is None:
+        return organisation, "全部单位 all units"
+    found = store.read("MATCH (u:Unit {uid: $uid}) RETURN u.name AS name", {"uid": unit})
+    if not found:
+        raise LookupError(f"no unit {unit!r}")
+    return organisation, f"{found[0]['name']}({unit})及下属单位 and its sub-units"
+
+
+def build(
+    store: GraphStore,
+    as_of: dt.date,
+    unit: str | None = None,
+    compare_with: str | None = None,
+) -> Review:
+    """The review on `as_of`, for one unit or all; with a snapshot, what changed since."""
+    organisation, scope_name = _name_of_scope(store, unit)
+    scope = scope_ids(store, unit, as_of) if unit else None
+    old = load_snapshot(store, compare_with) if compare_with else None
+    drifts = by_query(compare(old, take(store, "now", as_of))) if old else {}
+    sections = []
+    specs = sorted(library().values(), key=lambda s: SEVERITY_ORDER[s.severity])
+    for spec in specs:
+        if spec.id == PROFILE:
+            continue
+        params = {"as_of": as_of}
+        result = run(store, spec.id, params)
+        rows = [r for r in result.rows if scope is None or in_scope(r, scope)]
+        sections.append(Section(spec, result, rows, drifts.get(spec.id)))
+    profile = profile_rows(store, unit, as_of)
+    headline = (
+        stats(store)["headline"] if unit is None else _headline(profile[0] if profile else {})
+    )
+    return Review(
+        organisation=organisation,
+        scope=scope_name,
+        unit=unit,
+        as_of=as_of,
+        generated=dt.datetime.now().isoformat(timespec="minutes"),
+        headline=headline,
+        profile=profile,
+        sections=sections,
+        distribution=distribution(store, scope.get("RiskPoint", set()) if scope else None),
+        compared_with=old,
+    )
+
+
+def _headline(profile: dict[str, Any]) -> dict[str, int]:
+    return {
+        "risks": profile.get("risks", 0),
+        "high_risks": profile.get("high_risks", 0),
+        "controls": profile.get("controls", 0),
+        "rules": profile.get("rules", 0),
+        "processes": profile.get("processes", 0),
+    }
+
+
+def summary_sentence(review: Review) -> str:
+    """The sentence an annual review opens with."""
+    h = review.headline
+    return (
+        f"截至{review.as_of.year}年{review.as_of.month}月{review.as_of.day}日,"
+        f"排查廉政风险点{h['risks']}个(其中高风险{h['high_risks']}个),"
+        f"制定防控措施{h['controls']}条,完善各项规章制度{h['rules']}项,"
+        f"制定权力运行流程图{h['processes']}个。"
+    )

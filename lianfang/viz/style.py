@@ -1,0 +1,62 @@
+"""How each kind of node looks on a map, and the legend, taken from the schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lianfang.graph import model
+
+# label → (shape, colour); every schema label must have one (tested).
+LOOKS: dict[str, tuple[str, str]] = {
+    "Unit": ("box", "#5B8FF9"),
+    "Post": ("ellipse", "#61DDAA"),
+    "Person": ("dot", "#A0A7B4"),
+    "Power": ("diamond", "#F6BD16"),
+    "Process": ("hexagon", "#7262FD"),
+    "Step": ("dot", "#78D3F8"),
+    "Rule": ("square", "#8D6E63"),
+    "RiskPoint": ("dot", "#FF9845"),
+    "Control": ("star", "#37A2DA"),
+    "Incident": ("triangleDown", "#6D4C41"),
+}
+LEVEL_COLOURS = {"high": "#E8363D", "medium": "#FF9845", "low": "#B5D334"}
+EXPOSED_RING = "#6A0DAD"  # a high risk with no control in effect
+FOCUS_BORDER = "#111111"
+AGGREGATE = ("box", "#E0E0E0")
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    key: str
+    zh: str
+    en: str
+    shape: str
+    colour: str
+    ring: str | None = None
+
+
+def legend() -> list[LegendEntry]:
+    """One entry per schema label, then the risk levels and the exposed-risk ring."""
+    entries = [
+        LegendEntry(spec.label, spec.zh, spec.label, *LOOKS[spec.label])
+        for spec in model.nodes().values()
+        if spec.label != "RiskPoint"
+    ]
+    levels = model.node("RiskPoint").prop("level").labels or {}
+    for level, zh in levels.items():
+        entries.append(
+            LegendEntry(
+                f"RiskPoint:{level}", f"{zh}风险点", f"{level} risk", "dot", LEVEL_COLOURS[level]
+            )
+        )
+    entries.append(
+        LegendEntry(
+            "exposed",
+            "未受控高风险",
+            "unmitigated high risk",
+            "dot",
+            LEVEL_COLOURS["high"],
+            EXPOSED_RING,
+        )
+    )
+    return entries

@@ -1,0 +1,187 @@
+"""Pieces of the graph to draw: a unit's power-risk map, a node's neighbourhood, the
+nodes behind a query's findings.
+
+Expansion walks the schema's declared edges only, one hop per query with the frontier
+passed as a parameter, so every label and type in the Cypher comes from the schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from lianfang.graph import model
+from lianfang.graph.store import GraphStore
+from lianfang.queries.spec import ID_COLUMNS
+
+Key = tuple[str, str]  # (label, uid)
+
+
+@dataclass
+class Subgraph:
+    """Nodes by (label, uid) with their properties, and typed edges between them."""
+
+    nodes: dict[Key, dict[str, Any]] = field(default_factory=dict)
+    edges: set[tuple[Key, str, Key]] = field(default_factory=set)
+    highlighted: set[Key] = field(default_factory=set)
+    exposed: set[Key] = field(default_factory=set)  # high risks with no control in effect
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, label: str, props: dict[str, Any]) -> Key:
+        key = (label, str(props["uid"]))
+        self.nodes.setdefault(key, props)
+        return key
+
+    def uids(self, label: str) -> list[str]:
+        return [uid for (lab, uid) in self.nodes if lab == label]
+
+
+def fetch_nodes(store: GraphStore, label: str, uids: Iterable[str]) -> list[dict[str, Any]]:
+    spec = model.node(label)
+    wanted = sorted(set(uids))
+    if not wanted:
+        return []
+    rows = store.read(f"MATCH (n:{spec.label}) WHERE n.uid IN $uids RETURN n", {"uids": wanted})
+    return [row["n"] for row in rows]
+
+
+def _current(edge: dict[str, Any], as_of: dt.date) -> bool:
+    start, end = edge.get("start_date"), edge.get("end_date")
+    return (start is None or start <= as_of) and (end is None or end > as_of)
+
+
+def expand(
+    store: GraphStore,
+    graph: Subgraph,
+    frontier: dict[str, list[str]],
+    edges: Iterable[model.EdgeSpec],
+    as_of: dt.date,
+) -> dict[str, list[str]]:
+    """Follow the given declared edges (either direction) from the frontier; return the
+    nodes reached that were not in the graph before, by label. Past assignments (HOLDS
+    not current on as_of) are not followed."""
+    reached: dict[str, set[str]] = {}
+    for edge in edges:
+        for near, far, pattern in (
+            (edge.start, edge.end, f"(a:{edge.start})-[r:{edge.type}]->(b:{edge.end})"),
+            (edge.end, edge.start, f"(a:{edge.end})<-[r:{edge.type}]-(b:{edge.start})"),
+        ):
+            uids = frontier.get(near)
+            if not uids:
+                continue
+            rows = store.read(
+                f"MATCH {pattern} WHERE a.uid IN $uids RETURN a.uid AS a, r, b", {"uids": uids}
+            )
+            for row in rows:
+                if edge.type == "HOLDS" and not _current(row["r"], as_of):
+                    continue
+                new = (far, str(row["b"]["uid"])) not in graph.nodes
+                b = graph.add(far, row["b"])
+                a = (near, str(row["a"]))
+                start, end = (a, b) if near == edge.start else (b, a)
+                graph.edges.add((start, edge.type, end))
+                if new:
+                    reached.setdefault(far, set()).add(b[1])
+    return {label: sorted(uids) for label, uids in reached.items()}
+
+
+# (frontier label, edges to follow from it), in order: a unit map's layers.
+UNIT_STEPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
+    ("Unit", (("Post", "IN_UNIT", "Unit"), ("RiskPoint", "IN_UNIT", "Unit"))),
+    (
+        "Post",
+        (
+            ("Person", "HOLDS", "Post"),
+            ("Post", "EXERCISES", "Power"),
+            ("RiskPoint", "AT_POST", "Post"),
+        ),
+    ),
+    ("RiskPoint", (("RiskPoint", "MITIGATED_BY", "Control"),)),
+    ("Power", (("Rule", "GOVERNS", "Power"),)),
+)
+
+
+def unit_map(store: GraphStore, unit: str, as_of: dt.date) -> Subgraph:
+    """A unit and its sub-units: posts, current holders, powers, risk points, controls
+    and the rules that govern the powers."""
+    rows = store.read("MATCH (d:Unit)-[:PART_OF*0..]->(u:Unit {uid: $uid}) RETURN d", {"uid": unit})
+    if not rows:
+        raise LookupError(f"no unit {unit!r}")
+    graph = Subgraph()
+    for row in rows:
+        graph.add("Unit", row["d"])
+    graph.highlighted.add(("Unit", unit))
+    units = graph.uids("Unit")
+    parts = store.read(
+        "MATCH (c:Unit)-[:PART_OF]->(p:Unit) WHERE c.uid IN $uids AND p.uid IN $uids "
+        "RETURN c.uid AS c, p.uid AS p",
+        {"uids": units},
+    )
+    graph.edges.update((("Unit", r["c"]), "PART_OF", ("Unit", r["p"])) for r in parts)
+    for label, declared in UNIT_STEPS:
+        edges = [model.edge(*edge) for edge in declared]
+        expand(store, graph, {label: graph.uids(label)}, edges, as_of)
+    return graph
+
+
+def neighbourhood(store: GraphStore, label: str, uid: str, depth: int, as_of: dt.date) -> Subgraph:
+    """A node and everything within `depth` hops along declared edges."""
+    found = fetch_nodes(store, label, [uid])
+    if not found:
+        raise LookupError(f"no {label} {uid!r}")
+    graph = Subgraph()
+    graph.highlighted.add(graph.add(label, found[0]))
+    frontier = {label: [uid]}
+    for _ in range(depth):
+        frontier = expand(store, graph, frontier, model.edges(), as_of)
+        if not frontier:
+            break
+    return graph
+
+
+def finding_keys(rows: Iterable[dict[str, Any]]) -> dict[str, set[str]]:
+    """The register ids named in query rows, by label."""
+    named: dict[str, set[str]] = {}
+    for row in rows:
+        for column, label in ID_COLUMNS.items():
+            value = row.get(column)
+            values = value if isinstance(value, list) else [value]
+            named.setdefault(label, set()).update(str(v) for v in values if v)
+    return {label: uids for label, uids in named.items() if uids}
+
+
+def findings_map(store: GraphStore, rows: list[dict[str, Any]], as_of: dt.date) -> Subgraph:
+    """The nodes a query's rows name (highlighted), and their direct neighbours of the
+    same kinds (a finding about people, posts and powers shows the posts and powers
+    around them, not every risk point of those powers)."""
+    graph = Subgraph()
+    named = finding_keys(rows)
+    for label, uids in named.items():
+        for props in fetch_nodes(store, label, uids):
+            graph.highlighted.add(graph.add(label, props))
+    frontier: dict[str, list[str]] = {}
+    for label, uid in graph.highlighted:
+        frontier.setdefault(label, []).append(uid)
+    kinds = [e for e in model.edges() if e.start in named and e.end in named]
+    expand(store, graph, frontier, kinds, as_of)
+    return graph
+
+
+def mark_exposed(store: GraphStore, graph: Subgraph) -> Subgraph:
+    """Flag the map's high risks that have no control in effect (they get a ring)."""
+    risks = [
+        uid
+        for (label, uid), props in graph.nodes.items()
+        if label == "RiskPoint" and props.get("level") == "high"
+    ]
+    if risks:
+        rows = store.read(
+            "MATCH (r:RiskPoint) WHERE r.uid IN $uids OPTIONAL MATCH (r)-[:MITIGATED_BY]->(c) "
+            "WITH r, count(CASE WHEN c.status = '已落实' THEN 1 END) AS in_effect "
+            "WHERE in_effect = 0 RETURN r.uid AS uid",
+            {"uids": risks},
+        )
+        graph.exposed = {("RiskPoint", row["uid"]) for row in rows}
+    return graph
