@@ -10,6 +10,7 @@ one query per row, both measured in this run on the same subset of the scale-1 p
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import shutil
 import tempfile
 import time
@@ -19,22 +20,17 @@ from lianfang.graph import collector
 from lianfang.graph.falkor_store import EmbeddedFalkorStore
 from lianfang.graph.store import DEFAULT_BATCH, Change
 from lianfang.ingest import demo, writers
-from lianfang.ingest.batch import build
-from lianfang.ingest.load import Quiet, read_records
-from lianfang.ingest.plan import plan
-from lianfang.ingest.resolve import Resolver, check_references
+from lianfang.ingest.load import Quiet, check
 
 
 @collector.paused()  # as load() does
 def planned(workbook: Path, store: EmbeddedFalkorStore) -> tuple[list[Change], int, int, float]:
     """The import's change set, its node and edge counts, and the read+check time."""
     started = time.perf_counter()
-    records, issues, unreadable = read_records(workbook, Quiet())
-    batch = build(records, unreadable)
-    edges = check_references(batch, Resolver(batch, store, "bench"))
-    assert not [i for i in issues + batch.issues if i.is_error], "demo has errors"
-    nodes = sum(len(n) for n in batch.nodes.values())
-    return plan(batch, edges, "bench"), nodes, len(edges), time.perf_counter() - started
+    checked = check(workbook, store, "bench", Quiet(), dt.date.today())
+    nodes = sum(len(n) for n in checked.batch.nodes.values())
+    changes = checked.changes("bench")
+    return changes, nodes, len(checked.edges), time.perf_counter() - started
 
 
 def import_scale(scale: int, workdir: Path) -> list[Change]:

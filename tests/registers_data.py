@@ -139,7 +139,7 @@ SHEETS: dict[str, list[dict[str, Any]]] = {
             "description": "对不符合条件的申请违规登记",
             "category": "岗位职责",
             "level": "一级",
-            "post_id": "P3",
+            "post_ids": "P3",
             "power_id": "Q1",
             "likelihood": 3,
             "impact": "4",
@@ -168,7 +168,7 @@ SHEETS: dict[str, list[dict[str, Any]]] = {
             "description": "廉洁自律意识淡薄",
             "category": "思想道德",
             "level": "低",
-            "post_id": "P4",
+            "post_ids": "P4",
         },
     ],
     "controls": [
@@ -177,7 +177,7 @@ SHEETS: dict[str, list[dict[str, Any]]] = {
             "description": "实行登记审核双人复核",
             "kind": "流程防控",
             "risks": "K1、K2",
-            "owner_post": "P3",
+            "owner_posts": "P3",
             "status": "已落实",
             "rule_id": "R1",
         },
@@ -186,7 +186,7 @@ SHEETS: dict[str, list[dict[str, Any]]] = {
             "description": "重大支出集体研究并公示",
             "kind": "机制防控",
             "risks": "K3",
-            "owner_post": "P1",
+            "owner_posts": "P1",
             "status": "计划",
             "due": "2025/12/31",
         },
@@ -195,7 +195,7 @@ SHEETS: dict[str, list[dict[str, Any]]] = {
             "description": "开展廉政教育",
             "kind": "教育防控",
             "risks": "K4",
-            "owner_post": "P3",
+            "owner_posts": "P3",
         },
     ],
     "incidents": [
@@ -225,12 +225,12 @@ DEPARTMENT = {
             "description": "检查走过场",
             "category": "岗位职责",
             "level": "中",
-            "post_id": "P9",
+            "post_ids": "P9",
             "power_id": "Q9",
         }
     ],
     "controls": [
-        {"control_id": "C9", "description": "双人检查", "risks": "K9", "owner_post": "P1"}
+        {"control_id": "C9", "description": "双人检查", "risks": "K9", "owner_posts": "P1"}
     ],
 }
 

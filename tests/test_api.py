@@ -144,6 +144,19 @@ def test_upload_a_good_workbook(client: TestClient, tmp_path: Path) -> None:
     assert client.get("/api/stats").json()["headline"]["risks"] == 5  # a dry run
 
 
+def test_upload_reads_the_workbooks_value_mapping(client: TestClient) -> None:
+    """A real village register whose A/B/C levels its 值映射 sheet declares."""
+    village = Path(__file__).parent / "fixtures" / "real" / "村级小微权力.xlsx"
+    with village.open("rb") as handle:
+        response = client.post(
+            "/api/ingest", files={"file": (village.name, handle)}, data={"dry_run": "true"}
+        )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["ok"] and body["nodes"]["RiskPoint"] == 5
+    assert all(w["severity"] == "warning" for w in body["warnings"])
+
+
 def test_upload_a_bad_workbook_changes_nothing(client: TestClient, tmp_path: Path) -> None:
     before = client.get("/api/stats").json()
     broken = {k: [dict(r) for r in v] for k, v in SHEETS.items()}

@@ -39,10 +39,22 @@ def test_no_person_name_or_id_anywhere(demo_dir: Path, tmp_path: Path) -> None:
 def test_disclosure_lists_each_posts_risks_and_controls(demo_dir: Path) -> None:
     with EmbeddedFalkorStore(demo_dir, "lianfang") as store:
         rows = disclosure_rows(store, "C01B02S04")
-        risks = store.read(
+        # Each post's risks: those naming it, its powers, or the steps it handles.
+        pairs = set()
+        for path in (
+            "(r:RiskPoint)-[:AT_POST]->(p)",
+            "(r:RiskPoint)-[:OF_POWER]->(:Power)<-[:EXERCISES]-(p)",
+            "(r:RiskPoint)-[:AT_STEP]->(:Step)-[:HANDLED_BY]->(p)",
+        ):
+            found = store.read(
+                f"MATCH (p:Post)-[:IN_UNIT]->(:Unit {{uid: 'C01B02S04'}}) MATCH {path} "
+                "RETURN p.uid AS p, r.uid AS r"
+            )
+            pairs |= {(row["p"], row["r"]) for row in found}
+        by_name = store.read(
             "MATCH (r:RiskPoint)-[:AT_POST]->(p:Post)-[:IN_UNIT]->(:Unit {uid: 'C01B02S04'}) "
             "RETURN count(r) AS n"
         )[0]["n"]
-    assert len([r for r in rows if r["risk"]]) == risks
+    assert len([r for r in rows if r["risk"]]) == len(pairs) > by_name
     assert {r["level"] for r in rows if r["risk"]} <= {"高", "中", "低"}
     assert all(r["unit"] for r in rows)

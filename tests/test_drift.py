@@ -36,7 +36,7 @@ def unmitigated_after_changes(sheets: dict) -> dict:
             "description": "新增高风险",
             "category": "外部环境",
             "level": "高",
-            "post_id": "P2",
+            "post_ids": "P2",
         }
     )
     return changed

@@ -183,11 +183,39 @@ def test_risk_point_that_names_nothing(imported: GraphStore, tmp_path: Path) -> 
     assert (error.sheet, error.row) == ("风险点", FIRST_ROW + 4)
 
 
-def test_id_that_another_source_holds(imported: GraphStore, tmp_path: Path) -> None:
-    errors = failing(imported, write_workbook(tmp_path / "copy.xlsx"), source="other")
-    assert len(errors) == 30  # every node of the workbook belongs to 'org'
-    first = next(e for e in errors if e.sheet == "单位")
-    assert where(first) == ("单位", FIRST_ROW, "单位编号", "U1") and "org" in first.message
+def test_a_code_several_sources_hold_must_name_its_source(
+    imported: GraphStore, tmp_path: Path
+) -> None:
+    """'org' and 'other' both hold P1; a third source's reference to P1 is ambiguous, and
+    the error asks for `来源:编号` (never to import under another office's name)."""
+    load(write_workbook(tmp_path / "other.xlsx"), imported, source="other")
+    third = copy.deepcopy(DEPARTMENT)
+    errors = failing(imported, write_workbook(tmp_path / "third.xlsx", third), source="third")
+    assert {where(e) for e in errors} == {
+        ("单位", FIRST_ROW, "上级单位编号", "U1"),
+        ("防控措施", FIRST_ROW, "责任岗位", "P1"),
+    }
+    error = next(e for e in errors if e.sheet == "防控措施")
+    assert "org、other" in error.message and "org:P1" in error.message
+    third["units"][0]["parent_id"] = "org:U1"
+    third["controls"][0]["owner_posts"] = "other:P1"
+    load(write_workbook(tmp_path / "third.xlsx", third), imported, source="third")
+    owners = imported.read(
+        "MATCH (:Control {uid: 'C9'})-[:OWNED_BY]->(p:Post) RETURN p.uid AS uid, p.source AS s"
+    )
+    assert owners == [{"uid": "other:P1", "s": "other"}]
+
+
+def test_a_bad_level_and_a_dangling_post_on_one_row_are_both_reported_once(
+    imported: GraphStore, tmp_path: Path
+) -> None:
+    def both(s: Sheets) -> None:
+        row_of(s, "risks", "risk_id", "K1").update(level="很高", post_ids="P404")
+
+    errors = failing(imported, bad_workbook(tmp_path, both))
+    assert sorted(where(e)[2] for e in errors) == sorted(["风险等级", "所在岗位"])
+    assert all(e.row == FIRST_ROW for e in errors)
+    assert "值映射" in next(e for e in errors if where(e)[2] == "风险等级").message
 
 
 def test_every_error_is_reported_not_just_the_first(imported: GraphStore, tmp_path: Path) -> None:
@@ -204,10 +232,11 @@ def test_english_headers_get_english_errors(imported: GraphStore, tmp_path: Path
     sheets = edited(lambda s: row_of(s, "risks", "risk_id", "K1").update(level="very high"))
     [error] = failing(imported, write_csv_folder(tmp_path / "csv", sheets))
     assert where(error) == ("risks", 2, "level", "very high")
-    assert (
-        error.message == "'very high' is not valid; expected "
-        "high/medium/low, H/M/L, 高/中/低, 一级/二级/三级, 高风险, 一级风险 or Ⅰ级/1级"
+    assert error.message.startswith(
+        "'very high' is not valid; expected "
+        "high/medium/low, H/M/L, 高/中/低, 一级/二级/三级, 高风险, 一级风险 or Ⅰ级/1级. "
     )
+    assert "sheet, e.g. the row: column level, from very high, to high" in error.message
 
 
 @pytest.mark.parametrize(

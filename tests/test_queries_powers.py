@@ -91,26 +91,54 @@ def test_unsupervised_processes(store: GraphStore) -> None:
 
 
 def test_posts_without_risks(store: GraphStore) -> None:
+    """A risk point covers a post by naming it, naming a power it exercises, or sitting
+    at a step it handles; a post with none of the three is a finding."""
     g = Tiny()
     g.node("Unit", "U1", name="x")
-    g.nodes_of("Post", "P1", "P2", "P3", "P4", name="x")
+    g.nodes_of("Post", "P1", "P2", "P3", "P4", "P5", "P6", "P7", name="x")
     g.edge("P1", "IN_UNIT", "U1")
-    for uid in ("Q1", "Q2"):
+    for uid in ("Q1", "Q2", "Q3", "Q4", "Q5"):
         power(g, uid)
     g.edge("P1", "EXERCISES", "Q1").edge("P1", "EXERCISES", "Q2")
     g.edge("P2", "EXERCISES", "Q1").edge("P4", "EXERCISES", "Q2")
+    g.edge("P5", "EXERCISES", "Q3").edge("P6", "EXERCISES", "Q4").edge("P7", "EXERCISES", "Q5")
     flowchart(g, "F1", "Q2", "受理")
     g.edge("F1#1", "HANDLED_BY", "P4")
-    g.node("RiskPoint", "K2", description="x", category="岗位职责", level="low")
-    g.node("RiskPoint", "K4", description="x", category="业务流程", level="low")
-    g.edge("K2", "AT_POST", "P2").edge("K4", "AT_STEP", "F1#1")  # a step risk names no post
+    flowchart(g, "F4", "Q4", "受理")
+    g.edge("F4#1", "HANDLED_BY", "P7")
+    for uid in ("K2", "K3", "K4", "K6"):
+        g.node("RiskPoint", uid, description="x", category="业务流程", level="low")
+    g.edge("K2", "AT_POST", "P2")  # names the post
+    g.edge("K4", "AT_STEP", "F1#1")  # at a step the post handles
+    g.edge("K3", "OF_POWER", "Q3")  # names a power the post exercises
+    # Near miss: K6 sits at a step of Q4's flowchart that P7 handles, so it covers P7
+    # (and names neither P6 nor Q4): P6, which exercises Q4, stays uncovered.
+    g.edge("K6", "AT_STEP", "F4#1")
     g.write(store)
     result = run(store, "posts-without-risks")
     assert ids(result.rows, "post_id", "unit_id", "power_count") == {
         ("P1", "U1", 2),
-        ("P4", None, 1),
+        ("P6", None, 1),
     }
-    assert result.ratio() == "2 of 3"
+    assert result.ratio() == "2 of 6"
+
+
+def test_ungraded_risks_are_listed_and_left_out_of_level_queries(store: GraphStore) -> None:
+    g = Tiny()
+    g.node("Unit", "U1", name="x").nodes_of("Post", "P1", "P2", name="x")
+    g.edge("P1", "IN_UNIT", "U1")
+    g.node("RiskPoint", "K1", description="x", category="岗位职责", name="审批")
+    g.node("RiskPoint", "K2", description="x", category="岗位职责", level="low")
+    g.edge("K1", "AT_POST", "P2").edge("K1", "AT_POST", "P1").edge("K2", "AT_POST", "P1")
+    g.write(store)
+    assert ids(run(store, "ungraded-risks").rows, "risk_id", "post_ids", "unit_id") == {
+        ("K1", ("P1", "P2"), "U1")
+    }
+    low = {"min_level": "low"}
+    assert ids(run(store, "unmitigated-high-risks", low).rows, "risk_id", "post_ids") == {
+        ("K2", ("P1",))
+    }
+    assert ids(run(store, "responsibility-mismatch").rows, "risk_id") == {("K2",)}
 
 
 def test_unit_risk_profile_rolls_up_sub_units(store: GraphStore) -> None:

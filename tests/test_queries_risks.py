@@ -130,7 +130,7 @@ def test_overdue_controls(store: GraphStore) -> None:
     g.edge("C1", "OWNED_BY", "P1")
     g.write(store)
     result = run(store, "overdue-controls", {"as_of": AS_OF})
-    assert ids(result.rows, "control_id", "due", "risk_ids", "owner_post") == {
-        ("C1", dt.date(2025, 6, 29), ("K1", "K2"), "P1")
+    assert ids(result.rows, "control_id", "due", "risk_ids", "owner_post_ids") == {
+        ("C1", dt.date(2025, 6, 29), ("K1", "K2"), ("P1",))
     }
     assert result.ratio() == "1 of 3"

@@ -17,6 +17,7 @@ from lianfang.queries.spec import LIBRARY, LibraryError, library, load_library, 
 QUERIES_MD = Path(__file__).resolve().parents[2] / "shared" / "QUERIES.md"
 IDS = {
     "unmitigated-high-risks",
+    "ungraded-risks",
     "risks-without-controls",
     "power-concentration",
     "incompatible-duties",
@@ -39,6 +40,7 @@ IDS = {
 CARRIES = {
     "unmitigated-high-risks": {"risk_id", "level", "post_id", "unit_id", "control_ids"},
     "risks-without-controls": {"risk_id", "level"},
+    "ungraded-risks": {"risk_id", "post_ids", "unit_id"},
     "power-concentration": {"person_id", "post_ids", "power_count", "high_risk_power_count"},
     "incompatible-duties": {"person_id", "post_id", "power_a", "power_b"},
     "process-capture": {"process_id", "person_id", "seqs"},
@@ -53,7 +55,7 @@ CARRIES = {
     "reassessment-due": {"risk_id", "assessed"},
     "level-review": {"risk_id", "level", "incident_ids"},
     "responsibility-mismatch": {"risk_id", "level", "required_leadership", "owner_post_ids"},
-    "overdue-controls": {"control_id", "due", "risk_ids", "owner_post"},
+    "overdue-controls": {"control_id", "due", "risk_ids", "owner_post_ids"},
     "unit-risk-profile": {
         "unit_id",
         "powers",

@@ -74,7 +74,7 @@ def contract_columns() -> list[tuple[str, str, bool, str | None]]:
 
 def closed_vocabulary(note: str | None) -> tuple[list[str], str | None] | None:
     """('a/b/c; blank = a') → (['a', 'b', 'c'], 'a'); None for open or non-list notes."""
-    if not note or "/" not in note or "…" in note or note.startswith("yes/no"):
+    if not note or "/" not in note or "…" in note or note.startswith(("yes/no", "free text")):
         return None
     values, _, rest = note.partition(";")
     default = rest.split("=", 1)[1].strip() if "blank =" in rest else None

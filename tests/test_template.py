@@ -29,7 +29,11 @@ def _validations(sheet) -> dict[str, list[str]]:
 def test_template_has_a_sheet_per_register_with_marked_headers(tmp_path: Path, lang: str) -> None:
     book = openpyxl.load_workbook(write_template(tmp_path / "t.xlsx", lang))
     assert book.sheetnames[0] == ("说明" if lang == "zh" else "instructions")
-    assert book.sheetnames[1:] == [r.title(lang) for r in registers()]
+    mapping = "值映射" if lang == "zh" else "mappings"
+    assert book.sheetnames[1:] == [*(r.title(lang) for r in registers()), mapping]
+    assert [c.value for c in book[mapping][2]] == (
+        ["列", "原值", "标准值"] if lang == "zh" else ["column", "from", "to"]
+    )
     for register in registers():
         headers = [c.value for c in book[register.title(lang)][1]]
         assert headers == [c.header(lang) + ("*" if c.required else "") for c in register.columns]
@@ -52,7 +56,9 @@ def test_every_vocabulary_has_a_dropdown_from_the_schema(tmp_path: Path) -> None
 def test_date_columns_are_date_formatted(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(write_template(tmp_path / "t.xlsx", "zh"))
     assert book["任职"]["C2"].number_format == "yyyy-mm-dd"
-    assert book["风险点"]["L500"].number_format == "yyyy-mm-dd"
+    headers = [c.value for c in book["风险点"][1]]
+    assessed = headers.index("评定日期") + 1
+    assert book["风险点"].cell(row=500, column=assessed).number_format == "yyyy-mm-dd"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -75,6 +81,8 @@ def test_a_filled_template_imports_without_edits(
                 "审计计划受人情干扰",
                 "岗位职责",
                 high,
+                "审计计划风险",
+                "计划执行率",
                 "P1",
                 "Q1",
                 None,

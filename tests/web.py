@@ -29,7 +29,7 @@ def hostile_sheets() -> dict[str, list[dict[str, Any]]]:
             "description": FORMULA,
             "category": "外部环境",
             "level": "高",
-            "post_id": "P5",
+            "post_ids": "P5",
         }
     )
     sheets["controls"].append(
@@ -37,7 +37,7 @@ def hostile_sheets() -> dict[str, list[dict[str, Any]]]:
             "control_id": "C5",
             "description": "计划中的措施",
             "risks": "K5",
-            "owner_post": "P5",
+            "owner_posts": "P5",
             "status": "计划",
             "due": "2024-01-01",
         }

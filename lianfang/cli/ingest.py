@@ -16,6 +16,7 @@ from lianfang.cli.options import Lang, LangOpt, RowsFormat
 from lianfang.cli.support import console, errors, fail, opened, print_rows
 from lianfang.ingest.issues import IngestFailed, Issue
 from lianfang.ingest.load import Report, load
+from lianfang.ingest.mapping import from_yaml as mapping_from_yaml
 
 PHASES = {"reading": "读取 reading", "checking": "校验 checking", "writing": "写入 writing"}
 
@@ -121,6 +122,14 @@ SourceOpt = Annotated[
     typer.Option("--source", help="Source name; default: the workbook's or folder's name."),
 ]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Check everything, write nothing.")]
+MapOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--map",
+        help="A YAML value mapping for your office's own scales, e.g. 风险等级: {A: 高, B: 中}.",
+        show_default=False,
+    ),
+]
 FormatOpt = Annotated[RowsFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
@@ -130,14 +139,22 @@ def ingest(
     source: SourceOpt = None,
     dry_run: DryRun = False,
     fmt: FormatOpt = RowsFormat.table,
+    mapping_file: MapOpt = None,
 ) -> None:
     """Import registers; any error is reported with its place, and nothing is written."""
     if source is not None and not source.strip():
         fail("--source must not be blank", code=2)
+    declared = None
+    if mapping_file is not None:
+        declared, problems = mapping_from_yaml(mapping_file)
+        if problems:
+            fail(f"--map {mapping_file}: {problems[0].message}", code=2)
+    # Bars only on a terminal: in a log or a pipe they are noise between the results.
+    show_progress = fmt is RowsFormat.table and errors.is_terminal
     with opened(ctx) as store:
         try:
-            with RichProgress(enabled=fmt is RowsFormat.table) as progress:
-                report = load(path, store, source, dry_run, progress)
+            with RichProgress(enabled=show_progress) as progress:
+                report = load(path, store, source, dry_run, progress, mapping=declared)
         except IngestFailed as failed:
             errs = [i for i in failed.issues if i.is_error]
             if fmt is RowsFormat.json:

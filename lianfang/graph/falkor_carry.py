@@ -42,19 +42,22 @@ def create_nodes(label: str, dates: tuple[str, ...]) -> str:
     return f"UNWIND $rows AS row CREATE (n:{label}) SET n = row.p{sets}"
 
 
+# Edges find their ends by the office's code and source, which an import never changes,
+# not by uid: an import may qualify another source's uid (GW01 → 财政局:GW01) once it
+# states the same code, after that source's nodes were carried.
 def read_edges(edge: model.EdgeSpec) -> str:
     return (
         f"MATCH (a:{edge.start})-[r:{edge.type}]->(b:{edge.end}) WHERE {_KEPT_EDGE} "
-        "RETURN a.uid AS a, b.uid AS b, properties(r) AS p"
+        "RETURN [a.code, a.source] AS a, [b.code, b.source] AS b, properties(r) AS p"
     )
 
 
 def create_edges(edge: model.EdgeSpec) -> str:
     sets = "".join(f", r.{name} = date(row.{name})" for name in _date_names(edge))
     return (
-        f"UNWIND $rows AS row MATCH (a:{edge.start} {{uid: row.a}}) "
-        f"MATCH (b:{edge.end} {{uid: row.b}}) CREATE (a)-[r:{edge.type}]->(b) "
-        f"SET r = row.p{sets}"
+        f"UNWIND $rows AS row MATCH (a:{edge.start} {{code: row.a[0], source: row.a[1]}}) "
+        f"MATCH (b:{edge.end} {{code: row.b[0], source: row.b[1]}}) "
+        f"CREATE (a)-[r:{edge.type}]->(b) SET r = row.p{sets}"
     )
 
 

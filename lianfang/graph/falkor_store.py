@@ -208,6 +208,7 @@ class FalkorStore(GraphStore):
     def ensure_schema(self) -> None:
         with self._write_lock():
             self._retrying(lambda: self._install_indexes(self._graph()))
+        self.fill_codes()
 
     def clear(self) -> None:
         with self._write_lock():

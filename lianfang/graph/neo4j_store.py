@@ -131,6 +131,7 @@ class Neo4jStore(GraphStore):
             db._database_name = self.database
         for cls in (*schema.NODE_CLASSES, schema.Snapshot):
             db.install_labels(cls)
+        self.fill_codes()
 
     def clear(self) -> None:
         self.write("MATCH (n) DETACH DELETE n")

@@ -19,12 +19,17 @@ from neomodel import (
 )
 
 # Vocabularies (REGISTERS.md). Keys are what the graph stores.
+# Suggested unit kinds (free text: offices, schools, villages and firms all keep registers).
 UNIT_KINDS = {
     "机关": "agency",
     "内设机构": "internal section",
     "派出机构": "branch office",
     "下属单位": "subordinate unit",
     "领导班子": "leadership team",
+    "事业单位": "public institution",
+    "企业": "enterprise",
+    "学校": "school",
+    "村(社区)": "village (community)",
 }
 LEADERSHIP = {
     "主要领导": "principal leader",
@@ -57,6 +62,7 @@ STEP_ROLES = {
     "决定": "decision",
     "集体决策": "collective decision",
     "执行": "execution",
+    "办结": "completion",
     "监督": "supervision",
     "公示": "public notice",
     "归档": "filing",
@@ -138,6 +144,9 @@ class Entity(StructuredNode):
 
     __abstract_node__ = True
     uid = StringProperty(required=True, unique_index=True)
+    # The office's own code, as its register writes it. Offices number independently,
+    # so `uid` is the code while one source holds it, and `source:code` once several do.
+    code = StringProperty(index=True)
     source = StringProperty(required=True, index=True)
     prov_file = StringProperty()
     prov_sheet = StringProperty()
@@ -149,7 +158,7 @@ class Unit(Entity):
 
     zh = "单位"
     name = StringProperty(required=True)
-    kind = StringProperty(choices=UNIT_KINDS)
+    kind = StringProperty()
     parent = RelationshipTo("Unit", "PART_OF", model=Sourced)
 
 
@@ -224,12 +233,15 @@ class Rule(Entity):
 
 
 class RiskPoint(Entity):
-    """廉政风险点: graded high/medium/low, attached to a post, power, step or unit."""
+    """廉政风险点: graded high/medium/low (or not yet graded), attached to posts, a power,
+    a step or a unit."""
 
     zh = "风险点"
     description = StringProperty(required=True)
+    name = StringProperty()
     category = StringProperty(required=True, choices=RISK_CATEGORIES)
-    level = StringProperty(required=True, choices=RISK_LEVELS, index=True)
+    level = StringProperty(choices=RISK_LEVELS, index=True)
+    indicator = StringProperty()
     likelihood = IntegerProperty()
     impact = IntegerProperty()
     found_by = StringProperty(choices=FOUND_BY)

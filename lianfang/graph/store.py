@@ -168,6 +168,16 @@ class GraphStore(ABC):
     def close(self) -> None:
         """Release connections (and the embedded server, if this was its last user)."""
 
+    def fill_codes(self) -> None:
+        """Records written before offices' own codes were kept take their uid as code
+        (then still unique, so both agree); a no-op once every record has one."""
+        from lianfang.graph import model
+
+        for label in model.labels():
+            self.write(
+                f"MATCH (n:{model.node(label).label}) WHERE n.code IS NULL SET n.code = n.uid"
+            )
+
     def counts(self) -> Counts:
         """Nodes per schema label and edges per schema type, zeros included."""
         from lianfang.graph import model

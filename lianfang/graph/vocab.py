@@ -62,3 +62,41 @@ def yes_no(text: str) -> bool | None:
     if word in YES_FORMS:
         return True
     return None
+
+
+# Forms offices print for the closed vocabularies, beyond the words themselves
+# (REGISTERS.md: "recognised in the forms offices actually write").
+_SUFFIXED = {("RiskPoint", "category"): ("风险", "类", "类风险"), ("Power", "category"): ("类",)}
+_EXTRA_FORMS: dict[tuple[str, str], dict[str, str]] = {
+    ("RiskPoint", "category"): {
+        "三重一大决策": "三重一大",
+        "三重一大事项": "三重一大",
+        "三重一大决策风险": "三重一大",
+        "三重一大事项风险": "三重一大",
+    },
+    ("Power", "category"): {
+        "其他权力": "其他行政权力",
+        "其他权利": "其他行政权力",  # 权利 for 权力: a slip printed tables make
+        "其他权力类": "其他行政权力",
+        "其他权利类": "其他行政权力",
+        "其他行政权力类": "其他行政权力",
+    },
+    ("Step", "role"): {
+        "集体研究": "集体决策",
+        "集体讨论": "集体决策",
+        "集体研究决定": "集体决策",
+        "监督检查": "监督",
+    },
+}
+
+
+def choice_forms(label: str, prop: str, choices: tuple[str, ...]) -> dict[str, str]:
+    """Folded form → stored word, for one vocabulary: each word, its printed suffixed
+    forms, and the synonyms offices use."""
+    forms = {fold(word): word for word in choices}
+    for word in choices:
+        for suffix in _SUFFIXED.get((label, prop), ()):
+            forms.setdefault(fold(word + suffix), word)
+    for form, word in _EXTRA_FORMS.get((label, prop), {}).items():
+        forms.setdefault(fold(form), word)
+    return forms

@@ -1,6 +1,10 @@
 """An import in memory: the nodes and edges the registers state, before any check
 against the graph. Building it finds what one row shows on its own (an end date
-before the start, a power in conflict with itself) and ids repeated in a register."""
+before the start, a power in conflict with itself) and ids repeated in a register.
+
+Every row is checked whatever else is wrong with it: a row that cannot be written
+(a bad level, a repeated id) still states its references, as edges marked not to be
+written, so that a dangling post on the same row is reported in the same pass."""
 
 from __future__ import annotations
 
@@ -14,15 +18,19 @@ from lianfang.ingest.rows import node_properties
 from lianfang.ingest.tables import Record
 
 REFERENCE_KINDS = ("ref", "refs", "step")
-RISK_ANCHORS = ("post_id", "power_id", "step", "unit_id")
+RISK_ANCHORS = ("post_ids", "power_id", "step", "unit_id")
 
 
 @dataclass
 class NodeRow:
+    """A record to write. `uid` is the office's code; `key` the graph uid it gets (the
+    code, or `source:code` where another source holds the same code), once resolved."""
+
     label: str
     uid: str
     props: dict[str, Any]
     record: Record
+    key: str | None = None
 
 
 @dataclass
@@ -33,6 +41,7 @@ class End:
     uid: str
     column: Column | None = None
     label: str | None = None  # set once resolved
+    key: str | None = None  # the graph uid it resolved to
 
     def __post_init__(self) -> None:
         if self.column is None:
@@ -48,6 +57,7 @@ class Edge:
     end: End
     props: dict[str, Any]
     record: Record
+    written: bool = True  # False: stated by a row with errors, only checked
 
 
 @dataclass
@@ -90,6 +100,31 @@ def id_column(record: Record) -> str:
     return next((c.name for c in record.table.register.columns if c.kind == "id"), "seq")
 
 
+def add_references(batch: Batch, record: Record, label: str, uid: str, written: bool) -> None:
+    """The edges a node row's reference columns state."""
+    for column in record.table.register.columns:
+        if column.kind not in REFERENCE_KINDS or column.edge is None:
+            continue
+        type_, reverse = column.edge
+        for named in _named_ids(record, column):
+            here, there = End((label,), uid), End(column.ref, named, column)
+            start, end = (there, here) if reverse else (here, there)
+            batch.edges.append(Edge(type_, start, end, {}, record, written))
+
+
+def _ungraded(record: Record) -> Issue:
+    return record.table.issue(
+        record.row,
+        "level",
+        None,
+        "风险等级为空:该风险点尚未评定等级,列入“风险点未评定等级”(ungraded-risks),"
+        "评定前不参与按等级的查询",
+        "no level: the risk point is ungraded until graded (ungraded-risks lists it) "
+        "and takes part in no level-based query",
+        WARNING,
+    )
+
+
 def add_node(batch: Batch, record: Record, first_rows: dict[tuple[str, str], int]) -> None:
     register = record.table.register
     label = register.label
@@ -106,37 +141,44 @@ def add_node(batch: Batch, record: Record, first_rows: dict[tuple[str, str], int
                 f"id {uid!r} is not unique (already used on row {first})",
             )
         )
+        add_references(batch, record, label, uid, written=False)
         return
     first_rows[(label, uid)] = record.row
     if register.name == "risks" and not any(record[c] for c in RISK_ANCHORS):
         batch.issues.append(
             record.table.issue(
                 record.row,
-                "post_id",
+                "post_ids",
                 None,
                 "风险点须至少填写所在岗位、关联职权、流程环节或所在单位之一",
-                "a risk point must name at least one of post_id, power_id, step, unit_id",
+                "a risk point must name at least one of post_ids, power_id, step, unit_id",
             )
         )
+        batch.broken.setdefault(label, set()).add(uid)
         return
+    if register.name == "risks" and record["level"] is None:
+        batch.issues.append(_ungraded(record))
     props = node_properties(record)
     if record.extra:
         props["extra"] = json.dumps(record.extra, ensure_ascii=False)
     batch.nodes.setdefault(label, {})[uid] = NodeRow(label, uid, props, record)
-    for column in register.columns:
-        if column.kind not in REFERENCE_KINDS or column.edge is None:
-            continue
-        type_, reverse = column.edge
-        for named in _named_ids(record, column):
-            here, there = End((label,), uid), End(column.ref, named, column)
-            start, end = (there, here) if reverse else (here, there)
-            batch.edges.append(Edge(type_, start, end, {}, record))
+    add_references(batch, record, label, uid, written=True)
 
 
-def _edge_row(batch: Batch, record: Record, start: str, end: str, type_: str, props: dict) -> None:
+def _edge_row(
+    batch: Batch,
+    record: Record,
+    start: str,
+    end: str,
+    type_: str,
+    props: dict,
+    written: bool = True,
+) -> None:
     """An edge register's row: both ends are ids named in its cells."""
     register = record.table.register
     first, second = register.column(start), register.column(end)
+    if record[start] is None or record[end] is None:
+        return
     batch.edges.append(
         Edge(
             type_,
@@ -144,6 +186,7 @@ def _edge_row(batch: Batch, record: Record, start: str, end: str, type_: str, pr
             End(second.ref, record[end], second),
             props,
             record,
+            written,
         )
     )
 
@@ -161,6 +204,7 @@ def add_assignment(batch: Batch, record: Record, seen: dict[tuple[Any, ...], int
                 f"the end date is before the start date ({start.isoformat()})",
             )
         )
+        _edge_row(batch, record, "person_id", "post_id", "HOLDS", {}, written=False)
         return
     key = (record["person_id"], record["post_id"], start)
     if key in seen:
@@ -196,6 +240,7 @@ def add_conflict(batch: Batch, record: Record, seen: dict[frozenset[str], int]) 
                 f"power {a!r} cannot conflict with itself",
             )
         )
+        _edge_row(batch, record, "power_a", "power_b", "CONFLICTS_WITH", {}, written=False)
         return
     pair = frozenset((a, b))
     if pair in seen:
@@ -230,6 +275,11 @@ def build(records: dict[str, list[Record]], unreadable: set[str]) -> Batch:
                 uid = node_uid(record) if label else None
                 if label and uid:
                     batch.broken.setdefault(label, set()).add(uid)
+                    add_references(batch, record, label, uid, written=False)
+                elif name == "assignments":
+                    _edge_row(batch, record, "person_id", "post_id", "HOLDS", {}, False)
+                elif name == "conflicts":
+                    _edge_row(batch, record, "power_a", "power_b", "CONFLICTS_WITH", {}, False)
             elif label is not None:
                 add_node(batch, record, first_rows)
             elif name == "assignments":

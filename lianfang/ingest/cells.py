@@ -120,6 +120,34 @@ def level(value: Any) -> str | None:
     return canonical
 
 
+_PARTIAL_FORMS = (
+    re.compile(r"^(\d{4})年?$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月?$"),
+    re.compile(r"^(\d{4})[-/.](\d{1,2})$"),
+)
+
+
+def date_or_partial(value: Any) -> tuple[dt.date | None, bool]:
+    """A full date, or a year (`2015年`) or year and month (`2015年3月`) read as its first
+    day; the flag says the date was partial. Only for dates a year can stand for (when
+    a grade was assessed, when a rule was issued)."""
+    try:
+        return date(value), False
+    except CellError:
+        raw = unicodedata.normalize("NFKC", str(value)).replace(" ", "").strip()
+        for form in _PARTIAL_FORMS:
+            match = form.match(raw)
+            if match:
+                year = int(match.group(1))
+                month = int(match.group(2)) if match.lastindex == 2 else 1
+                if 1 <= month <= 12:
+                    return dt.date(year, month, 1), True
+        raise CellError(
+            DATE_EXPECTED.zh + ",或年份(如 2015年)、年月(如 2015年3月)",
+            DATE_EXPECTED.en + ", or a year (2015年) or a year and month (2015年3月)",
+        ) from None
+
+
 def integer(value: Any, low: int | None = None, high: int | None = None) -> int | None:
     """A whole number, optionally within [low, high]."""
     raw = text(value)
@@ -138,13 +166,14 @@ def integer(value: Any, low: int | None = None, high: int | None = None) -> int 
     return int(number)
 
 
-def choice(value: Any, choices: Iterable[str]) -> str | None:
-    """One word of a closed vocabulary, matched ignoring width and surrounding spaces."""
+def choice(value: Any, choices: Iterable[str], forms: dict[str, str] | None = None) -> str | None:
+    """One word of a closed vocabulary, matched ignoring width and surrounding spaces;
+    `forms` (folded form → word) adds the printed variants offices write."""
     raw = text(value)
     if raw is None:
         return None
     options = list(choices)
-    by_key = {fold(option): option for option in options}
+    by_key = forms or {fold(option): option for option in options}
     try:
         return by_key[fold(raw)]
     except KeyError:

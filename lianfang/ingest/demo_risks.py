@@ -19,6 +19,7 @@ class RisksMixin(DemoBase):
         return self.rng.choices(list(weights), weights=list(weights.values()))[0]
 
     def risk(self, b: Bureau, **anchor: Any) -> Row:
+        graded_on_purpose = "level" in anchor
         category = anchor.pop("category", None) or self.rng.choice(list(text.RISK_TEXTS))
         discretion = b.power_info.get(anchor.get("power_id") or "", {}).get("discretion", "中")
         level = anchor.pop("level", None) or self.level(discretion)
@@ -27,17 +28,21 @@ class RisksMixin(DemoBase):
         assessed = (
             None if roll < 0.06 else (self.day(2017, 2021) if roll < 0.2 else self.day(2023, 2025))
         )
+        risk_id = self.next_id(f"{b.uid}-K")
+        # Planted (ungraded-risks): one risk point in 97 was listed without a grade, as
+        # published tables often are.
+        ungraded = self.counter[f"{b.uid}-K"] % 97 == 96 and not graded_on_purpose
         return self.out.add(
             "risks",
-            risk_id=self.next_id(f"{b.uid}-K"),
+            risk_id=risk_id,
             description=self.rng.choice(text.RISK_TEXTS[category]),
             category=category,
-            level={"high": "高", "medium": "中", "low": "低"}[level],
+            level=None if ungraded else {"high": "高", "medium": "中", "low": "低"}[level],
             likelihood=self.rng.randint(1, 5),
             impact=self.rng.randint(1, 5),
             found_by=self.rng.choice(("自己找", "群众提", "互相查", "领导点", "组织评")),
             assessed=assessed,
-            **anchor,
+            **{"post_ids" if key == "post_id" else key: value for key, value in anchor.items()},
         )
 
     def risks_and_controls(self, b: Bureau, processes: list[Flowchart]) -> list[Row]:
@@ -46,20 +51,27 @@ class RisksMixin(DemoBase):
         for power, posts in b.powers.items():
             for post in posts:
                 exercised.setdefault(post, []).append(power)
-        for n, (post, powers) in enumerate(exercised.items()):
-            # Planted (posts-without-risks): in every third bureau one post that exercises
-            # power was never examined.
-            if b.index % 3 == 2 and n == len(exercised) // 2:
+        # Planted (posts-without-risks): in every third bureau one post that exercises
+        # power was never examined. No risk point covers it: none names it, one of its
+        # powers, or a step it handles.
+        posts = list(exercised)
+        unexamined = posts[len(posts) // 2] if b.index % 3 == 2 else None
+        untouched = set(exercised.get(unexamined, ())) if unexamined else set()
+        for post, powers in exercised.items():
+            if post == unexamined:
                 continue
             for _ in range(self.rng.randint(4, 8)):
-                risks.append(self.risk(b, post_id=post, power_id=self.rng.choice(powers)))
+                power = self.rng.choice(powers)
+                risks.append(
+                    self.risk(b, post_id=post, power_id=None if power in untouched else power)
+                )
         for unit in b.heads:
             for _ in range(self.rng.randint(1, 2)):
                 risks.append(
                     self.risk(b, unit_id=unit, category=self.rng.choice(("制度机制", "外部环境")))
                 )
         for power, info in b.power_info.items():
-            if info["major_matter"] == "是":
+            if info["major_matter"] == "是" and power not in untouched:
                 risks.append(
                     self.risk(
                         b, unit_id=f"{b.uid}L", power_id=power, category="三重一大", level="high"
@@ -67,6 +79,8 @@ class RisksMixin(DemoBase):
                 )
         for process, _power, steps in processes:
             for seq, _role, post in self.rng.sample(steps, 2):
+                if post == unexamined:
+                    continue
                 risks.append(
                     self.risk(b, step=f"{process}#{seq}", post_id=post, category="业务流程")
                 )
@@ -75,18 +89,21 @@ class RisksMixin(DemoBase):
         return risks
 
     def owner_for(self, b: Bureau, risk: Row, mismatch: bool) -> str:
-        post = risk.get("post_id")
+        post = risk.get("post_ids")
         unit = (post or "").rsplit("-", 1)[0]
         head = b.heads.get(unit, next(iter(b.heads.values())))
         if mismatch:
             return head
-        return {"高": b.leader, "中": self.rng.choice(b.deputies), "低": head}[risk["level"]]
+        # An ungraded risk is owned as a low one until it is graded.
+        return {"高": b.leader, "中": self.rng.choice(b.deputies), "低": head}[
+            risk.get("level") or "低"
+        ]
 
     def controls_for(self, b: Bureau, risk: Row, n: int) -> None:
         # Planted (risks-without-controls): one risk in 60 has no control at all.
         if n % 60 == 59:
             return
-        high = risk["level"] == "高"
+        high = risk.get("level") == "高"
         count = self.rng.choice((1, 1, 2))
         for k in range(count):
             status = self.rng.choices(("已落实", "计划", "失效"), weights=(86, 9, 5))[0]
@@ -113,7 +130,7 @@ class RisksMixin(DemoBase):
                 ),
                 kind=kind,
                 risks=risk["risk_id"],
-                owner_post=self.owner_for(b, risk, mismatch),
+                owner_posts=self.owner_for(b, risk, mismatch),
                 status=status,
                 due=due,
                 # Rule-based controls cite the rule they rest on (依据制度).
@@ -122,7 +139,7 @@ class RisksMixin(DemoBase):
 
     def incidents(self, b: Bureau, risks: list[Row]) -> None:
         # Planted (level-review): incidents that point at risks graded medium or low.
-        candidates = [r for r in risks if r["level"] != "高" and r.get("post_id") in b.holders]
+        candidates = [r for r in risks if r.get("level") != "高" and r.get("post_ids") in b.holders]
         for _ in range(self.rng.choice((0, 1, 1)) if candidates else 0):
             risk = self.rng.choice(candidates)
             self.out.add(
@@ -130,8 +147,8 @@ class RisksMixin(DemoBase):
                 incident_id=self.next_id(f"{b.uid}-X"),
                 date=self.day(2024, 2025),
                 kind=self.rng.choice(("信访举报", "审计发现", "巡察发现", "监督检查")),
-                person_id=b.holders[risk["post_id"]],
-                post_id=risk["post_id"],
+                person_id=b.holders[risk["post_ids"]],
+                post_id=risk["post_ids"],
                 risk_id=risk["risk_id"],
                 description=self.rng.choice(text.INCIDENT_TEXTS),
                 disposal=self.rng.choice(("提醒", "函询", "诫勉谈话")),

@@ -8,16 +8,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from lianfang.graph import collector, model
-from lianfang.graph.store import GraphStore
-from lianfang.ingest.batch import build
-from lianfang.ingest.containers import ContainerError, read_container
+from lianfang.graph import collector
+from lianfang.graph.store import Change, GraphStore
+from lianfang.ingest.batch import Batch, Edge, build
+from lianfang.ingest.containers import ContainerError, Sheet, read_container
 from lianfang.ingest.issues import IngestFailed, Issue
+from lianfang.ingest.mapping import ValueMap, is_mapping_sheet
+from lianfang.ingest.mapping import from_sheet as mapping_from_sheet
 from lianfang.ingest.plan import plan
 from lianfang.ingest.registers import registers
 from lianfang.ingest.resolve import (
     Resolver,
-    check_ownership,
     check_references,
     check_unit_cycles,
     warn_unheld_posts,
@@ -60,8 +61,19 @@ def default_source(path: Path) -> str:
     return path.stem if path.is_file() else path.resolve().name
 
 
+def value_map(sheets: list[Sheet], declared: ValueMap | None) -> tuple[ValueMap, list[Issue]]:
+    """The workbook's own 值映射 sheet, with a `--map` file's entries over it."""
+    combined, issues = ValueMap(), []
+    for sheet in sheets:
+        if is_mapping_sheet(sheet.name):
+            found, problems = mapping_from_sheet(sheet)
+            combined = combined.merged(found)
+            issues.extend(problems)
+    return (combined.merged(declared) if declared else combined), issues
+
+
 def read_records(
-    path: Path, progress: Progress
+    path: Path, progress: Progress, declared: ValueMap | None = None
 ) -> tuple[dict[str, list[Record]], list[Issue], set[str]]:
     """Every readable register's rows as records, every problem found reading them, and
     the labels whose register is missing or unreadable (references to them go unchecked,
@@ -71,7 +83,9 @@ def read_records(
         sheets = read_container(path, on_rows=progress.advance)
     except ContainerError as exc:
         return {}, [exc.issue], set()
-    found, issues = match_sheets(sheets)
+    values, issues = value_map(sheets, declared)
+    found, problems = match_sheets(sheets)
+    issues.extend(problems)
     unreadable = {r.label for r in registers() if r.label and r.required and r.name not in found}
     progress.phase("checking", sum(len(s.rows) for s in found.values()))
     records: dict[str, list[Record]] = {}
@@ -84,27 +98,49 @@ def read_records(
         if table is None:
             unreadable.add(register.label or register.name)
         else:
-            records[register.name], problems = read_rows(table)
+            records[register.name], problems = read_rows(table, values)
             issues.extend(problems)
         progress.advance(len(sheet.rows))
     return records, issues, unreadable
 
 
-def source_uids(store: GraphStore, source: str, labels: list[str]) -> dict[str, set[str]]:
-    """The ids each label holds from this source now: what a re-import may remove."""
-    return {
-        label: {
-            row["uid"]
-            for row in store.read(
-                f"MATCH (n:{model.node(label).label}) WHERE n.source = $source RETURN n.uid AS uid",
-                {"source": source},
-            )
-        }
-        for label in labels
-    }
-
-
 @collector.paused()
+@dataclass
+class Checked:
+    """Registers read and checked against the graph, ready to plan: what the import
+    states, the edges to write, where each code lives, and every issue found."""
+
+    batch: Batch
+    edges: list[Edge]
+    resolver: Resolver
+    issues: list[Issue]
+
+    def changes(self, source: str) -> list[Change]:
+        return plan(self.batch, self.edges, source, self.resolver.renames())
+
+
+def check(
+    path: Path,
+    store: GraphStore | None,
+    source: str,
+    progress: Progress,
+    today: dt.date,
+    mapping: ValueMap | None = None,
+) -> Checked:
+    """Read, normalise and check every row; raise IngestFailed on any error."""
+    records, issues, unreadable = read_records(path, progress, mapping)
+    batch = build(records, unreadable)
+    resolver = Resolver(batch, store, source, today)
+    resolver.own_keys()
+    edges = check_references(batch, resolver)
+    check_unit_cycles(batch, edges, store, source)
+    warn_unheld_posts(batch, edges, today)
+    issues = [*issues, *batch.issues]
+    if any(issue.is_error for issue in issues):
+        raise IngestFailed(issues)
+    return Checked(batch, edges, resolver, issues)
+
+
 def load(
     path: Path,
     store: GraphStore | None,
@@ -112,6 +148,7 @@ def load(
     dry_run: bool = False,
     progress: Progress | None = None,
     today: dt.date | None = None,
+    mapping: ValueMap | None = None,
 ) -> Report:
     """Import registers into the store; raise IngestFailed (writing nothing) on any error.
 
@@ -120,28 +157,20 @@ def load(
     """
     progress = progress or Quiet()
     source = source or default_source(path)
-    records, issues, unreadable = read_records(path, progress)
-    batch = build(records, unreadable)
-    resolver = Resolver(batch, store, source)
-    check_ownership(batch, resolver)
-    edges = check_references(batch, resolver)
-    check_unit_cycles(batch, edges, store, source)
-    warn_unheld_posts(batch, edges, today or dt.date.today())
-    issues = [*issues, *batch.issues]
-    if any(issue.is_error for issue in issues):
-        raise IngestFailed(issues)
+    checked = check(path, store, source, progress, today or dt.date.today(), mapping)
+    batch = checked.batch
     report = Report(source, str(path), dry_run or store is None)
-    report.warnings = [i for i in issues if not i.is_error]
+    report.warnings = [i for i in checked.issues if not i.is_error]
     report.nodes = {label: len(nodes) for label, nodes in batch.nodes.items()}
-    report.edges = dict(Counter(edge.type for edge in edges))
+    report.edges = dict(Counter(edge.type for edge in checked.edges))
     if store is None:
         return report
-    before = source_uids(store, source, [r.label for r in registers() if r.label])
     report.removed = {
-        label: len(uids - set(batch.nodes.get(label, {}))) for label, uids in before.items()
+        label: len(codes - set(batch.nodes.get(label, {})))
+        for label, codes in checked.resolver.before.items()
     }
     if not dry_run:
-        changes = plan(batch, edges, source)
+        changes = checked.changes(source)
         progress.phase("writing", sum(change.weight() for change in changes))
         store.apply(changes, progress=progress.advance, replacing=source)
     return report

@@ -3,8 +3,12 @@
 Stale data goes the cartography way: every node the registers state is stamped with
 this run's marker, then the source's nodes without the marker are deleted, and the
 marker is cleared so the same registers twice give the same graph. The source's
-edges are deleted and stated anew. Labels, types and property names in the Cypher
-text come from the schema only; every value travels as a parameter.
+edges are deleted and stated anew. Where this import adds or drops a code another
+source also holds, that source's records are renamed (`GW01` ↔ `财政局:GW01`): before
+the import's own records are written, when a code becomes shared, and after the
+sweep, when it stops being shared, so two records never hold one uid. Labels, types
+and property names in the Cypher text come from the schema only; every value travels
+as a parameter.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 from lianfang.graph import model
 from lianfang.graph.store import Change
 from lianfang.ingest.batch import Batch, Edge, NodeRow
+from lianfang.ingest.resolve import Rename
 
 RUN_MARK = "_run"
 
@@ -31,12 +36,13 @@ def node_row(node: NodeRow, source: str) -> dict[str, Any]:
     props = {k: v for k, v in node.props.items() if k not in dates}
     props.setdefault("extra", None)
     props.update(
+        code=node.uid,
         source=source,
         prov_file=record.table.sheet.file,
         prov_sheet=record.table.sheet.name,
         prov_row=record.row,
     )
-    return {"uid": node.uid, "props": props, **{k: node.props.get(k) for k in dates}}
+    return {"uid": node.key or node.uid, "props": props, **{k: node.props.get(k) for k in dates}}
 
 
 def merge_nodes(label: str) -> str:
@@ -79,24 +85,45 @@ def create_edges(start: str, type_: str, end: str) -> str:
     )
 
 
+def rename_nodes(label: str) -> str:
+    return (
+        f"UNWIND $rows AS row MATCH (n:{model.node(label).label} "
+        "{code: row.code, source: row.source}) SET n.uid = row.uid"
+    )
+
+
+def renames(found: list[Rename], shared: bool) -> list[Change]:
+    """Renames to `source:code` (shared) or back to the bare code (no longer shared)."""
+    by_label: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for rename in found:
+        if (rename.uid != rename.code) == shared:
+            row = {"code": rename.code, "source": rename.source, "uid": rename.uid}
+            by_label[rename.label].append(row)
+    return [Change(rename_nodes(label), {}, rows) for label, rows in by_label.items()]
+
+
 def edge_groups(edges: list[Edge]) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for edge in edges:
         key = (edge.start.label or "", edge.type, edge.end.label or "")
-        groups[key].append({"a": edge.start.uid, "b": edge.end.uid, **edge.props})
+        groups[key].append({"a": edge.start.key, "b": edge.end.key, **edge.props})
     return groups
 
 
-def plan(batch: Batch, edges: list[Edge], source: str) -> list[Change]:
+def plan(
+    batch: Batch, edges: list[Edge], source: str, renamed: list[Rename] | None = None
+) -> list[Change]:
     """The whole import, in the order that keeps every step valid."""
     params = {"source": source, "run": uuid.uuid4().hex}
     changes = [Change(delete_edges(t), params) for t in model.edge_types()]
+    changes += renames(renamed or [], shared=True)
     for label in model.labels():
         rows = [node_row(n, source) for n in batch.nodes.get(label, {}).values()]
         if rows:
             changes.append(Change(merge_nodes(label), params, rows))
     changes += [Change(sweep_nodes(label), params) for label in model.labels()]
     changes += [Change(clear_mark(label), params) for label in batch.nodes]
+    changes += renames(renamed or [], shared=False)
     for (start, type_, end), rows in edge_groups(edges).items():
         changes.append(Change(create_edges(start, type_, end), params, rows))
     return changes

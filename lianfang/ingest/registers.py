@@ -33,9 +33,14 @@ class Column:
     edge: tuple[str, bool] | None = None
     choices: tuple[str, ...] | None = None
     bounds: tuple[int, int] | None = None
+    aliases: tuple[str, ...] = ()  # older headers still accepted
 
     def header(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.name
+
+    def headers(self) -> tuple[str, ...]:
+        """Every header this column is known by: Chinese, English, then older names."""
+        return (self.zh, self.name, *self.aliases)
 
 
 @dataclass(frozen=True)
@@ -88,10 +93,16 @@ def _ref(
 
 
 def _refs(
-    name: str, zh: str, required: bool, ref: str | tuple[str, ...], edge: str, reverse: bool = False
+    name: str,
+    zh: str,
+    required: bool,
+    ref: str | tuple[str, ...],
+    edge: str,
+    reverse: bool = False,
+    aliases: tuple[str, ...] = (),
 ) -> Column:
     refs = (ref,) if isinstance(ref, str) else ref
-    return Column(name, zh, required, "refs", ref=refs, edge=(edge, reverse))
+    return Column(name, zh, required, "refs", ref=refs, edge=(edge, reverse), aliases=aliases)
 
 
 @cache
@@ -228,7 +239,9 @@ def registers() -> tuple[Register, ...]:
                 _prop("RiskPoint", "description", "风险描述"),
                 _prop("RiskPoint", "category", "风险类别"),
                 _prop("RiskPoint", "level", "风险等级"),
-                _ref("post_id", "所在岗位", False, "Post", "AT_POST"),
+                _prop("RiskPoint", "name", "风险名称"),
+                _prop("RiskPoint", "indicator", "监测指标"),
+                _refs("post_ids", "所在岗位", False, "Post", "AT_POST", aliases=("post_id",)),
                 _ref("power_id", "关联职权", False, "Power", "OF_POWER"),
                 Column("step", "流程环节", False, "step", ref=("Step",), edge=("AT_STEP", False)),
                 _ref("unit_id", "所在单位", False, "Unit", "IN_UNIT"),
@@ -248,7 +261,9 @@ def registers() -> tuple[Register, ...]:
                 _prop("Control", "description", "措施内容"),
                 _prop("Control", "kind", "措施类型"),
                 _refs("risks", "针对风险点", True, "RiskPoint", "MITIGATED_BY", reverse=True),
-                _ref("owner_post", "责任岗位", False, "Post", "OWNED_BY"),
+                _refs(
+                    "owner_posts", "责任岗位", False, "Post", "OWNED_BY", aliases=("owner_post",)
+                ),
                 _prop("Control", "status", "状态"),
                 _prop("Control", "due", "完成期限"),
                 _ref("rule_id", "依据制度", False, "Rule", "BASED_ON"),

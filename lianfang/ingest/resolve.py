@@ -1,124 +1,353 @@
-"""Checking an import against itself and the graph: references, ownership, cycles.
+"""Checking an import against itself and the graph: references, codes, cycles.
 
-An id resolves if this import states it, or if the graph holds it from another
-source. The graph's nodes of this same source do not count: re-importing the
-source replaces them, so a reference to one the new registers dropped is dangling.
+Offices number their registers independently, so a code (`GW01`) may be held by
+several sources. A reference resolves first within its own import, then to the one
+record with that code in another source; where several sources hold it, the register
+must name the source (`来源:编号`). The graph's records of this same source do not
+count: re-importing the source replaces them, so a reference to one the new registers
+dropped is dangling.
+
+Each record's graph uid is its code while one source holds it, and `source:code`
+once several do: an id always names exactly one record, and a shared code always
+shows its office. An import that adds or drops a shared code renames the other
+sources' records accordingly, in the same atomic change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
+from dataclasses import dataclass, field, replace
 
 from lianfang.graph import model
 from lianfang.graph.store import GraphStore
-from lianfang.ingest.batch import Batch, Edge, End, id_column
+from lianfang.ingest.batch import Batch, Edge, End
 from lianfang.ingest.issues import WARNING, Issue
 
 LOOKUP_CHUNK = 5000
+SOURCE_SEPARATOR = re.compile(r"[:：]")
+# Post columns a printed table may fill with a person (责任人: 许腊萍).
+PERSON_FOR_POST = {"post_ids", "owner_posts", "post_id"}
 
 
-def graph_owners(store: GraphStore | None, label: str, uids: set[str]) -> dict[str, str]:
-    """uid → source for the given ids of one label that the graph already holds."""
-    if store is None or not uids:
+def qualified(source: str, code: str) -> str:
+    return f"{source}:{code}"
+
+
+def _chunks(values: set[str]) -> list[list[str]]:
+    ordered = sorted(values)
+    return [ordered[i : i + LOOKUP_CHUNK] for i in range(0, len(ordered), LOOKUP_CHUNK)]
+
+
+def graph_holders(
+    store: GraphStore | None, label: str, codes: set[str]
+) -> dict[str, dict[str, str]]:
+    """code → {source: uid} for the given codes of one label that the graph holds."""
+    if store is None or not codes:
         return {}
     spec = model.node(label)  # the label comes from the schema, never from a cell
-    owners: dict[str, str] = {}
-    ordered = sorted(uids)
-    for start in range(0, len(ordered), LOOKUP_CHUNK):
+    holders: dict[str, dict[str, str]] = defaultdict(dict)
+    for chunk in _chunks(codes):
         rows = store.read(
-            f"MATCH (n:{spec.label}) WHERE n.uid IN $uids RETURN n.uid AS uid, n.source AS source",
-            {"uids": ordered[start : start + LOOKUP_CHUNK]},
+            f"MATCH (n:{spec.label}) WHERE n.code IN $codes "
+            "RETURN n.code AS code, n.source AS source, n.uid AS uid",
+            {"codes": chunk},
         )
-        owners.update({row["uid"]: row["source"] for row in rows})
-    return owners
+        for row in rows:
+            holders[row["code"]][row["source"]] = row["uid"]
+    return dict(holders)
+
+
+def source_codes(store: GraphStore | None, label: str, source: str) -> set[str]:
+    """The codes one label holds from this source now: what a re-import may drop."""
+    if store is None:
+        return set()
+    spec = model.node(label)
+    rows = store.read(
+        f"MATCH (n:{spec.label}) WHERE n.source = $source RETURN n.code AS code",
+        {"source": source},
+    )
+    return {row["code"] for row in rows}
+
+
+@dataclass(frozen=True)
+class Rename:
+    """Another source's record whose uid this import changes (a code becomes shared, or
+    stops being shared)."""
+
+    label: str
+    source: str
+    code: str
+    uid: str
+
+
+@dataclass
+class Found:
+    """How one named id resolved: the records it names, or why it names none."""
+
+    targets: list[tuple[str, str]] = field(default_factory=list)  # (label, graph uid)
+    problem: str | None = None  # "shared code", "several people", "person without post"
+    candidates: list[str] = field(default_factory=list)
+    via_person: str | None = None  # a person's name or id, standing for their posts
 
 
 class Resolver:
-    """Where each id lives: this import, another source in the graph, or nowhere."""
+    """Where each code lives: this import, other sources in the graph, or nowhere."""
 
-    def __init__(self, batch: Batch, store: GraphStore | None, source: str) -> None:
+    def __init__(self, batch: Batch, store: GraphStore | None, source: str, today: dt.date) -> None:
         self.batch = batch
+        self.store = store
         self.source = source
+        self.today = today
         wanted: dict[str, set[str]] = defaultdict(set)
         for label, nodes in batch.nodes.items():
             wanted[label].update(nodes)
         for edge in batch.edges:
             for end in (edge.start, edge.end):
                 if end.column is not None:
-                    for label in end.labels:
-                        wanted[label].add(end.uid)
-        self.owners = {label: graph_owners(store, label, uids) for label, uids in wanted.items()}
+                    for label in self._candidate_labels(end):
+                        wanted[label].update(self._codes_named(end.uid))
+        self.before = {
+            label: source_codes(store, label, source) for label in model.labels() if store
+        }
+        for label, codes in self.before.items():
+            wanted[label].update(codes)
+        self.holders = {
+            label: graph_holders(store, label, codes) for label, codes in wanted.items()
+        }
+        self._people: dict[str, list[tuple[str, str]]] | None = None
 
-    def in_graph(self, label: str, uid: str) -> bool:
-        owner = self.owners.get(label, {}).get(uid)
-        return owner is not None and owner != self.source
+    @staticmethod
+    def _candidate_labels(end: End) -> tuple[str, ...]:
+        if end.column is not None and end.column.name in PERSON_FOR_POST:
+            return (*end.labels, "Person")
+        return end.labels
 
-    def resolve(self, end: End) -> bool:
+    @staticmethod
+    def _codes_named(text: str) -> set[str]:
+        """A cell's text as a code, and (for `来源:编号`) the code after the source."""
+        parts = SOURCE_SEPARATOR.split(text, maxsplit=1)
+        return {text, parts[-1].strip()} if len(parts) == 2 else {text}
+
+    def others(self, label: str, code: str) -> dict[str, str]:
+        """source → uid of the records other sources hold under this code."""
+        found = self.holders.get(label, {}).get(code, {})
+        return {s: uid for s, uid in found.items() if s != self.source}
+
+    def key(self, label: str, source: str, code: str) -> str:
+        """The graph uid a record has once this import lands."""
+        holders = set(self.others(label, code))
+        if code in self.batch.nodes.get(label, {}) or code in self.batch.broken.get(label, ()):
+            holders.add(self.source)
+        return code if len(holders) <= 1 else qualified(source, code)
+
+    def own_keys(self) -> None:
+        for label, nodes in self.batch.nodes.items():
+            for code, node in nodes.items():
+                node.key = self.key(label, self.source, code)
+
+    def renames(self) -> list[Rename]:
+        """Other sources' records whose uid changes because this import adds or drops
+        a code they share."""
+        changed = []
+        for label in model.labels():
+            codes = set(self.batch.nodes.get(label, {})) | self.before.get(label, set())
+            for code in codes:
+                for other, uid in self.others(label, code).items():
+                    wanted = self.key(label, other, code)
+                    if wanted != uid:
+                        changed.append(Rename(label, other, code, wanted))
+        return changed
+
+    # -- one reference ----------------------------------------------------------------
+    def _in_label(self, label: str, text: str) -> Found:
+        if self.batch.has(label, text):
+            return Found([(label, self.key(label, self.source, text))])
+        parts = SOURCE_SEPARATOR.split(text, maxsplit=1)
+        if len(parts) == 2:
+            named, code = parts[0].strip(), parts[1].strip()
+            if named == self.source and self.batch.has(label, code):
+                return Found([(label, self.key(label, self.source, code))])
+            if named in self.others(label, code):
+                return Found([(label, self.key(label, named, code))])
+        others = self.others(label, text)
+        if len(others) == 1:
+            [(owner, _uid)] = others.items()
+            return Found([(label, self.key(label, owner, text))])
+        return Found(problem="shared code" if others else None, candidates=sorted(others))
+
+    def resolve(self, end: End) -> Found:
         if self.batch.unreadable.intersection(end.labels):
-            end.label = end.labels[0]
-            return True
+            return Found([(end.labels[0], end.uid)])
+        ambiguous: list[str] = []
         for label in end.labels:
-            if self.batch.has(label, uid=end.uid) or self.in_graph(label, end.uid):
-                end.label = label
-                return True
-        return False
+            found = self._in_label(label, end.uid)
+            if found.targets:
+                return found
+            ambiguous += found.candidates
+        if ambiguous:
+            return Found(problem="shared code", candidates=ambiguous)
+        if end.column is not None and end.column.name in PERSON_FOR_POST:
+            return self._person(end.uid)
+        return Found()
+
+    # -- a person standing for the posts they hold ------------------------------------
+    def _people_by_name(self) -> dict[str, list[tuple[str, str]]]:
+        """name → [(source, code)] of this import's people and other sources'."""
+        if self._people is None:
+            people: dict[str, list[tuple[str, str]]] = defaultdict(list)
+            for code, node in self.batch.nodes.get("Person", {}).items():
+                people[node.props["name"]].append((self.source, code))
+            if self.store is not None:
+                for row in self.store.read(
+                    "MATCH (n:Person) WHERE n.source <> $source "
+                    "RETURN n.name AS name, n.source AS source, n.code AS code",
+                    {"source": self.source},
+                ):
+                    people[row["name"]].append((row["source"], row["code"]))
+            self._people = dict(people)
+        return self._people
+
+    def _held_posts(self, source: str, code: str) -> list[str]:
+        """Graph uids of the posts a person currently holds."""
+        if source == self.source:
+            return sorted(
+                uid
+                for edge in self.batch.edges
+                if edge.type == "HOLDS"
+                and edge.written
+                and edge.start.uid == code
+                and holds_on(edge.props, self.today)
+                for _label, uid in self._in_label("Post", edge.end.uid).targets
+            )
+        if self.store is None:
+            return []
+        rows = self.store.read(
+            "MATCH (p:Person {code: $code, source: $source})-[h:HOLDS]->(q:Post) "
+            "WHERE h.start_date <= date($day) AND (h.end_date IS NULL OR h.end_date > date($day)) "
+            "RETURN q.uid AS uid ORDER BY uid",
+            {"code": code, "source": source, "day": self.today.isoformat()},
+        )
+        return [row["uid"] for row in rows]
+
+    def _person(self, text: str) -> Found:
+        """The posts a person currently holds, named by their id or by a unique name."""
+        found = self._in_label("Person", text)
+        if found.targets:
+            [(_label, uid)] = found.targets
+            people = [
+                (source, code)
+                for code, by_source in self.holders.get("Person", {}).items()
+                for source, held in by_source.items()
+                if held == uid and source != self.source
+            ] or [(self.source, SOURCE_SEPARATOR.split(text, maxsplit=1)[-1].strip())]
+        else:
+            people = self._people_by_name().get(text, [])
+        if not people:
+            return Found()
+        if len(people) > 1:
+            listed = [qualified(s, c) for s, c in people]
+            return Found(problem="several people", candidates=listed)
+        source, code = people[0]
+        posts = self._held_posts(source, code)
+        if not posts:
+            return Found(problem="person without post", candidates=[qualified(source, code)])
+        return Found([("Post", uid) for uid in posts], via_person=text)
 
 
-def _dangling(edge: Edge, end: End) -> Issue:
-    assert end.column is not None
-    column = end.column
-    what_zh = "或".join(model.node(label).zh for label in end.labels)
-    what_en = " or ".join(end.labels)
-    return edge.record.table.issue(
-        edge.record.row,
-        column.name,
-        end.uid,
-        f"{what_zh}“{end.uid}”不存在:本次导入和图中都没有",
-        f"{what_en} {end.uid!r} does not exist in this import or in the graph",
+def holds_on(props: dict, day: dt.date) -> bool:
+    start, end = props.get("start_date"), props.get("end_date")
+    return (
+        start is not None
+        and dt.date.fromisoformat(start) <= day
+        and (end is None or dt.date.fromisoformat(end) > day)
     )
 
 
+def _unresolved(edge: Edge, end: End, found: Found) -> Issue:
+    """Why a named id names no record, and what to write instead."""
+    assert end.column is not None
+    record, column, named = edge.record, end.column, end.uid
+    listed_zh, listed_en = "、".join(found.candidates), ", ".join(found.candidates)
+    if found.problem == "shared code":
+        example = qualified(found.candidates[0], named)
+        zh = f"编号“{named}”在多个来源中都有({listed_zh}),请写明来源,如“{example}”"
+        en = f"id {named!r} is held by several sources ({listed_en}); name one, as in {example!r}"
+    elif found.problem == "several people":
+        zh = f"“{named}”不是岗位编号;按人员姓名它对应多人({listed_zh}),请改填人员编号或岗位编号"
+        en = (
+            f"{named!r} is not a post id, and as a person's name it fits several people "
+            f"({listed_en}): write the person's id or the post's"
+        )
+    elif found.problem == "person without post":
+        zh = f"“{named}”是人员({listed_zh}),但目前不在任何岗位上,无法代表岗位;请填写岗位编号"
+        en = (
+            f"{named!r} is a person ({listed_en}) who holds no post now, so cannot stand "
+            "for one; write the post's id"
+        )
+    else:
+        what_zh = "或".join(model.node(label).zh for label in end.labels)
+        what_en = " or ".join(end.labels)
+        zh = f"{what_zh}“{named}”不存在:本次导入和图中都没有"
+        en = f"{what_en} {named!r} does not exist in this import or in the graph"
+    return record.table.issue(record.row, column.name, named, zh, en)
+
+
+def _stands_for(edge: Edge, end: End, found: Found) -> Issue:
+    posts = "、".join(uid for _label, uid in found.targets)
+    return edge.record.table.issue(
+        edge.record.row,
+        end.column.name if end.column else None,
+        end.uid,
+        f"“{end.uid}”是人员,按其现任岗位({posts})计",
+        f"{end.uid!r} is a person; read as the post(s) they hold now ({posts})",
+        WARNING,
+    )
+
+
+def _expanded(edge: Edge, end: End, found: Found) -> list[Edge]:
+    """The edge once per record the end names (a person may stand for several posts)."""
+    copies = []
+    for label, key in found.targets:
+        resolved = End(end.labels, end.uid, end.column, label, key)
+        start, stop = (resolved, edge.end) if end is edge.start else (edge.start, resolved)
+        copies.append(replace(edge, start=start, end=stop))
+    return copies
+
+
 def check_references(batch: Batch, resolver: Resolver) -> list[Edge]:
-    """Resolve every edge's ends; the edges that fully resolve are returned."""
+    """Resolve every edge's ends; the edges to write (both ends resolved, from rows
+    without errors) are returned. Every unresolved end is reported once."""
     resolved: list[Edge] = []
     reported: set[tuple[int, str, str, str]] = set()
     for edge in batch.edges:
-        ok = True
-        for end in (edge.start, edge.end):
-            if end.column is None or resolver.resolve(end):
-                continue
-            ok = False
-            key = (edge.record.row, edge.record.table.sheet.name, end.column.name, end.uid)
-            if key not in reported:
-                reported.add(key)
-                batch.issues.append(_dangling(edge, end))
-        if ok:
-            model.edge(edge.start.label or "", edge.type, edge.end.label or "")
-            resolved.append(edge)
+        ready = [edge]
+        for side in ("start", "end"):
+            next_ready = []
+            for candidate in ready:
+                end = getattr(candidate, side)
+                if end.column is None:
+                    end.key = resolver.key(end.label or end.labels[0], resolver.source, end.uid)
+                    next_ready.append(candidate)
+                    continue
+                found = resolver.resolve(end)
+                key = (edge.record.row, edge.record.table.sheet.name, end.column.name, end.uid)
+                if not found.targets:
+                    if key not in reported:
+                        reported.add(key)
+                        batch.issues.append(_unresolved(edge, end, found))
+                    continue
+                if found.via_person and key not in reported:
+                    reported.add(key)
+                    batch.issues.append(_stands_for(edge, end, found))
+                next_ready += _expanded(candidate, end, found)
+            ready = next_ready
+        for candidate in ready:
+            model.edge(candidate.start.label or "", candidate.type, candidate.end.label or "")
+            if candidate.written:
+                resolved.append(candidate)
     return resolved
-
-
-def check_ownership(batch: Batch, resolver: Resolver) -> None:
-    """An id another source already holds cannot be restated here."""
-    for label, nodes in batch.nodes.items():
-        owners = resolver.owners.get(label, {})
-        for uid, node in nodes.items():
-            owner = owners.get(uid)
-            if owner is None or owner == resolver.source:
-                continue
-            table = node.record.table
-            column = id_column(node.record)
-            batch.issues.append(
-                table.issue(
-                    node.record.row,
-                    column,
-                    uid,
-                    f"编号“{uid}”已由来源“{owner}”导入;请从本表删除该行,或以来源“{owner}”导入",
-                    f"id {uid!r} already belongs to source {owner!r}; remove the row here or "
-                    f"import under that source",
-                )
-            )
 
 
 def check_unit_cycles(
@@ -128,9 +357,9 @@ def check_unit_cycles(
     parent: dict[str, str] = {}
     rows: dict[str, Edge] = {}
     for edge in edges:
-        if edge.type == "PART_OF":
-            parent[edge.start.uid] = edge.end.uid
-            rows[edge.start.uid] = edge
+        if edge.type == "PART_OF" and edge.start.key and edge.end.key:
+            parent[edge.start.key] = edge.end.key
+            rows[edge.start.key] = edge
     if store is not None and parent:
         for row in store.read(
             "MATCH (c:Unit)-[r:PART_OF]->(p:Unit) WHERE r.origin <> $source "
@@ -163,17 +392,9 @@ def check_unit_cycles(
 
 def warn_unheld_posts(batch: Batch, edges: list[Edge], today: dt.date) -> None:
     """Posts nobody in this import currently holds (a warning, never an error)."""
-    held = {
-        edge.end.uid
-        for edge in edges
-        if edge.type == "HOLDS"
-        and dt.date.fromisoformat(edge.props["start_date"]) <= today
-        and (
-            edge.props["end_date"] is None or dt.date.fromisoformat(edge.props["end_date"]) > today
-        )
-    }
+    held = {edge.end.key for edge in edges if edge.type == "HOLDS" and holds_on(edge.props, today)}
     for uid, node in batch.nodes.get("Post", {}).items():
-        if uid not in held:
+        if node.key not in held:
             batch.issues.append(
                 node.record.table.issue(
                     node.record.row,

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from lianfang.graph import model
+from lianfang.graph import model, vocab
 from lianfang.ingest import cells
-from lianfang.ingest.issues import Issue
+from lianfang.ingest.issues import WARNING, Issue
+from lianfang.ingest.mapping import ValueMap
 from lianfang.ingest.registers import Column
 from lianfang.ingest.tables import Record, Table
 
 
-def _convert(column: Column, raw: Any) -> Any:
+@cache
+def _forms(label: str, prop: str, choices: tuple[str, ...]) -> dict[str, str]:
+    return vocab.choice_forms(label, prop, choices)
+
+
+def _convert(column: Column, raw: Any, label: str | None) -> Any:
     """One cell by its column's kind; raises CellError."""
     kind = column.kind
     if kind in ("text", "id", "ref"):
@@ -28,7 +35,8 @@ def _convert(column: Column, raw: Any) -> Any:
         low, high = column.bounds or (None, None)
         return cells.integer(raw, low, high)
     if kind == "choice":
-        return cells.choice(raw, column.choices or ())
+        choices = column.choices or ()
+        return cells.choice(raw, choices, _forms(label or "", column.prop or "", choices))
     if kind == "step":
         return cells.step_ref(raw)
     raise AssertionError(f"unknown column kind {kind}")
@@ -38,25 +46,70 @@ def _blank(value: Any) -> bool:
     return value is None or value == [] or (isinstance(value, str) and not value.strip())
 
 
-def read_row(table: Table, number: int, values: list[Any]) -> tuple[Record, list[Issue]]:
-    """A row as a Record, with the problems that make it invalid."""
+# Dates a year can stand for (评定日期, 发布日期): published tables often give only one.
+PARTIAL_DATES = {("RiskPoint", "assessed"), ("Rule", "issued")}
+# Vocabularies an office may write its own way, and so may declare in a value mapping.
+MAPPABLE = ("level", "choice", "bool")
+
+
+def _unknown_value(
+    table: Table, number: int, column: Column, raw: Any, exc: cells.CellError
+) -> Issue:
+    """A value the column cannot read, saying how to declare it if it is the office's own."""
+    shown = cells.text(raw)
+    zh = f"“{shown}”无法识别,应为{exc.zh}"
+    en = f"{shown!r} is not valid; expected {exc.en}"
+    if column.kind in MAPPABLE:
+        header = table.headers.get(column.name) or column.header(table.lang)
+        choices = column.choices or (("是",) if table.lang == "zh" else ("yes",))
+        high = vocab.LEVEL_ZH["high"] if table.lang == "zh" else "high"
+        example = high if column.kind == "level" else choices[0]
+        zh += (
+            f"。若“{shown}”是本单位的写法,请在“值映射”表中写明它的含义,"
+            f"如一行:列 {header},原值 {shown},标准值 {example}(或用 --map 文件)"
+        )
+        en += (
+            f". If {shown!r} is your office's own form, declare what it means in a 值映射 "
+            f"(mappings) sheet, e.g. the row: column {header}, from {shown}, to {example} "
+            "(or give --map FILE)"
+        )
+    return table.issue(number, column.name, raw, zh, en)
+
+
+def _partial_date_warning(table: Table, number: int, column: Column, raw: Any, day: Any) -> Issue:
+    return table.issue(
+        number,
+        column.name,
+        raw,
+        f"“{cells.text(raw)}”只有年份(或年月),按 {day.isoformat()} 记",
+        f"{cells.text(raw)!r} gives only a year (or a month); read as {day.isoformat()}",
+        WARNING,
+    )
+
+
+def read_row(
+    table: Table, number: int, values: list[Any], value_map: ValueMap | None = None
+) -> tuple[Record, list[Issue]]:
+    """A row as a Record, with every problem found in it (errors and warnings)."""
     issues: list[Issue] = []
     parsed: dict[str, Any] = {}
+    label = table.register.label
+    valid = True
     for column in table.register.columns:
         position = table.index.get(column.name)
         raw = values[position] if position is not None and position < len(values) else None
+        if value_map is not None:
+            raw = value_map.lookup(column, raw)
         try:
-            value = _convert(column, raw)
+            if column.kind == "date" and (label, column.prop) in PARTIAL_DATES:
+                value, partial = cells.date_or_partial(raw)
+                if partial:
+                    issues.append(_partial_date_warning(table, number, column, raw, value))
+            else:
+                value = _convert(column, raw, label)
         except cells.CellError as exc:
-            issues.append(
-                table.issue(
-                    number,
-                    column.name,
-                    raw,
-                    f"“{cells.text(raw)}”无法识别,应为{exc.zh}",
-                    f"{cells.text(raw)!r} is not valid; expected {exc.en}",
-                )
-            )
+            issues.append(_unknown_value(table, number, column, raw, exc))
+            valid = False
             continue
         if column.required and _blank(value) and column.kind != "bool":
             issues.append(
@@ -68,6 +121,7 @@ def read_row(table: Table, number: int, values: list[Any]) -> tuple[Record, list
                     f"required cell {column.name!r} is blank",
                 )
             )
+            valid = False
             continue
         parsed[column.name] = value
     extra = {
@@ -75,17 +129,17 @@ def read_row(table: Table, number: int, values: list[Any]) -> tuple[Record, list
         for position, header in table.extras.items()
         if position < len(values) and (text := cells.text(values[position])) is not None
     }
-    return Record(table, number, parsed, extra, valid=not issues), issues
+    return Record(table, number, parsed, extra, valid=valid), issues
 
 
-def read_rows(table: Table) -> tuple[list[Record], list[Issue]]:
+def read_rows(table: Table, value_map: ValueMap | None = None) -> tuple[list[Record], list[Issue]]:
     """Every data row below the header; blank rows are skipped."""
     records: list[Record] = []
     issues: list[Issue] = []
     for number, values in table.sheet.rows:
         if number <= table.header_row or all(_blank(cells.text(v)) for v in values):
             continue
-        record, problems = read_row(table, number, values)
+        record, problems = read_row(table, number, values, value_map)
         issues.extend(problems)
         records.append(record)
     return records, issues

@@ -9,6 +9,7 @@ from typing import Any
 from lianfang.ingest import cells
 from lianfang.ingest.containers import Sheet
 from lianfang.ingest.issues import ERROR, WARNING, Issue, display_value
+from lianfang.ingest.mapping import is_mapping_sheet
 from lianfang.ingest.registers import INSTRUCTION_SHEETS, Column, Register, registers
 
 HEADER_SEARCH_ROWS = 30
@@ -90,7 +91,9 @@ def match_sheets(sheets: list[Sheet]) -> tuple[dict[str, Sheet], list[Issue]]:
     for sheet in sheets:
         register = sheet_register(sheet.name)
         if register is None:
-            if cells.fold(sheet.name) not in INSTRUCTION_SHEETS:
+            if cells.fold(sheet.name) not in INSTRUCTION_SHEETS and not is_mapping_sheet(
+                sheet.name
+            ):
                 zh = f"工作表“{sheet.name}”不是登记表,已忽略"
                 en = f"sheet {sheet.name!r} is not a register; ignored"
                 issues.append(_sheet_issue(sheet, "", zh, en, WARNING))
@@ -123,7 +126,7 @@ def _header_matches(register: Register, values: list[Any]) -> dict[str, tuple[in
                 continue
             if key == cells.fold(column.zh):
                 matches[column.name] = (position, column.zh, "zh")
-            elif key == cells.fold(column.name):
+            elif key in {cells.fold(h) for h in column.headers()[1:]}:
                 matches[column.name] = (position, column.name, "en")
     return matches
 
@@ -211,6 +214,6 @@ def _table(
 def sheet_column(register: Register, header: str) -> Column | None:
     key = cells.header_key(header)
     for column in register.columns:
-        if key in (cells.fold(column.zh), cells.fold(column.name)):
+        if key in {cells.fold(h) for h in column.headers()}:
             return column
     return None

@@ -62,13 +62,39 @@ def dropdown(column: Column, lang: str) -> list[str] | None:
     return None
 
 
-def _validation(column: Column, lang: str, values: list[str]) -> DataValidation:
+def accepted_forms(column: Column, label: str | None) -> list[str]:
+    """Every form the import reads for a column, standard words first: what its note
+    and the instructions list, so a clerk need not guess what an office's print means."""
+    if column.kind == "bool":
+        return ["是", "否", "√", "Y", "N", "yes", "no", "true", "false", "1", "0"]
+    if column.kind == "level":
+        forms = {v: None for v in vocab.LEVEL_ZH.values()}
+        forms.update({v: None for v in ("一级", "二级", "三级", "高风险", "中风险", "低风险")})
+        forms.update({v: None for v in ("一级风险", "Ⅰ级", "Ⅱ级", "Ⅲ级", "1级", "2级", "3级")})
+        forms.update({v: None for v in (*vocab.LEVELS, "H", "M", "L")})
+        return list(forms)
+    if column.kind == "choice" and column.choices:
+        forms = vocab.choice_forms(label or "", column.prop or "", column.choices)
+        extra = [f for f in forms if forms[f] not in (f,) and f not in column.choices]
+        return [*column.choices, *extra]
+    return []
+
+
+def _validation(column: Column, lang: str, values: list[str], forms: list[str]) -> DataValidation:
+    """A dropdown that warns but lets any value through: an office's own form (A/B/C,
+    ★) is typed as printed and declared in the 值映射 sheet."""
     validation = DataValidation(
         type="list", formula1='"' + ",".join(values) + '"', allow_blank=not column.required
     )
     validation.showErrorMessage = True
-    validation.errorTitle = "无效的值" if lang == "zh" else "Invalid value"
-    validation.error = ("请从列表中选择:" if lang == "zh" else "Pick one of: ") + "/".join(values)
+    validation.errorStyle = "warning"
+    validation.errorTitle = "不在列表中" if lang == "zh" else "Not in the list"
+    listed = "/".join(forms)[:200]
+    validation.error = (
+        f"可填写:{listed}。本单位的其他写法请在“值映射”表中说明。"
+        if lang == "zh"
+        else f"Accepted: {listed}. Declare your office's own forms in the 值映射 sheet."
+    )
     return validation
 
 
@@ -84,7 +110,7 @@ def _register_sheet(sheet: Worksheet, register: Register, lang: str) -> None:
         cells = f"{letter}2:{letter}{TEMPLATE_ROWS + 1}"
         values = dropdown(column, lang)
         if values:
-            validation = _validation(column, lang, values)
+            validation = _validation(column, lang, values, accepted_forms(column, register.label))
             sheet.add_data_validation(validation)
             validation.add(cells)
         if column.kind == "date":
@@ -119,8 +145,8 @@ def _instructions(sheet: Worksheet, lang: str) -> None:
         cell.font = Font(bold=True)
     for register in registers():
         for column in register.columns:
-            values = dropdown(column, lang)
-            help_text = "/".join(values) if values else KIND_HELP[lang][column.kind]
+            forms = accepted_forms(column, register.label)
+            help_text = "/".join(forms) if forms else KIND_HELP[lang][column.kind]
             required = ("是" if zh else "yes") if column.required else ""
             sheet.append([register.title(lang), column.header(lang), required, help_text])
     for letter, width in zip("ABCD", (14, 16, 8, 80), strict=True):
@@ -129,8 +155,39 @@ def _instructions(sheet: Worksheet, lang: str) -> None:
         row[0].alignment = Alignment(wrap_text=True)
 
 
+MAPPING_NOTE = {
+    "zh": (
+        "值映射:本单位若用自己的等级或写法(如 A/B/C、★、红/黄/蓝),在此逐行写明含义,"
+        "例如“风险等级 | A | 高”。列填登记表的列名(中文或英文),原值填表中写法,"
+        "标准值填上面各表可接受的写法。导入时按此读取,不作猜测。"
+    ),
+    "en": (
+        "Value mapping: where your office uses its own scale or words (A/B/C, ★, 红/黄/蓝), "
+        "say what each means here, one row each, e.g. 'level | A | high'. Column is a "
+        "register column's header (Chinese or English), from is the form written, to is a "
+        "form the registers accept. The import reads them so and never guesses."
+    ),
+}
+
+
+def _mapping_sheet(sheet: Worksheet, lang: str) -> None:
+    """The empty 值映射 sheet: a note, then its three headers."""
+    sheet.append([MAPPING_NOTE[lang]])
+    sheet["A1"].alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.merge_cells("A1:C1")
+    sheet.row_dimensions[1].height = 60
+    sheet.append(["列", "原值", "标准值"] if lang == "zh" else ["column", "from", "to"])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+    for letter in "ABC":
+        sheet.column_dimensions[letter].width = 30
+    sheet.freeze_panes = "A3"
+
+
 def write_template(path: Path, lang: str = "zh") -> Path:
-    """The empty workbook: an instructions sheet, then one sheet per register."""
+    """The empty workbook: an instructions sheet, one sheet per register, and an empty
+    value mapping."""
     if lang not in ("zh", "en"):
         raise ValueError(f"--lang must be zh or en, not {lang!r}")
     book = Workbook()
@@ -138,5 +195,6 @@ def write_template(path: Path, lang: str = "zh") -> Path:
     book.active.title = "说明" if lang == "zh" else "instructions"
     for register in registers():
         _register_sheet(book.create_sheet(register.title(lang)), register, lang)
+    _mapping_sheet(book.create_sheet("值映射" if lang == "zh" else "mappings"), lang)
     book.save(path)
     return path

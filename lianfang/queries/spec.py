@@ -40,6 +40,7 @@ ID_COLUMNS = {
     "power_a": "Power",
     "power_b": "Power",
     "owner_post": "Post",
+    "owner_post_ids": "Post",
     "post_ids": "Post",
     "control_ids": "Control",
     "risk_ids": "RiskPoint",
@@ -47,7 +48,6 @@ ID_COLUMNS = {
     "rule_ids": "Rule",
     "incident_ids": "Incident",
     "key_post_ids": "Post",
-    "owner_post_ids": "Post",
 }
 
 

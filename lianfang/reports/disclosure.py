@@ -29,35 +29,59 @@ COLUMNS = (
 def disclosure_rows(store: GraphStore, unit: str | None = None) -> list[dict[str, Any]]:
     """One row per risk point of each post (one row for a post without any)."""
     posts = sorted(scope_ids(store, unit, dt.date.today()).get("Post", set())) if unit else []
-    rows = store.read(
-        "MATCH (p:Post) WHERE $all OR p.uid IN $posts "
-        "OPTIONAL MATCH (p)-[:IN_UNIT]->(u) "
-        "OPTIONAL MATCH (p)-[:EXERCISES]->(q) "
-        "WITH p, u, collect(DISTINCT q.name) AS powers "
-        "OPTIONAL MATCH (p)<-[:AT_POST]-(r) "
-        "WITH p, u, powers, CASE WHEN r:RiskPoint THEN r END AS r "
-        "OPTIONAL MATCH (r)-[:MITIGATED_BY]->(c) "
-        "OPTIONAL MATCH (c)-[:OWNED_BY]->(o) "
-        "WITH p, u, powers, r, collect(DISTINCT c.description) AS controls, "
-        "collect(DISTINCT o.name) AS owners "
-        "RETURN u.name AS unit, p.name AS post, p.uid AS post_id, powers, "
-        "r.description AS risk, r.category AS category, r.level AS level, controls, owners "
-        "ORDER BY post_id, risk",
-        {"all": unit is None, "posts": posts},
-    )
+    rows = store.read(COVERED_RISKS, {"all": unit is None, "posts": posts})
     return [
         {
             "unit": row["unit"] or "",
             "post": row["post"],
             "powers": "、".join(sorted(row["powers"])),
-            "risk": row["risk"] or "",
+            "risk": _risk_text(row["risk_name"], row["risk"]),
             "category": row["category"] or "",
-            "level": vocab.LEVEL_ZH.get(row["level"], "") if row["level"] else "",
+            "level": _level(row),
             "controls": ";".join(sorted(c for c in row["controls"] if c)),
             "responsible": "、".join(sorted(o for o in row["owners"] if o)),
         }
         for row in rows
     ]
+
+
+def _risk_text(name: str | None, description: str | None) -> str:
+    if not description:
+        return ""
+    return f"【{name}】{description}" if name else description
+
+
+def _level(row: dict[str, Any]) -> str:
+    if not row["risk"]:
+        return ""
+    return vocab.LEVEL_ZH.get(row["level"], "") if row["level"] else "未定级"
+
+
+# Every risk point that covers a post: one naming it, naming a power it exercises, or
+# sitting at a flowchart step it handles; each once per post.
+COVERED_RISKS = """
+MATCH (p:Post) WHERE $all OR p.uid IN $posts
+OPTIONAL MATCH (p)-[:IN_UNIT]->(u)
+OPTIONAL MATCH (p)-[:EXERCISES]->(q)
+WITH p, u, collect(DISTINCT q.name) AS powers
+OPTIONAL MATCH (p)<-[:AT_POST]-(named:RiskPoint)
+WITH p, u, powers, collect(DISTINCT named) AS by_name
+OPTIONAL MATCH (p)-[:EXERCISES]->(:Power)<-[:OF_POWER]-(viaq:RiskPoint)
+WITH p, u, powers, by_name, collect(DISTINCT viaq) AS by_power
+OPTIONAL MATCH (p)<-[:HANDLED_BY]-(:Step)<-[:AT_STEP]-(vias:RiskPoint)
+WITH p, u, powers, by_name, by_power, collect(DISTINCT vias) AS by_step
+WITH p, u, powers, by_name + by_power + by_step AS covered
+UNWIND CASE WHEN size(covered) = 0 THEN [null] ELSE covered END AS r
+WITH DISTINCT p, u, powers, r
+OPTIONAL MATCH (r)-[:MITIGATED_BY]->(c)
+OPTIONAL MATCH (c)-[:OWNED_BY]->(o)
+WITH p, u, powers, r, collect(DISTINCT c.description) AS controls,
+     collect(DISTINCT o.name) AS owners
+RETURN u.name AS unit, p.name AS post, p.uid AS post_id, powers,
+       r.description AS risk, r.name AS risk_name, r.category AS category, r.level AS level,
+       controls, owners
+ORDER BY post_id, risk
+"""
 
 
 def write_xlsx(rows: list[dict[str, Any]], title: str) -> bytes:

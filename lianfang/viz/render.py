@@ -37,6 +37,7 @@ SHOWN = (
     "discretion",
     "due",
     "assessed",
+    "indicator",
     "date",
     "doc_no",
     "seq",
@@ -86,6 +87,8 @@ def _details(label: str, props: dict[str, Any]) -> list[list[str]]:
         if props.get(name):
             lines.append([name, str(props[name])])
     lines += [[name, str(props[name])] for name in SHOWN if props.get(name) not in (None, "")]
+    if label == "RiskPoint" and not props.get("level"):
+        lines.append(["level", "未定级 ungraded"])
     if props.get("_holders"):
         lines.append(["在岗 holders", "、".join(props["_holders"])])
     if props.get("_controls"):
@@ -96,7 +99,7 @@ def _details(label: str, props: dict[str, Any]) -> list[list[str]]:
         where = (
             f"{props['prov_file']} / {props.get('prov_sheet', '')} / {props.get('prov_row', '')}"
         )
-        lines.append(["来源 source", where])
+        lines.append(["来源 source", f"{props.get('source', '')}: {where}"])
     return lines
 
 
