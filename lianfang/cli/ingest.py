@@ -10,10 +10,9 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from rich.text import Text
 
 from lianfang.cli.options import Lang, LangOpt, RowsFormat
-from lianfang.cli.support import console, errors, fail, opened, print_rows
+from lianfang.cli.support import console, errors, fail, opened, print_rows, printable
 from lianfang.ingest.issues import IngestFailed, Issue
 from lianfang.ingest.load import Report, load
 from lianfang.ingest.mapping import from_yaml as mapping_from_yaml
@@ -63,7 +62,7 @@ def issues_table(issues: list[Issue], title: str) -> Table:
         table.add_column(name, overflow="fold")
     for issue in issues:
         cells = (issue.file, issue.sheet, issue.row, issue.column, issue.value, issue.message)
-        table.add_row(*(Text("" if c is None else str(c)) for c in cells))
+        table.add_row(*(printable(c) for c in cells))
     return table
 
 

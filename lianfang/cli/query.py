@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from lianfang.cli.options import AsOf, ExportFormat, Lang, LangOpt, OptionalOutput, Params
-from lianfang.cli.support import console, fail, opened, split_params
+from lianfang.cli.support import console, fail, opened, printable, split_params
 from lianfang.graph.store import GraphStore
 from lianfang.queries.exports import cell, to_csv, to_json, to_xlsx
 from lianfang.queries.params import ParameterError
@@ -46,7 +46,7 @@ def result_table(result: QueryResult) -> Table:
     for column in spec.columns:
         table.add_column(column.name, overflow="fold")
     for row in result.rows:
-        table.add_row(*(Text(cell(row.get(c.name))) for c in spec.columns))
+        table.add_row(*(printable(cell(row.get(c.name))) for c in spec.columns))
     return table
 
 

@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
 from lianfang.cli.options import (
     AsOf,
@@ -22,7 +21,7 @@ from lianfang.cli.options import (
     Unit,
     as_of_date,
 )
-from lianfang.cli.support import console, errors, fail, opened, print_rows
+from lianfang.cli.support import console, errors, fail, opened, print_rows, printable
 from lianfang.queries.spec import library
 from lianfang.reports.chart import NO_FONT, has_cjk_font
 from lianfang.reports.drift import QueryDrift, compare
@@ -124,7 +123,7 @@ def snapshot_list(ctx: typer.Context) -> None:
         return
     table = Table("name", "as_of", "created")
     for row in saved:
-        table.add_row(Text(row["name"]), str(row["as_of"]), row["created"])
+        table.add_row(printable(row["name"]), str(row["as_of"]), row["created"])
     console.print(table)
 
 

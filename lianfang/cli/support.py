@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn
@@ -69,14 +70,24 @@ def parse_params(pairs: list[str]) -> dict[str, Any]:
     return params
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def printable(value: Any) -> Text:
+    """Register text for a terminal: control characters shown as `\x1b`, never sent, so
+    a cell cannot move the cursor, clear the screen or retitle the window; and `Text`, so
+    it is never read as rich markup."""
+    text = "" if value is None else str(value)
+    return Text(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
+
+
 def to_table(rows: Sequence[Row], title: str | None = None) -> Table:
     table = Table(title=title, show_lines=False)
     names = columns(rows)
     for name in names:
         table.add_column(name, overflow="fold")
     for row in rows:
-        # Text, not str: register contents must never be read as rich markup.
-        table.add_row(*(Text(cell(row.get(name))) for name in names))
+        table.add_row(*(printable(cell(row.get(name))) for name in names))
     return table
 
 

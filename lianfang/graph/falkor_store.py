@@ -27,6 +27,7 @@ from lianfang.graph.falkor_carry import Carry
 from lianfang.graph.falkor_params import with_params
 from lianfang.graph.store import (
     DEFAULT_BATCH,
+    USER_QUERY_TIMEOUT_MS,
     Change,
     ConfigError,
     GraphStore,
@@ -130,6 +131,20 @@ class FalkorStore(GraphStore):
         text = with_params(cypher, params)
         return self._run(lambda: self._graph().ro_query(text), retry=True)
 
+    def read_typed(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """A typed query runs once, with a time limit: if the engine dies on it, it is
+        restarted for the next query but this one is not run again into a second crash."""
+        text = with_params(cypher, params)
+        query = lambda: self._graph().ro_query(text, timeout=USER_QUERY_TIMEOUT_MS)  # noqa: E731
+        try:
+            return self._run(query, retry=False)
+        except StoreError as exc:
+            if "lost the connection" not in str(exc):
+                raise
+            raise StoreError(
+                f"FalkorDB stopped while running this query, so it was not run again: {cypher}"
+            ) from None
+
     def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         text = with_params(cypher, params)
         with self._write_lock():
@@ -208,6 +223,9 @@ class FalkorStore(GraphStore):
     def ensure_schema(self) -> None:
         with self._write_lock():
             self._retrying(lambda: self._install_indexes(self._graph()))
+            # A staging graph outside an apply (which holds this lock) is what a killed
+            # import left behind: drop it now rather than at the next import.
+            self._drop(f"{self.graph_name}__staging")
         self.fill_codes()
 
     def clear(self) -> None:

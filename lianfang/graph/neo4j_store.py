@@ -18,6 +18,7 @@ from neo4j.graph import Node, Path, Relationship
 
 from lianfang.graph.store import (
     DEFAULT_BATCH,
+    USER_QUERY_TIMEOUT_MS,
     Change,
     ConfigError,
     GraphStore,
@@ -97,6 +98,16 @@ class Neo4jStore(GraphStore):
         bound = to_params(params)
         with self._errors(), self._session(neo4j.READ_ACCESS) as session:
             return session.execute_read(lambda tx: _rows(tx.run(cypher, bound)))
+
+    def read_typed(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        bound = to_params(params)
+
+        @neo4j.unit_of_work(timeout=USER_QUERY_TIMEOUT_MS / 1000)
+        def typed(tx: neo4j.ManagedTransaction) -> list[Row]:
+            return _rows(tx.run(cypher, bound))
+
+        with self._errors(), self._session(neo4j.READ_ACCESS) as session:
+            return session.execute_read(typed)
 
     def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         bound = to_params(params)

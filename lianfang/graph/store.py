@@ -113,14 +113,45 @@ def write_clause(cypher: str) -> str | None:
     return match.group(0).upper() if match else None
 
 
-def refuse_writes(cypher: str) -> None:
-    """Raise WriteRefused if a query writes; the engines enforce this again server-side."""
+# What a typed query may call: the read procedures that list what the graph holds. A
+# procedure call passed the write check before and could crash FalkorDB (its name split
+# by a comment: `CALL db./**/labels()` aborted the server).
+READ_PROCEDURES = ("db.labels", "db.relationshipTypes", "db.propertyKeys")
+USER_QUERY_TIMEOUT_MS = 10_000
+_STRINGS = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|`[^`]*`", re.S)
+_PROCEDURE = re.compile(r"\bCALL\s+(?![{(])((?:\w+\s*\.\s*)*\w+)", re.IGNORECASE)
+
+
+def user_query_problem(cypher: str) -> str | None:
+    """Why a typed query is refused before the engine sees it, or None.
+
+    Allowed is what is known to be safe: reads, subqueries, and the few read procedures
+    above. Writes, other procedures and comments (which can hide inside names) are not.
+    """
+    code = _STRINGS.sub(" ", cypher)
+    if "//" in code or "/*" in code:
+        return "comments are not accepted in a typed query; remove them"
+    allowed = {name.lower() for name in READ_PROCEDURES}
+    for match in _PROCEDURE.finditer(code):
+        name = re.sub(r"\s+", "", match.group(1))
+        if name.lower() not in allowed:
+            listed = ", ".join(f"{p}()" for p in READ_PROCEDURES)
+            return f"procedure {name}() is not allowed here; only {listed}"
     clause = write_clause(cypher)
     if clause:
-        raise WriteRefused(
-            f"refused: {clause} writes to the graph, and this entry point is read-only "
+        return (
+            f"{clause} writes to the graph, and this entry point is read-only "
             "(use `lianfang ingest` to change data)"
         )
+    return None
+
+
+def refuse_writes(cypher: str) -> None:
+    """Raise WriteRefused for a typed query that writes, calls a procedure other than a
+    known read one, or hides anything in comments; the engines refuse writes again."""
+    problem = user_query_problem(cypher)
+    if problem:
+        raise WriteRefused(f"refused: {problem}")
 
 
 class GraphStore(ABC):
@@ -134,8 +165,13 @@ class GraphStore(ABC):
         """Run a read-only query; the engine refuses writes."""
 
     def read_only(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        """Run user-written Cypher: refuse write clauses before the engine sees them."""
+        """Run user-written Cypher: refuse what is not a plain read before the engine sees
+        it, then run it with a time limit and without retrying."""
         refuse_writes(cypher)
+        return self.read_typed(cypher, params)
+
+    def read_typed(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """A typed query: an engine with a time limit overrides this."""
         return self.read(cypher, params)
 
     @abstractmethod

@@ -7,11 +7,18 @@ typed (CLI, URL) into typed values, or a one-line error naming the parameter.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from lianfang.graph import vocab
+
+# No count of months, years or powers a query takes comes near this; a bigger number is a
+# typo, and past 2**63 the engine silently wrapped it (within_months=9223372036854775807
+# found nothing).
+MAXIMUM = 100_000
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class ParameterError(ValueError):
@@ -28,6 +35,7 @@ class Param(BaseModel):
     description: str = Field(min_length=1)
     default: Any = None
     minimum: int | None = None
+    maximum: int = MAXIMUM
 
     def describe_default(self) -> str:
         if self.type == "date" and self.default is None:
@@ -54,6 +62,8 @@ def _integer(param: Param, raw: Any) -> int:
             raise ParameterError(f"{param.name}: {raw!r} is not a whole number") from None
     if param.minimum is not None and value < param.minimum:
         raise ParameterError(f"{param.name}: {value} is below the minimum {param.minimum}")
+    if value > param.maximum:
+        raise ParameterError(f"{param.name}: {value} is above the maximum {param.maximum}")
     return value
 
 
@@ -91,6 +101,8 @@ _CONVERT = {
 
 def convert(param: Param, raw: Any) -> Any:
     """One raw value (text or already typed) as the parameter's type."""
+    if isinstance(raw, str) and CONTROL.search(raw):
+        raise ParameterError(f"{param.name}: the value contains a control character")
     return _CONVERT[param.type](param, raw)
 
 

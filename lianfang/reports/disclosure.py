@@ -93,7 +93,7 @@ def write_xlsx(rows: list[dict[str, Any]], title: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "廉政风险公示"
-    sheet.append([title])
+    sheet.append([safe_cell(title)])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([zh for _, zh in COLUMNS])
     for cell in sheet[2]:

@@ -65,7 +65,9 @@ def _cover(sheet: Worksheet, review: Review) -> None:
         sheet.cell(row=row, column=1, value=label).font = Font(
             bold=True, size=14 if row == 1 else 11
         )
-        sheet.cell(row=row, column=2, value=value).alignment = Alignment(wrap_text=True)
+        # The organisation, the scope and a snapshot's name are register or user text.
+        cell = sheet.cell(row=row, column=2, value=None if value is None else safe_cell(value))
+        cell.alignment = Alignment(wrap_text=True)
     sheet.column_dimensions["A"].width = 22
     sheet.column_dimensions["B"].width = 90
 
@@ -82,7 +84,7 @@ def _section(sheet: Worksheet, section: Section) -> None:
         d = section.drift
         meta.append(f"新增 {len(d.new)} · 已整改 {len(d.closed)} · 持续 {len(d.persisting)}")
     for row, text in enumerate(meta, start=1):
-        sheet.cell(row=row, column=1, value=text).font = Font(bold=row == 1)
+        sheet.cell(row=row, column=1, value=safe_cell(text)).font = Font(bold=row == 1)
     names = [c.name for c in spec.columns]
     _table(sheet, len(meta) + 2, names, [[r.get(n) for n in names] for r in section.rows])
 
