@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from lianfang.api.body_limit import BodyLimit
 from lianfang.api.routes import ingest, maps, nodes, pages, queries, reports, search, stats
 from lianfang.api.settings import AppSettings
 from lianfang.api.uploads import remove_stale_uploads
@@ -70,7 +71,13 @@ def create_app(
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(HTTPException, http_error)
     app.middleware("http")(refuse_control_characters)
+    app.add_middleware(BodyLimit, limit=upload_limit)
     return app
+
+
+def upload_limit(scope: Any) -> int:
+    settings: AppSettings = scope["app"].state.settings
+    return int(settings.max_upload_mb * (1 << 20))
 
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")

@@ -125,6 +125,7 @@ class IssueOut(BaseModel):
 
 class IngestReport(BaseModel):
     ok: bool
+    error_count: int = Field(default=0, description="All errors, listed or not")
     source: str | None = None
     dry_run: bool = False
     nodes: dict[str, int] = {}

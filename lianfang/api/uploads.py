@@ -13,6 +13,7 @@ from fastapi import HTTPException, UploadFile
 from lianfang.api.models import IngestReport, IssueOut
 from lianfang.graph.store import GraphStore
 from lianfang.ingest.issues import IngestFailed, Issue
+from lianfang.ingest.limits import zip_problem
 from lianfang.ingest.load import Report, load
 
 CHUNK = 1 << 20
@@ -67,6 +68,9 @@ def registers_path(saved: Path) -> Path:
     folder.mkdir()
     try:
         with zipfile.ZipFile(saved) as archive:
+            problem = zip_problem(archive)
+            if problem:
+                raise HTTPException(422, f"{saved.name}: {problem[1]}")
             for member in archive.infolist():
                 name = Path(member.filename).name
                 if name.lower().endswith(".csv") and not member.is_dir():
@@ -104,7 +108,9 @@ def ingest_upload(
         try:
             result = load(path, store, source=source or None, dry_run=dry_run)
         except IngestFailed as failed:
-            return report(None, failed.issues), 422
+            body = report(None, failed.issues)
+            body.error_count = failed.error_count
+            return body, 422
         return report(result, []), 200
     finally:
         shutil.rmtree(folder, ignore_errors=True)

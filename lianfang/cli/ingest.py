@@ -66,9 +66,10 @@ def issues_table(issues: list[Issue], title: str) -> Table:
     return table
 
 
-def report_json(report: Report | None, issues: list[Issue]) -> str:
+def report_json(report: Report | None, issues: list[Issue], error_count: int = 0) -> str:
     body: dict[str, Any] = {
         "ok": report is not None,
+        "error_count": error_count,
         "errors": [i.as_dict() for i in issues if i.is_error],
         "warnings": [i.as_dict() for i in issues if not i.is_error],
     }
@@ -83,12 +84,13 @@ def report_json(report: Report | None, issues: list[Issue]) -> str:
     return json.dumps(body, ensure_ascii=False, indent=2)
 
 
-def print_issues(issues: list[Issue]) -> None:
+def print_issues(issues: list[Issue], error_count: int | None = None) -> None:
     """Errors and warnings as two tables, errors first: a warning never reads as a cause."""
     errs = [i for i in issues if i.is_error]
     warnings = [i for i in issues if not i.is_error]
     if errs:
-        console.print(issues_table(errs, f"{len(errs)} error(s) 错误"))
+        count = len(errs) if error_count is None else error_count
+        console.print(issues_table(errs, f"{count} error(s) 错误"))
     if warnings:
         console.print(issues_table(warnings, f"{len(warnings)} warning(s) 警告"))
 
@@ -155,15 +157,15 @@ def ingest(
             with RichProgress(enabled=show_progress) as progress:
                 report = load(path, store, source, dry_run, progress, mapping=declared)
         except IngestFailed as failed:
-            errs = [i for i in failed.issues if i.is_error]
+            count = failed.error_count
             if fmt is RowsFormat.json:
-                sys.stdout.write(report_json(None, failed.issues) + "\n")
+                sys.stdout.write(report_json(None, failed.issues, count) + "\n")
             elif fmt is RowsFormat.csv:
                 print_issues_csv(failed.issues)
             else:
-                print_issues(failed.issues)
+                print_issues(failed.issues, count)
                 errors.print(
-                    f"[bold red]error:[/] {len(errs)} error(s) in {path.name}; nothing was written",
+                    f"[bold red]error:[/] {count} error(s) in {path.name}; nothing was written",
                     highlight=False,
                 )
             raise typer.Exit(1) from None

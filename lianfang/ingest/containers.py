@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from lianfang.ingest.issues import ERROR, Issue
+from lianfang.ingest.limits import LIMITS, zip_problem
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and legacy .xls
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -71,11 +72,58 @@ def _check_workbook_file(path: Path) -> None:
         )
 
 
+def _check_archive(path: Path) -> None:
+    """Before any XML is parsed: refuse a workbook that would inflate far beyond a
+    register's size, or whose XML declares a DTD (entities that expand, or fetch)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            problem = zip_problem(archive) or _dtd_problem(archive)
+    except zipfile.BadZipFile:
+        problem = None  # openpyxl reports the damage below
+    if problem:
+        raise _fail(path.name, *problem)
+
+
+def _dtd_problem(archive: zipfile.ZipFile) -> tuple[str, str] | None:
+    for member in archive.infolist():
+        if not member.filename.endswith((".xml", ".rels")):
+            continue
+        with archive.open(member) as handle:
+            head = handle.read(4096)
+        if b"<!DOCTYPE" in head.upper():
+            return (
+                f"工作簿中的 {member.filename} 含有 DTD 声明,正常的 Excel 文件不会有,已拒绝",
+                f"{member.filename} declares a DTD, which no Excel workbook does; refused",
+            )
+    return None
+
+
+def _rows_over(sheet: Sheet, number: int) -> ContainerError:
+    return _fail(
+        sheet.file,
+        f"工作表“{sheet.name}”超过 {LIMITS.rows} 行,已拒绝(LIANFANG_MAX_ROWS)",
+        f"sheet {sheet.name!r} has more than {LIMITS.rows} rows; refused (LIANFANG_MAX_ROWS)",
+    )
+
+
+def _columns_over(sheet: Sheet, number: int) -> ContainerError:
+    return _fail(
+        sheet.file,
+        f"工作表“{sheet.name}”第 {number} 行超过 {LIMITS.columns} 列,已拒绝(LIANFANG_MAX_COLUMNS)",
+        f"sheet {sheet.name!r} row {number} has more than {LIMITS.columns} columns; refused "
+        "(LIANFANG_MAX_COLUMNS)",
+    )
+
+
 def read_workbook(path: Path, on_rows: Callable[[int], None] | None = None) -> list[Sheet]:
-    """Every sheet of an .xlsx workbook, values only (formulas as their cached results)."""
+    """Every sheet of an .xlsx workbook, values only (formulas as their cached results).
+
+    Rows are read as they are present: the sheet's declared dimension is ignored, since
+    padding every row to a declared `A1:XFD40000` cost a millisecond a row."""
     import openpyxl
 
     _check_workbook_file(path)
+    _check_archive(path)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles it cannot read
@@ -90,8 +138,13 @@ def read_workbook(path: Path, on_rows: Callable[[int], None] | None = None) -> l
     try:
         for worksheet in book.worksheets:
             sheet = Sheet(path.name, worksheet.title)
+            worksheet.reset_dimensions()
             for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                if number > LIMITS.rows:
+                    raise _rows_over(sheet, number)
                 cells = _trim(list(values))
+                if len(cells) > LIMITS.columns:
+                    raise _columns_over(sheet, number)
                 if cells:
                     sheet.rows.append((number, cells))
                 if on_rows and number % 1000 == 0:
@@ -131,7 +184,11 @@ def read_csv(path: Path) -> Sheet:
     reader = csv.reader(io.StringIO(content, newline=""))
     try:
         for cells in reader:
+            if reader.line_num > LIMITS.rows:
+                raise _rows_over(sheet, reader.line_num)
             trimmed = _trim([c if c != "" else None for c in cells])
+            if len(trimmed) > LIMITS.columns:
+                raise _columns_over(sheet, reader.line_num)
             if trimmed:
                 sheet.rows.append((reader.line_num, trimmed))
     except csv.Error as exc:

@@ -38,13 +38,39 @@ class Issue:
         return {**asdict(self), "message": self.message}
 
 
+# A 22 MB sheet once answered with 458,754 errors (a 99.9 MB response): the list is
+# capped, and a last line gives how many more there are.
+MAX_LISTED = 1000
+
+
 class IngestFailed(Exception):
-    """The registers have errors; nothing was written."""
+    """The registers have errors; nothing was written. At most MAX_LISTED errors (and as
+    many warnings) are kept, then one line saying how many more errors there are;
+    `error_count` is the true total."""
 
     def __init__(self, issues: list[Issue]) -> None:
-        self.issues = issues
         errors = [i for i in issues if i.is_error]
-        super().__init__(f"{len(errors)} error(s) in the registers; nothing was written")
+        warnings = [i for i in issues if not i.is_error][:MAX_LISTED]
+        self.error_count = len(errors)
+        kept = errors[:MAX_LISTED]
+        more = len(errors) - len(kept)
+        if more:
+            last = kept[-1]
+            kept.append(
+                Issue(
+                    ERROR,
+                    last.file,
+                    None,
+                    None,
+                    None,
+                    None,
+                    f"另有 {more:,} 个同类错误未列出",
+                    f"and {more:,} more errors of the same kinds",
+                    last.lang,
+                )
+            )
+        self.issues = kept + warnings
+        super().__init__(f"{self.error_count} error(s) in the registers; nothing was written")
 
 
 def display_value(value: Any) -> str | None:
