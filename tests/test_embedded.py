@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import time
 from pathlib import Path
 
 from servers import Holder, cli, live_servers
@@ -70,14 +71,41 @@ def test_stale_socket_and_pid_file_are_recovered(data_dir: Path) -> None:
     assert live_servers(data_dir) == []
 
 
+def watchdogs(data_dir: Path) -> list[Path]:
+    found = []
+    for path in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            cmdline = path.read_bytes()
+        except OSError:
+            continue
+        if b"lianfang.graph.watchdog" in cmdline and str(data_dir).encode() in cmdline:
+            found.append(path)
+    return found
+
+
+def gone_within(data_dir: Path, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while live_servers(data_dir):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
 def test_a_crashed_client_does_not_keep_the_server_alive(data_dir: Path) -> None:
+    """Its only user killed, the server is stopped by its watchdog within seconds; a
+    command arriving meanwhile simply joins and leaves it."""
     holder = Holder(data_dir)
+    assert holder.ask("write") == "wrote"
     holder.kill()
-    assert live_servers(data_dir)  # orphaned: its only user died
     result = cli(data_dir, "status")
     assert result.returncode == 0, result.stderr
-    assert live_servers(data_dir) == []
+    assert gone_within(data_dir, 10)
     assert list((data_dir / "leases").iterdir()) == []
+    deadline = time.monotonic() + 5
+    while watchdogs(data_dir):  # and the watchdog went with it
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
 
 
 def test_db_stop_stops_a_shared_server_and_users_recover(data_dir: Path) -> None:

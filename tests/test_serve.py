@@ -43,3 +43,25 @@ def test_serve_demo_loads_the_demo_and_serves_the_page(data_dir: Path) -> None:
         server.wait(timeout=30)
     assert server.returncode in (0, 128 + 15)  # a clean exit on SIGTERM
     assert live_servers(data_dir) == []  # the embedded store stopped with the app
+
+
+def test_kill_9_of_serve_leaves_no_server_behind(data_dir: Path) -> None:
+    """The README's promise: a crash never keeps the embedded server alive."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "LIANFANG_STORE"}
+    server = subprocess.Popen(
+        [LIANFANG, "--data-dir", str(data_dir), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not live_servers(data_dir):
+        assert server.poll() is None and time.monotonic() < deadline
+        time.sleep(0.2)
+    server.kill()
+    server.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while live_servers(data_dir):
+        assert time.monotonic() < deadline, "the embedded server outlived serve by 10 s"
+        time.sleep(0.2)

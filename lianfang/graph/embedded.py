@@ -7,7 +7,9 @@ Lifecycle, all inside the data directory:
 - `.start.lock` serialises start, join and stop, so two processes never start two
   servers and a stopping process never stops a server another one just joined;
 - the last process to release its lease shuts the server down (the AOF is fsync'd on
-  every write, so shutdown loses nothing and kill -9 loses nothing acknowledged).
+  every write, so shutdown loses nothing and kill -9 loses nothing acknowledged), and a
+  watchdog started with the server does so within seconds if that last process was
+  killed and could not.
 """
 
 from __future__ import annotations
@@ -209,6 +211,19 @@ class EmbeddedServer:
             subprocess.run(self._command(), check=True, capture_output=True, timeout=START_TIMEOUT)
         except (OSError, subprocess.SubprocessError) as exc:
             raise StoreError(f"cannot start the embedded FalkorDB server: {exc}") from None
+        self._spawn_watchdog()
+
+    def _spawn_watchdog(self) -> None:
+        """A detached process that stops the server once no lease is held, should the last
+        user be killed before it can (graph/watchdog.py)."""
+        subprocess.Popen(
+            [sys.executable, "-m", "lianfang.graph.watchdog", str(self.data_dir)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            close_fds=True,
+        )
 
     def _wait_up(self) -> None:
         """Until the server answers, and answers a first graph query.
@@ -327,6 +342,17 @@ class EmbeddedServer:
                     continue
                 path.unlink(missing_ok=True)
         return live
+
+    def stop_if_unused(self) -> bool | None:
+        """For the watchdog: None if the server is down, True if it was just stopped for
+        want of users, False while any lianfang process holds a lease."""
+        with _flock(self.data_dir / START_LOCK):
+            if not self.running():
+                return None
+            if self.leases.exists() and self._live_leases() > 0:
+                return False
+            self._shutdown()
+            return True
 
     def release(self) -> None:
         """Leave the server; the last user out stops it."""
