@@ -156,3 +156,49 @@ def test_no_route_answers_500_to_fuzzed_parameters(client: TestClient) -> None:
     assert tried > 200
     saved = [client.post("/api/snapshots", json=body) for body in ({}, {"name": ""}, [1])]
     assert all(r.status_code == 422 for r in saved), [r.text for r in saved]
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path):
+    """A 600 KB filesystem for the data directory (needs root, as CI and this machine)."""
+    import subprocess as sp
+
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    done = sp.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(mount)], check=False)
+    if done.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (not root?)")
+    try:
+        yield mount
+    finally:
+        sp.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_is_said_with_its_path(tiny_disk: Path, tmp_path: Path) -> None:
+    from lianfang.ingest.demo import generate
+    from lianfang.ingest.writers import write_workbook as write_demo
+
+    demo = write_demo(tmp_path / "demo.xlsx", generate(1, 2024))
+    data = tiny_disk / "data"
+    result = cli(data, "ingest", str(demo))
+    assert result.returncode == 1
+    assert f"the disk holding {data} is full" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    counted = cli(data, "cypher", "MATCH (n) RETURN count(n) AS n", "-f", "csv")
+    assert counted.stdout.splitlines()[-1] == "0"  # nothing of the import was kept
+
+
+def test_a_full_disk_is_said_by_the_api_too(tiny_disk: Path, tmp_path: Path) -> None:
+    from lianfang.ingest.demo import generate
+    from lianfang.ingest.writers import write_workbook as write_demo
+
+    demo = write_demo(tmp_path / "demo.xlsx", generate(1, 2024))
+    data = tiny_disk / "data"
+    with (
+        EmbeddedFalkorStore(data, "lianfang") as store,
+        TestClient(create_app(store=store), raise_server_exceptions=False) as api,
+        demo.open("rb") as handle,
+    ):
+        response = api.post("/api/ingest", files={"file": ("demo.xlsx", handle)})
+    assert response.status_code == 503, response.text[:300]
+    assert f"the disk holding {data} is full" in response.json()["detail"]

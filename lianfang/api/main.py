@@ -18,7 +18,7 @@ from lianfang.api.routes import ingest, maps, nodes, pages, queries, reports, se
 from lianfang.api.settings import AppSettings
 from lianfang.api.uploads import remove_stale_uploads
 from lianfang.graph.settings import StoreSettings
-from lianfang.graph.store import GraphStore
+from lianfang.graph.store import GraphStore, StoreError
 from lianfang.viz.render import VIS_DIR
 
 STATIC = Path(__file__).parent / "static"
@@ -70,6 +70,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(StoreError, store_error)
     app.middleware("http")(refuse_control_characters)
     app.add_middleware(BodyLimit, limit=upload_limit)
     return app
@@ -101,6 +102,11 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
 
 async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
     return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+
+
+async def store_error(request: Request, exc: Exception) -> JSONResponse:
+    """The store failed (a full disk, a lost server): say what, as a 503, not a bare 500."""
+    return JSONResponse({"detail": str(exc)}, status_code=503)
 
 
 def load_demo_if_empty(store: GraphStore) -> bool:

@@ -282,7 +282,8 @@ class EmbeddedServer:
             retry=Retry(NoBackoff(), 0),
         )
         try:
-            client.execute_command("GRAPH.QUERY", PROBE_GRAPH, "RETURN 1")
+            # A write, so that the append-only file replays the creation before the delete.
+            client.execute_command("GRAPH.QUERY", PROBE_GRAPH, "CREATE ()")
             client.execute_command("GRAPH.DELETE", PROBE_GRAPH)
             return True
         except redis.exceptions.TimeoutError:
@@ -295,6 +296,14 @@ class EmbeddedServer:
     def _loading_process_alive(self) -> bool:
         pid = self.pid()
         return pid is not None and pid_alive(pid)
+
+    def log_mentions(self, phrases: tuple[str, ...], lines: int = 40) -> bool:
+        """Whether the server's last log lines say any of these."""
+        try:
+            tail = self.logfile.read_text(errors="replace").splitlines()[-lines:]
+        except OSError:
+            return False
+        return any(phrase in line for line in tail for phrase in phrases)
 
     def _log_tail(self) -> str:
         try:

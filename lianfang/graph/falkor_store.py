@@ -119,13 +119,20 @@ class FalkorStore(GraphStore):
         try:
             return run()
         except redis.exceptions.ConnectionError:
+            reason = self._why_lost()
             if self._reconnect is not None:
                 with contextlib.suppress(StoreError, redis.exceptions.RedisError):
                     self._reconnect()
+            if reason:
+                raise StoreError(reason) from None
             raise StoreError(
                 f"lost the connection to FalkorDB at {self.location} during a write; "
                 "nothing of an import is kept, retry it"
             ) from None
+
+    def _why_lost(self) -> str | None:
+        """What the server said about going away, where this store can tell."""
+        return None
 
     def read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         text = with_params(cypher, params)
@@ -264,6 +271,17 @@ class EmbeddedFalkorStore(FalkorStore):
             self.server.release()
             raise
         self.kind = "falkordb (embedded)"
+
+    def _why_lost(self) -> str | None:
+        """A full disk: with fsync on every write, FalkorDB exits when it cannot write its
+        append-only file, and its log says so. Nothing of the write was kept."""
+        if self.server.log_mentions(("AOF write error", "No space left on device")):
+            return (
+                f"the disk holding {self.server.data_dir} is full: the embedded FalkorDB "
+                "could not write its append-only file and stopped. Nothing of this import "
+                "was kept; free some space there and retry"
+            )
+        return None
 
     def close(self) -> None:
         with contextlib.suppress(redis.exceptions.RedisError):
