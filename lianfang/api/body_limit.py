@@ -8,6 +8,7 @@ past it is stored.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -59,8 +60,6 @@ class BodyLimit:
 
 
 async def _answer_413(send: Callable[[Message], Awaitable[None]], detail: str) -> None:
-    import json
-
     body = json.dumps({"detail": detail}).encode()
     await send(
         {

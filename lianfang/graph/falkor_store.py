@@ -30,6 +30,7 @@ from lianfang.graph.store import (
     USER_QUERY_TIMEOUT_MS,
     Change,
     ConfigError,
+    ConnectionLost,
     GraphStore,
     Progress,
     QueryError,
@@ -124,8 +125,8 @@ class FalkorStore(GraphStore):
                 with contextlib.suppress(StoreError, redis.exceptions.RedisError):
                     self._reconnect()
             if reason:
-                raise StoreError(reason) from None
-            raise StoreError(
+                raise ConnectionLost(reason) from None
+            raise ConnectionLost(
                 f"lost the connection to FalkorDB at {self.location} during a write; "
                 "nothing of an import is kept, retry it"
             ) from None
@@ -145,9 +146,7 @@ class FalkorStore(GraphStore):
         query = lambda: self._graph().ro_query(text, timeout=USER_QUERY_TIMEOUT_MS)  # noqa: E731
         try:
             return self._run(query, retry=False)
-        except StoreError as exc:
-            if "lost the connection" not in str(exc):
-                raise
+        except ConnectionLost:
             raise StoreError(
                 f"FalkorDB stopped while running this query, so it was not run again: {cypher}"
             ) from None

@@ -29,6 +29,10 @@ class ConfigError(StoreError):
     """A setting is wrong. The message starts with the setting's name."""
 
 
+class ConnectionLost(StoreError):
+    """The engine went away while a query ran (it may have crashed on it)."""
+
+
 class QueryError(StoreError):
     """The engine rejected a query (syntax, constraint, read-only violation)."""
 

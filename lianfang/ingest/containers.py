@@ -98,7 +98,7 @@ def _dtd_problem(archive: zipfile.ZipFile) -> tuple[str, str] | None:
     return None
 
 
-def _rows_over(sheet: Sheet, number: int) -> ContainerError:
+def _rows_over(sheet: Sheet) -> ContainerError:
     return _fail(
         sheet.file,
         f"工作表“{sheet.name}”超过 {LIMITS.rows} 行,已拒绝(LIANFANG_MAX_ROWS)",
@@ -141,7 +141,7 @@ def read_workbook(path: Path, on_rows: Callable[[int], None] | None = None) -> l
             worksheet.reset_dimensions()
             for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
                 if number > LIMITS.rows:
-                    raise _rows_over(sheet, number)
+                    raise _rows_over(sheet)
                 cells = _trim(list(values))
                 if len(cells) > LIMITS.columns:
                     raise _columns_over(sheet, number)
@@ -185,7 +185,7 @@ def read_csv(path: Path) -> Sheet:
     try:
         for cells in reader:
             if reader.line_num > LIMITS.rows:
-                raise _rows_over(sheet, reader.line_num)
+                raise _rows_over(sheet)
             trimmed = _trim([c if c != "" else None for c in cells])
             if len(trimmed) > LIMITS.columns:
                 raise _columns_over(sheet, reader.line_num)

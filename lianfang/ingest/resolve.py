@@ -35,6 +35,12 @@ def qualified(source: str, code: str) -> str:
     return f"{source}:{code}"
 
 
+def split_source(text: str) -> tuple[str, str] | None:
+    """`来源:编号` as (source, code); None for a plain code."""
+    parts = SOURCE_SEPARATOR.split(text, maxsplit=1)
+    return (parts[0].strip(), parts[1].strip()) if len(parts) == 2 else None
+
+
 def _chunks(values: set[str]) -> list[list[str]]:
     ordered = sorted(values)
     return [ordered[i : i + LOOKUP_CHUNK] for i in range(0, len(ordered), LOOKUP_CHUNK)]
@@ -127,8 +133,8 @@ class Resolver:
     @staticmethod
     def _codes_named(text: str) -> set[str]:
         """A cell's text as a code, and (for `来源:编号`) the code after the source."""
-        parts = SOURCE_SEPARATOR.split(text, maxsplit=1)
-        return {text, parts[-1].strip()} if len(parts) == 2 else {text}
+        named = split_source(text)
+        return {text, named[1]} if named else {text}
 
     def others(self, label: str, code: str) -> dict[str, str]:
         """source → uid of the records other sources hold under this code."""
@@ -161,21 +167,28 @@ class Resolver:
         return changed
 
     # -- one reference ----------------------------------------------------------------
-    def _in_label(self, label: str, text: str) -> Found:
+    def _locate(self, label: str, text: str) -> tuple[tuple[str, str] | None, list[str]]:
+        """The (source, code) a cell names in one label; else None and the sources that
+        share the code (none if nobody holds it)."""
         if self.batch.has(label, text):
-            return Found([(label, self.key(label, self.source, text))])
-        parts = SOURCE_SEPARATOR.split(text, maxsplit=1)
-        if len(parts) == 2:
-            named, code = parts[0].strip(), parts[1].strip()
-            if named == self.source and self.batch.has(label, code):
-                return Found([(label, self.key(label, self.source, code))])
-            if named in self.others(label, code):
-                return Found([(label, self.key(label, named, code))])
-        others = self.others(label, text)
+            return (self.source, text), []
+        named = split_source(text)
+        if named:
+            source, code = named
+            if source == self.source and self.batch.has(label, code):
+                return (self.source, code), []
+            if source in self.others(label, code):
+                return (source, code), []
+        others = sorted(self.others(label, text))
         if len(others) == 1:
-            [(owner, _uid)] = others.items()
-            return Found([(label, self.key(label, owner, text))])
-        return Found(problem="shared code" if others else None, candidates=sorted(others))
+            return (others[0], text), []
+        return None, others
+
+    def _in_label(self, label: str, text: str) -> Found:
+        owner, sharing = self._locate(label, text)
+        if owner:
+            return Found([(label, self.key(label, *owner))])
+        return Found(problem="shared code" if sharing else None, candidates=sharing)
 
     def resolve(self, end: End) -> Found:
         if self.batch.unreadable.intersection(end.labels):
@@ -233,17 +246,8 @@ class Resolver:
 
     def _person(self, text: str) -> Found:
         """The posts a person currently holds, named by their id or by a unique name."""
-        found = self._in_label("Person", text)
-        if found.targets:
-            [(_label, uid)] = found.targets
-            people = [
-                (source, code)
-                for code, by_source in self.holders.get("Person", {}).items()
-                for source, held in by_source.items()
-                if held == uid and source != self.source
-            ] or [(self.source, SOURCE_SEPARATOR.split(text, maxsplit=1)[-1].strip())]
-        else:
-            people = self._people_by_name().get(text, [])
+        owner, _sharing = self._locate("Person", text)
+        people = [owner] if owner else self._people_by_name().get(text, [])
         if not people:
             return Found()
         if len(people) > 1:
