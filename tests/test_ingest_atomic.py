@@ -30,8 +30,12 @@ def old_state(data_dir: Path, tmp_path: Path) -> Iterator[tuple[EmbeddedFalkorSt
     store.close()
 
 
+def _client(data_dir: Path) -> redis.Redis:
+    return redis.Redis(unix_socket_path=str(data_dir.resolve() / "falkordb.sock"))
+
+
 def _staging_exists(data_dir: Path) -> bool:
-    client = redis.Redis(unix_socket_path=str(data_dir.resolve() / "falkordb.sock"))
+    client = _client(data_dir)
     try:
         return "lianfang__staging" in [g.decode() for g in client.execute_command("GRAPH.LIST")]
     except redis.RedisError:
@@ -40,47 +44,119 @@ def _staging_exists(data_dir: Path) -> bool:
         client.close()
 
 
-def _start_big_import(data_dir: Path, tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path]:
-    workbook = writers.write_workbook(tmp_path / "big.xlsx", demo.generate(scale=3, seed=7))
+def _writing_in_place(data_dir: Path) -> bool:
+    """The import's one query is running on the server (GRAPH.INFO lists it)."""
+    client = _client(data_dir)
+    try:
+        info = client.execute_command("GRAPH.INFO", "RunningQueries")
+        return b"WITH count(*) AS step0" in repr(info).encode()
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
+
+
+def _start_import(data_dir: Path, workbook: Path, staged: bool) -> subprocess.Popen[bytes]:
+    """An import of `workbook` as source 'org', stopped in its write: in the staging
+    graph (as a large import is written) or in its one query (as a small one is)."""
     env = {**os.environ, "LIANFANG_DATA": str(data_dir)}
     env.pop("LIANFANG_STORE", None)
+    env["LIANFANG_IN_PLACE_ROWS"] = "0" if staged else "1000000"
     process = subprocess.Popen(
         [LIANFANG, "ingest", str(workbook), "--source", "org", "-f", "json"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    writing = _staging_exists if staged else _writing_in_place
     deadline = time.monotonic() + 120
-    while not _staging_exists(data_dir):
+    while not writing(data_dir):
         assert process.poll() is None, "the import finished before it could be interrupted"
         assert time.monotonic() < deadline
-        time.sleep(0.005)
-    time.sleep(0.3)  # well into the writing
+        time.sleep(0.002)
+    if staged:
+        time.sleep(0.3)  # well into the writing
     assert process.poll() is None, "the import finished before it could be interrupted"
-    return process, workbook
+    return process
 
 
-def test_killing_the_importer_leaves_the_old_graph(
-    old_state: tuple[EmbeddedFalkorStore, object], data_dir: Path, tmp_path: Path
+@pytest.fixture(scope="module")
+def big_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("big")
+    return writers.write_workbook(folder / "big.xlsx", demo.generate(scale=3, seed=7))
+
+
+@pytest.fixture(scope="module")
+def after_state(big_workbook: Path, tmp_path_factory: pytest.TempPathFactory) -> object:
+    """The graph as it is once the big import has landed on the small organisation."""
+    folder = tmp_path_factory.mktemp("after")
+    with EmbeddedFalkorStore(folder / "data", "lianfang") as store:
+        load(write_workbook(folder / "org.xlsx"), store)
+        load(big_workbook, store, source="org")
+        return dump(store)
+
+
+def _quiet(data_dir: Path) -> None:
+    """Wait until the server runs no query (a killed client's query runs to its end)."""
+    deadline = time.monotonic() + 60
+    while _writing_in_place(data_dir):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("staged", [True, False], ids=["staged", "in-place"])
+def test_killing_the_importer_leaves_the_graph_before_or_after(
+    old_state: tuple[EmbeddedFalkorStore, object],
+    data_dir: Path,
+    big_workbook: Path,
+    after_state: object,
+    staged: bool,
 ) -> None:
     store, before = old_state
-    process, workbook = _start_big_import(data_dir, tmp_path)
+    process = _start_import(data_dir, big_workbook, staged)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
-    assert dump(store) == before
-    # The next import discards the half-built staging graph and lands whole.
-    report = load(workbook, store, source="org")
+    _quiet(data_dir)
+    found = dump(store)
+    # Staged: the swap never came. In place: the server had the whole query, so it
+    # either never started it or ran it to its end.
+    assert found == before if staged else found in (before, after_state)
+    # The next import (discarding a half-built staging graph) lands whole.
+    report = load(big_workbook, store, source="org")
     assert store.counts().nodes["RiskPoint"] == report.nodes["RiskPoint"] > 4000
+    assert dump(store) == after_state
     assert not _staging_exists(data_dir)
 
 
+@pytest.mark.parametrize("staged", [True, False], ids=["staged", "in-place"])
 def test_killing_the_server_mid_import_leaves_the_old_graph(
-    old_state: tuple[EmbeddedFalkorStore, object], data_dir: Path, tmp_path: Path
+    old_state: tuple[EmbeddedFalkorStore, object],
+    data_dir: Path,
+    big_workbook: Path,
+    staged: bool,
 ) -> None:
     store, before = old_state
-    process, _workbook = _start_big_import(data_dir, tmp_path)
+    process = _start_import(data_dir, big_workbook, staged)
     [server] = live_servers(data_dir)
     os.kill(server, signal.SIGKILL)
     process.wait(timeout=60)
     assert process.returncode != 0
     assert dump(store) == before  # the store restarts the server; the AOF replays
+
+
+def test_readers_see_the_graph_before_or_after_an_in_place_import(
+    old_state: tuple[EmbeddedFalkorStore, object],
+    data_dir: Path,
+    big_workbook: Path,
+    after_state: object,
+) -> None:
+    store, before = old_state
+    counts = {len(before[0]), len(after_state[0])}  # type: ignore[index]
+    seen: list[int] = []
+    process = _start_import(data_dir, big_workbook, staged=False)
+    while process.poll() is None:
+        seen.append(store.read("MATCH (n) RETURN count(n) AS n")[0]["n"])
+    assert process.returncode == 0
+    seen.append(store.read("MATCH (n) RETURN count(n) AS n")[0]["n"])
+    assert set(seen) <= counts and seen[-1] == len(after_state[0])  # type: ignore[index]
+    assert dump(store) == after_state

@@ -17,7 +17,7 @@ from typing import Any
 
 from lianfang.graph import model
 from lianfang.graph.store import Change, GraphStore
-from lianfang.ingest.plan import RUN_MARK, create_edges, merge_nodes
+from lianfang.ingest.plan import create_edges, merge_nodes
 
 SOURCE = "tiny"
 
@@ -64,11 +64,8 @@ class Tiny:
         )
 
     def write(self, store: GraphStore) -> GraphStore:
-        params = {"source": SOURCE, "run": "tiny"}
+        params = {"source": SOURCE}
         changes = [Change(merge_nodes(label), params, rows) for label, rows in self.nodes.items()]
-        changes += [
-            Change(f"MATCH (n:{label}) SET n.{RUN_MARK} = null", params) for label in self.nodes
-        ]
         changes += [
             Change(create_edges(*key), params, [_edge_row(key, row) for row in rows])
             for key, rows in self.edges.items()

@@ -1,10 +1,12 @@
 """GraphStore on FalkorDB: the embedded server (default) or an external one.
 
-Atomic change sets: FalkorDB makes each query atomic but not a sequence of them, so
-`apply` builds the new state in a fresh staging graph (carrying over the live one's
-contents, see falkor_carry) and then RENAMEs it over the live graph, which Redis does
-in one step. A process killed mid-import leaves only a stale staging graph, which the
-next import discards.
+Atomic change sets: FalkorDB makes each query atomic but not a sequence of them. A
+change set of up to IN_PLACE_ROWS rows is sent as one query (falkor_compose), which
+lands in place and costs what it states. A larger one (a first import, a province's
+re-import) is built in a fresh staging graph, carrying over the live one's other
+contents (falkor_carry), and then RENAMEd over the live graph, which Redis does in one
+step; a process killed mid-way leaves only a stale staging graph, which the next
+import discards.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from redis.retry import Retry
 from lianfang.graph import falkor_values, model
 from lianfang.graph.embedded import EmbeddedServer
 from lianfang.graph.falkor_carry import Carry
+from lianfang.graph.falkor_compose import compose, rows_in
 from lianfang.graph.falkor_params import with_params
+from lianfang.graph.settings import IN_PLACE_ROWS
 from lianfang.graph.store import (
     DEFAULT_BATCH,
     USER_QUERY_TIMEOUT_MS,
@@ -69,6 +73,7 @@ class FalkorStore(GraphStore):
     """A FalkorDB graph reached through the `falkordb` client."""
 
     kind = "falkordb"
+    in_place_rows = IN_PLACE_ROWS
 
     def __init__(
         self,
@@ -189,42 +194,66 @@ class FalkorStore(GraphStore):
         progress: Progress | None = None,
         replacing: str | None = None,
     ) -> None:
+        changes = list(changes)
         with self._write_lock():
-            live = self._exists(self.graph_name)
-            graph = self._graph(self._stage())
-            carry = self._carry(graph, replacing)
-            try:
-                if live:
-                    carry.nodes()
-                    if replacing is None:
-                        carry.edges()
-                for change in changes:
-                    for params in change.batches(DEFAULT_BATCH):
-                        text = with_params(change.cypher, params)
-                        self._run(lambda t=text: graph.query(t))
-                        if progress:
-                            progress(len(params["rows"]) if "rows" in params else 1)
-                if live and replacing is not None:
+            if rows_in(changes) <= self.in_place_rows and self._exists(self.graph_name):
+                self._apply_in_place(changes)
+                if progress:
+                    progress(sum(change.weight() for change in changes))
+            else:
+                self._apply_staged(changes, progress, replacing)
+
+    def _apply_in_place(self, changes: list[Change]) -> None:
+        # Under the write lock, a staging graph is what a killed import left behind.
+        self._drop(f"{self.graph_name}__staging")
+        text = with_params(*compose(changes))
+        self._run(lambda: self._graph().query(text))
+
+    def _apply_staged(
+        self, changes: list[Change], progress: Progress | None, replacing: str | None
+    ) -> None:
+        live = self._exists(self.graph_name)
+        graph = self._graph(self._stage())
+        carry = self._carry(graph, replacing)
+        try:
+            if live:
+                carry.nodes()
+                if replacing is None:
                     carry.edges()
-            except BaseException:
-                with contextlib.suppress(StoreError, redis.exceptions.RedisError):
-                    self._drop(graph.name)
-                raise
-            self.db.connection.rename(graph.name, self.graph_name)
+            for change in changes:
+                for params in change.batches(DEFAULT_BATCH):
+                    text = with_params(change.cypher, params)
+                    self._run(lambda t=text: graph.query(t))
+                    if progress:
+                        progress(len(params["rows"]) if "rows" in params else 1)
+            if live and replacing is not None:
+                carry.edges()
+        except BaseException:
+            with contextlib.suppress(StoreError, redis.exceptions.RedisError):
+                self._drop(graph.name)
+            raise
+        self.db.connection.rename(graph.name, self.graph_name)
 
     # -- schema ---------------------------------------------------------------------
     def _install_indexes(self, graph: Graph) -> None:
         """Range indexes for indexed properties, then uniqueness for unique ones."""
         if graph.name not in self._retrying(self.db.list_graphs):
             graph.query("RETURN 1")  # creates the graph key
-        existing = {(row[0], prop) for row in graph.list_indices().result_set for prop in row[1]}
+        existing = {
+            (row[6], row[0], prop) for row in graph.list_indices().result_set for prop in row[1]
+        }
         constrained = {(c["label"], tuple(c["properties"])) for c in graph.list_constraints()}
         for spec in model.nodes().values():
             for prop in spec.properties:
-                if prop.indexed and (spec.label, prop.name) not in existing:
+                if prop.indexed and ("NODE", spec.label, prop.name) not in existing:
                     graph.create_node_range_index(spec.label, prop.name)
                 if prop.unique and (spec.label, (prop.name,)) not in constrained:
                     graph.create_node_unique_constraint(spec.label, prop.name)
+        for edge in model.edges():
+            for prop in edge.properties:
+                if prop.indexed and ("RELATIONSHIP", edge.type, prop.name) not in existing:
+                    graph.create_edge_range_index(edge.type, prop.name)
+                    existing.add(("RELATIONSHIP", edge.type, prop.name))
 
     def ensure_schema(self) -> None:
         with self._write_lock():

@@ -31,12 +31,16 @@ def open_store(settings: StoreSettings | None = None) -> GraphStore:
     if not url or url == "embedded":
         from lianfang.graph.falkor_store import EmbeddedFalkorStore
 
-        return EmbeddedFalkorStore(Path(settings.data), settings.graph)
+        store = EmbeddedFalkorStore(Path(settings.data), settings.graph)
+        store.in_place_rows = settings.in_place_rows
+        return store
     if scheme in FALKOR_SCHEMES:
         from lianfang.graph.falkor_store import external_falkor_store
 
         host, port = _falkor_address(url)
-        return external_falkor_store(host, port, settings.graph)
+        store = external_falkor_store(host, port, settings.graph)
+        store.in_place_rows = settings.in_place_rows
+        return store
     if scheme in NEO4J_SCHEMES:
         from lianfang.graph.neo4j_store import Neo4jStore
 

@@ -119,10 +119,11 @@ DISPOSALS = {
 class Sourced(StructuredRel):
     """An edge remembers which import stated it, so re-importing a source replaces it.
 
-    neomodel reserves `source` on relationships, hence `origin`.
+    neomodel reserves `source` on relationships, hence `origin`. Indexed, so that
+    replacing a source finds its edges without scanning everyone else's.
     """
 
-    origin = StringProperty(required=True)
+    origin = StringProperty(required=True, index=True)
 
 
 class Holding(Sourced):

@@ -7,6 +7,10 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# FalkorDB: up to this many rows an import is one query in place (a county's registers
+# are ~20k rows); beyond it, a staging graph swapped in (measured in bench/carry.py).
+IN_PLACE_ROWS = 60_000
+
 
 class StoreSettings(BaseSettings):
     """Store configuration. Field names double as the setting names in error messages."""
@@ -23,6 +27,12 @@ class StoreSettings(BaseSettings):
         description="Data directory of the embedded store.",
     )
     graph: str = Field(default="lianfang", description="Graph (FalkorDB) name.")
+    in_place_rows: int = Field(
+        default=IN_PLACE_ROWS,
+        ge=0,
+        description="FalkorDB: an import of up to this many rows is written in place as "
+        "one query; a larger one is built in a staging graph and swapped in.",
+    )
     neo4j_user: str = Field(
         default="neo4j", validation_alias=AliasChoices("NEO4J_USER", "LIANFANG_NEO4J_USER")
     )

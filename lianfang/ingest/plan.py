@@ -1,19 +1,19 @@
 """An import as a change set: the Cypher that replaces one source's part of the graph.
 
-Stale data goes the cartography way: every node the registers state is stamped with
-this run's marker, then the source's nodes without the marker are deleted, and the
-marker is cleared so the same registers twice give the same graph. The source's
-edges are deleted and stated anew. Where this import adds or drops a code another
-source also holds, that source's records are renamed (`GW01` ↔ `财政局:GW01`): before
-the import's own records are written, when a code becomes shared, and after the
-sweep, when it stops being shared, so two records never hold one uid. Labels, types
-and property names in the Cypher text come from the schema only; every value travels
-as a parameter.
+The source's edges are deleted and stated anew; its nodes whose code the registers no
+longer state are deleted before the rest are merged. (Deleting after merging would
+need a marker on every merged node, and FalkorDB 4 left deleted nodes behind in its
+label index when one query created thousands of nodes and then deleted some.) Where
+this import adds or drops a code another source also holds, records are renamed
+(`GW01` ↔ `财政局:GW01`): to the qualified uid before the sweep, when a code becomes
+shared, and back after it, when it stops being shared, so two records never hold one
+uid and a renamed record keeps the edges other sources drew to it. Labels, types and
+property names in the Cypher text come from the schema only; every value travels as
+a parameter.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from typing import Any
 
@@ -21,8 +21,6 @@ from lianfang.graph import model
 from lianfang.graph.store import Change
 from lianfang.ingest.batch import Batch, Edge, NodeRow
 from lianfang.ingest.resolve import Rename
-
-RUN_MARK = "_run"
 
 
 def _date_props(label: str) -> list[str]:
@@ -48,22 +46,15 @@ def node_row(node: NodeRow, source: str) -> dict[str, Any]:
 def merge_nodes(label: str) -> str:
     spec = model.node(label)
     dates = "".join(f", n.{name} = date(row.{name})" for name in _date_props(label))
-    return (
-        f"UNWIND $rows AS row MERGE (n:{spec.label} {{uid: row.uid}}) "
-        f"SET n += row.props, n.{RUN_MARK} = $run{dates}"
-    )
+    return f"UNWIND $rows AS row MERGE (n:{spec.label} {{uid: row.uid}}) SET n += row.props{dates}"
 
 
 def sweep_nodes(label: str) -> str:
-    spec = model.node(label)
+    """The source's records of one label whose code the import no longer states."""
     return (
-        f"MATCH (n:{spec.label}) WHERE n.source = $source "
-        f"AND (n.{RUN_MARK} IS NULL OR n.{RUN_MARK} <> $run) DETACH DELETE n"
+        f"MATCH (n:{model.node(label).label}) WHERE n.source = $source "
+        "AND NOT n.code IN $codes DETACH DELETE n"
     )
-
-
-def clear_mark(label: str) -> str:
-    return f"MATCH (n:{model.node(label).label}) WHERE n.source = $source SET n.{RUN_MARK} = null"
 
 
 def delete_edges(type_: str) -> str:
@@ -114,16 +105,17 @@ def plan(
     batch: Batch, edges: list[Edge], source: str, renamed: list[Rename] | None = None
 ) -> list[Change]:
     """The whole import, in the order that keeps every step valid."""
-    params = {"source": source, "run": uuid.uuid4().hex}
+    params = {"source": source}
     changes = [Change(delete_edges(t), params) for t in model.edge_types()]
     changes += renames(renamed or [], shared=True)
+    for label in model.labels():
+        codes = sorted(batch.nodes.get(label, {}))
+        changes.append(Change(sweep_nodes(label), {**params, "codes": codes}))
+    changes += renames(renamed or [], shared=False)
     for label in model.labels():
         rows = [node_row(n, source) for n in batch.nodes.get(label, {}).values()]
         if rows:
             changes.append(Change(merge_nodes(label), params, rows))
-    changes += [Change(sweep_nodes(label), params) for label in model.labels()]
-    changes += [Change(clear_mark(label), params) for label in batch.nodes]
-    changes += renames(renamed or [], shared=False)
     for (start, type_, end), rows in edge_groups(edges).items():
         changes.append(Change(create_edges(start, type_, end), params, rows))
     return changes

@@ -158,12 +158,17 @@ class Resolver:
         a code they share."""
         changed = []
         for label in model.labels():
-            codes = set(self.batch.nodes.get(label, {})) | self.before.get(label, set())
-            for code in codes:
+            stated = self.batch.nodes.get(label, {})
+            for code in set(stated) | self.before.get(label, set()):
                 for other, uid in self.others(label, code).items():
                     wanted = self.key(label, other, code)
                     if wanted != uid:
                         changed.append(Rename(label, other, code, wanted))
+                # This import's own record keeps its node (and the edges other sources
+                # drew to it) when its uid changes.
+                own = self.holders.get(label, {}).get(code, {}).get(self.source)
+                if code in stated and own is not None and own != stated[code].key:
+                    changed.append(Rename(label, self.source, code, stated[code].key or code))
         return changed
 
     # -- one reference ----------------------------------------------------------------
