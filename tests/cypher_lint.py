@@ -43,14 +43,14 @@ def schema(parameters: dict[str, Any]) -> dict[str, Any]:
 
     props = {p.name for spec in model.nodes().values() for p in spec.properties}
     props |= {p.name for edge in model.edges() for p in edge.properties}
-    props |= set(declared.Snapshot.defined_properties(aliases=False, rels=False))
+    kept = (declared.Snapshot, declared.GraphVersion)  # not registers, but in the graph
+    for cls in kept:
+        props |= set(cls.defined_properties(aliases=False, rels=False))
     return {
-        "labels": [*model.labels(), declared.Snapshot.__label__],
+        "labels": [*model.labels(), *(cls.__label__ for cls in kept)],
         "relationshipTypes": list(model.edge_types()),
         # Besides stored properties: the importer's row keys, and date components.
-        "propertyKeys": sorted(
-            props | {"extra", "_run", "a", "b", "props", "year", "month", "day"}
-        ),
+        "propertyKeys": sorted(props | {"extra", "a", "b", "props", "year", "month", "day"}),
         "parameters": parameters,
     }
 

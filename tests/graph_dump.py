@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from lianfang.graph import model
 from lianfang.graph.store import GraphStore
 
 PROVENANCE = {"prov_file", "prov_sheet", "prov_row"}
@@ -21,6 +22,7 @@ def dump(store: GraphStore, with_provenance: bool = True) -> tuple[set[Any], lis
     nodes = {
         (row["label"], _frozen(row["n"], drop))
         for row in store.read("MATCH (n) RETURN labels(n)[0] AS label, n")
+        if row["label"] != model.VERSION_LABEL  # a fresh token per import, by design
     }
     edges = sorted(
         (row["type"], row["a"], row["b"], _frozen(row["r"], set()))
@@ -32,8 +34,6 @@ def dump(store: GraphStore, with_provenance: bool = True) -> tuple[set[Any], lis
 
 
 def node(store: GraphStore, label: str, uid: str) -> dict[str, Any]:
-    from lianfang.graph import model
-
     rows = store.read(f"MATCH (n:{model.node(label).label} {{uid: $uid}}) RETURN n", {"uid": uid})
     assert len(rows) == 1, (label, uid, rows)
     return rows[0]["n"]

@@ -7,7 +7,8 @@ import cypher_lint
 import pytest
 
 from lianfang.graph import falkor_carry, model
-from lianfang.graph.store import GraphStore
+from lianfang.graph.falkor_compose import compose
+from lianfang.graph.store import Change, GraphStore
 from lianfang.ingest import plan
 from lianfang.queries.spec import library
 
@@ -21,7 +22,7 @@ def importer_statements() -> dict[str, str]:
     for label in model.labels():
         statements[f"merge {label}"] = plan.merge_nodes(label)
         statements[f"sweep {label}"] = plan.sweep_nodes(label)
-        statements[f"clear {label}"] = plan.clear_mark(label)
+        statements[f"rename {label}"] = plan.rename_nodes(label)
     for edge in model.edges():
         statements[f"create {edge.start}-{edge.type}->{edge.end}"] = plan.create_edges(
             edge.start, edge.type, edge.end
@@ -29,6 +30,14 @@ def importer_statements() -> dict[str, str]:
     for type_ in model.edge_types():
         statements[f"delete {type_}"] = plan.delete_edges(type_)
     return statements
+
+
+def in_place_statement() -> tuple[dict[str, str], dict[str, object]]:
+    """FalkorDB writes a small import as one composed query; it stays in the dialect too."""
+    params = {"source": "x", "codes": []}
+    changes = [Change(text, params, rows=[]) for text in importer_statements().values()]
+    cypher, params = compose(changes)
+    return {"in place": cypher}, {name: "x" for name in params}
 
 
 def staging_statements() -> dict[str, str]:
@@ -49,8 +58,12 @@ def diagnostics() -> dict[str, list[dict]]:
     queries = {f"{spec.id}": spec.cypher for spec in library().values()}
     queries |= {f"{spec.id} (total)": spec.total for spec in library().values() if spec.total}
     parameters = {p.name: "x" for spec in library().values() for p in spec.parameters}
-    parameters |= {"source": "x", "run": "x", "rows": []}
-    return cypher_lint.lint(queries | importer_statements() | staging_statements(), parameters)
+    parameters |= {"source": "x", "codes": [], "rows": []}
+    composed, composed_parameters = in_place_statement()
+    return cypher_lint.lint(
+        queries | importer_statements() | staging_statements() | composed,
+        parameters | composed_parameters,
+    )
 
 
 def test_the_lint_catches_what_it_should() -> None:

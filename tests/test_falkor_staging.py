@@ -1,5 +1,6 @@
-"""FalkorDB's atomic apply: the staging graph carries the live one over without forking,
-keeps everything of every other source, and refuses to drop what it cannot carry."""
+"""FalkorDB's atomic apply of a large import: the staging graph carries the live one over
+without forking, keeps everything of every other source, and refuses to drop what it
+cannot carry. These imports are small, so the stores are told to stage every import."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ def test_imports_into_two_graphs_of_one_server_at_once_complete(
 
     def import_repeatedly(graph: str) -> None:
         store = external_falkor_store("127.0.0.1", falkordb_port, graph)
+        store.in_place_rows = 0
         try:
             for _ in range(4):
                 load(workbook, store)
@@ -55,6 +57,7 @@ def test_another_source_keeps_everything_including_dates_and_snapshots(
     data_dir: Path, tmp_path: Path
 ) -> None:
     with EmbeddedFalkorStore(data_dir, "lianfang") as store:
+        store.in_place_rows = 0
         load(write_workbook(tmp_path / "org.xlsx"), store)
         snapshots.save(store, "2025 年度", dt.date(2025, 12, 31))
         nodes, edges = dump(store)
@@ -72,9 +75,28 @@ def test_a_node_outside_the_schema_stops_the_import_and_changes_nothing(
     data_dir: Path, tmp_path: Path
 ) -> None:
     with EmbeddedFalkorStore(data_dir, "lianfang") as store:
+        store.in_place_rows = 0
         load(write_workbook(tmp_path / "org.xlsx"), store)
         store.write("CREATE (:Visitor {uid: 'v1'})")
         before = dump(store)
         with pytest.raises(StoreError, match="1 nodes outside lianfang's schema"):
             load(write_workbook(tmp_path / "稽查大队.xlsx", DEPARTMENT), store)
         assert dump(store) == before
+        # Written in place, the import carries nothing, so it leaves the stranger be.
+        store.in_place_rows = 100_000
+        load(write_workbook(tmp_path / "稽查大队.xlsx", DEPARTMENT), store)
+        assert store.read("MATCH (v:Visitor) RETURN v.uid AS uid") == [{"uid": "v1"}]
+
+
+def test_an_in_place_import_keeps_every_other_source_and_snapshot(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    with EmbeddedFalkorStore(data_dir, "lianfang") as store:
+        load(write_workbook(tmp_path / "org.xlsx"), store)
+        snapshots.save(store, "2025 年度", dt.date(2025, 12, 31))
+        nodes, edges = dump(store)
+        load(write_workbook(tmp_path / "稽查大队.xlsx", DEPARTMENT), store)
+        after_nodes, after_edges = dump(store)
+        assert nodes <= after_nodes
+        assert [e for e in after_edges if "稽查大队" not in e[3]] == edges
+        assert snapshots.load(store, "2025 年度").as_of == "2025-12-31"

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from lianfang.graph import model
+from lianfang.graph.falkor_store import FalkorStore
 from lianfang.graph.store import DEFAULT_BATCH, Change, GraphStore, QueryError, WriteRefused
 
 UNITS = "UNWIND $rows AS row MERGE (u:Unit {uid: row.uid}) SET u.name = row.name, u.source = 't'"
@@ -38,10 +39,24 @@ def test_dates_go_in_as_dates_and_come_back_as_dates(store: GraphStore) -> None:
 
 def test_apply_writes_every_row_in_batches_and_reports_progress(store: GraphStore) -> None:
     rows = [{"uid": f"U{i}", "name": f"单位{i}"} for i in range(2 * DEFAULT_BATCH + 321)]
+    if isinstance(store, FalkorStore):
+        store.in_place_rows = 0  # FalkorDB batches in its staging graph only
     seen: list[int] = []
     store.apply([Change(UNITS, rows=rows)], progress=seen.append)
     assert seen == [DEFAULT_BATCH, DEFAULT_BATCH, 321]
     assert store.read("MATCH (u:Unit) RETURN count(u) AS n") == [{"n": len(rows)}]
+
+
+def test_a_small_change_set_lands_in_place_as_one_query(store: GraphStore) -> None:
+    if not isinstance(store, FalkorStore):
+        pytest.skip("FalkorDB's write path")
+    store.write(UNITS, {"rows": [{"uid": "A", "name": "甲"}]})
+    rows = [{"uid": f"U{i}", "name": f"单位{i}"} for i in range(2 * DEFAULT_BATCH + 321)]
+    seen: list[int] = []
+    store.apply([Change(UNITS, rows=rows)], progress=seen.append)
+    assert seen == [len(rows)]  # after its one query
+    assert not store._exists(f"{store.graph_name}__staging")
+    assert store.read("MATCH (u:Unit) RETURN count(u) AS n") == [{"n": len(rows) + 1}]
 
 
 def test_uid_is_unique_per_label(store: GraphStore) -> None:

@@ -41,9 +41,21 @@ from lianfang.graph.store import (
     Row,
     StoreError,
     WriteRefused,
+    version_bump,
 )
 
 LOCK_TIMEOUT = 300
+# What a write query reports when it changed the graph.
+_CHANGES = (
+    "nodes_created",
+    "nodes_deleted",
+    "properties_set",
+    "properties_removed",
+    "relationships_created",
+    "relationships_deleted",
+    "labels_added",
+    "labels_removed",
+)
 # redis-py retries a failed command by default; a write must never silently run twice.
 NO_RETRY = Retry(NoBackoff(), 0)
 
@@ -158,8 +170,21 @@ class FalkorStore(GraphStore):
 
     def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         text = with_params(cypher, params)
+        changed = False
+
+        def run() -> Any:
+            nonlocal changed
+            result = self._graph().query(text)
+            changed = any(getattr(result, name) for name in _CHANGES)
+            return result
+
         with self._write_lock():
-            return self._run(lambda: self._graph().query(text))
+            rows = self._run(run)
+            if changed:  # a query of its own: a write's text may end in anything
+                bump = version_bump()
+                bumped = with_params(bump.cypher, bump.params)
+                self._run(lambda: self._graph().query(bumped))
+        return rows
 
     # -- atomic change sets -------------------------------------------------------
     def _exists(self, name: str) -> bool:
@@ -199,14 +224,15 @@ class FalkorStore(GraphStore):
             if rows_in(changes) <= self.in_place_rows and self._exists(self.graph_name):
                 self._apply_in_place(changes)
                 if progress:
-                    progress(sum(change.weight() for change in changes))
+                    for change in changes:
+                        progress(change.weight())
             else:
                 self._apply_staged(changes, progress, replacing)
 
     def _apply_in_place(self, changes: list[Change]) -> None:
         # Under the write lock, a staging graph is what a killed import left behind.
         self._drop(f"{self.graph_name}__staging")
-        text = with_params(*compose(changes))
+        text = with_params(*compose([*changes, version_bump()]))
         self._run(lambda: self._graph().query(text))
 
     def _apply_staged(
@@ -226,6 +252,8 @@ class FalkorStore(GraphStore):
                     self._run(lambda t=text: graph.query(t))
                     if progress:
                         progress(len(params["rows"]) if "rows" in params else 1)
+            bump = version_bump()
+            self._run(lambda: graph.query(with_params(bump.cypher, bump.params)))
             if live and replacing is not None:
                 carry.edges()
         except BaseException:

@@ -26,6 +26,7 @@ from lianfang.graph import schema
 
 PROVENANCE = ("source", "prov_file", "prov_sheet", "prov_row")
 SNAPSHOT_LABEL = schema.Snapshot.__label__  # saved reviews: kept in the graph, not a register
+VERSION_LABEL = schema.GraphVersion.__label__  # the graph's state token, for caches
 
 _KINDS: tuple[tuple[type[Property], str], ...] = (
     (BooleanProperty, "boolean"),
@@ -141,7 +142,7 @@ def stored_labels() -> dict[str, tuple[str, ...]]:
     """Every label a lianfang graph holds, register records and saved snapshots alike,
     each with its date properties: whatever copies a graph must send those through
     date(), since dates travel as ISO strings."""
-    classes = (*schema.NODE_CLASSES, schema.Snapshot)
+    classes = (*schema.NODE_CLASSES, schema.Snapshot, schema.GraphVersion)
     return {
         cls.__label__: tuple(
             name

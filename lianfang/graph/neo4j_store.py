@@ -28,6 +28,7 @@ from lianfang.graph.store import (
     StoreError,
     WriteRefused,
     to_params,
+    version_bump,
 )
 
 # The driver logs connection failures itself; lianfang reports them once, as ConfigError.
@@ -111,8 +112,17 @@ class Neo4jStore(GraphStore):
 
     def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         bound = to_params(params)
+
+        def work(tx: neo4j.ManagedTransaction) -> list[Row]:
+            result = tx.run(cypher, bound)
+            rows = _rows(result)
+            if result.consume().counters.contains_updates:
+                bump = version_bump()
+                tx.run(bump.cypher, to_params(bump.params)).consume()
+            return rows
+
         with self._errors(), self._session(neo4j.WRITE_ACCESS) as session:
-            return session.execute_write(lambda tx: _rows(tx.run(cypher, bound)))
+            return session.execute_write(work)
 
     def apply(
         self,
@@ -130,6 +140,8 @@ class Neo4jStore(GraphStore):
                     tx.run(change.cypher, to_params(params)).consume()
                     if progress:
                         progress(len(params["rows"]) if "rows" in params else 1)
+            bump = version_bump()
+            tx.run(bump.cypher, to_params(bump.params)).consume()
             tx.commit()
 
     def ensure_schema(self) -> None:
@@ -140,7 +152,7 @@ class Neo4jStore(GraphStore):
         db.set_connection(driver=self.driver)
         if self.database:
             db._database_name = self.database
-        for cls in (*schema.NODE_CLASSES, schema.Snapshot):
+        for cls in (*schema.NODE_CLASSES, schema.Snapshot, schema.GraphVersion):
             db.install_labels(cls)
         self.fill_codes()
 

@@ -289,6 +289,15 @@ class Snapshot(StructuredNode):
     data = StringProperty(required=True)  # JSON: findings per query, and the profile
 
 
+class GraphVersion(StructuredNode):
+    """Which state the graph is in: one node whose token every applied import and every
+    changing write replace, in the same query or transaction, so results cached under
+    a token are never those of another state. Not a register record."""
+
+    uid = StringProperty(required=True, unique_index=True)
+    token = StringProperty(required=True)
+
+
 NODE_CLASSES: tuple[type[Entity], ...] = (
     Unit,
     Post,

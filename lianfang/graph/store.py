@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -63,6 +64,19 @@ class Change:
     def weight(self) -> int:
         """How many units of progress it reports: its rows, or 1."""
         return 1 if self.rows is None else len(self.rows)
+
+
+VERSION_UID = "graph"
+
+
+def version_bump() -> Change:
+    """The step every change set ends with: a new state token (see schema.GraphVersion)."""
+    from lianfang.graph import model
+
+    return Change(
+        f"MERGE (v:{model.VERSION_LABEL} {{uid: $uid}}) SET v.token = $token",
+        {"uid": VERSION_UID, "token": uuid.uuid4().hex},
+    )
 
 
 @dataclass(frozen=True)
@@ -195,6 +209,16 @@ class GraphStore(ABC):
         (an import): a store that rebuilds the graph to apply it need not carry that
         part over. The changes must still delete it themselves, for stores that don't.
         """
+
+    def version(self) -> str:
+        """The graph's state token: results cached under it are results of this state."""
+        from lianfang.graph import model
+
+        rows = self.read(
+            f"MATCH (v:{model.VERSION_LABEL} {{uid: $uid}}) RETURN v.token AS token",
+            {"uid": VERSION_UID},
+        )
+        return rows[0]["token"] if rows else ""
 
     @abstractmethod
     def ensure_schema(self) -> None:

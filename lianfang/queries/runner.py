@@ -13,6 +13,7 @@ from typing import Any
 
 from lianfang.graph.store import GraphStore
 from lianfang.graph.vocab import SEVERITY_ORDER
+from lianfang.queries.cache import RESULTS, frozen
 from lianfang.queries.params import ParameterError, bind
 from lianfang.queries.spec import LibraryError, QuerySpec, library
 
@@ -71,11 +72,18 @@ def run(
     spec = find(query_id)
     bound = bind(spec.parameters, dict(params or {}), today or dt.date.today())
     sent = {name: bound[name] for name in spec.sent}
-    rows = _shaped(spec, store.read(spec.cypher, sent))
-    total = None
-    if with_total and spec.total:
-        total = store.read(spec.total, sent)[0]["total"]
-    return QueryResult(spec, bound, rows, total)
+
+    def compute() -> tuple[list[dict[str, Any]], int | None]:
+        rows = _shaped(spec, store.read(spec.cypher, sent))
+        total = None
+        if with_total and spec.total:
+            total = store.read(spec.total, sent)[0]["total"]
+        return rows, total
+
+    where = (store.location, getattr(store, "graph_name", None))
+    key = (where, store.version(), spec.id, spec.version, frozen(sent), with_total)
+    kept, total = RESULTS.get_or_compute(key, compute)
+    return QueryResult(spec, bound, [dict(row) for row in kept], total)
 
 
 __all__ = ["ParameterError", "QueryResult", "UnknownQuery", "find", "run"]
