@@ -14,7 +14,7 @@ import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 Row = dict[str, Any]
 Progress = Callable[[int], None]
@@ -40,6 +40,32 @@ class QueryError(StoreError):
 
 class WriteRefused(QueryError):
     """A read-only entry point was given a query that writes."""
+
+
+class MappedRows(Sequence[Mapping[str, Any]]):
+    """Rows made from items when they are sent, batch by batch: a province's import
+    never holds every row's dict at once (they were 0.5 GB at scale 100)."""
+
+    def __init__(self, items: Sequence[Any], make: Callable[[Any], Mapping[str, Any]]) -> None:
+        self.items = items
+        self.make = make
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[Mapping[str, Any]]:
+        return map(self.make, self.items)
+
+    @overload
+    def __getitem__(self, index: int) -> Mapping[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Mapping[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> Mapping[str, Any] | list[Mapping[str, Any]]:
+        if isinstance(index, slice):
+            return [self.make(item) for item in self.items[index]]
+        return self.make(self.items[index])
 
 
 @dataclass(frozen=True)

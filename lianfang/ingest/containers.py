@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +21,42 @@ from lianfang.ingest.limits import LIMITS, zip_problem
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and legacy .xls
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+# Cells up to this long are kept once however often they occur: vocabulary words, and
+# the codes one sheet states and others name (30 MB of a province's import).
+INTERNED = 32
 
 
-@dataclass
+Rows = list[tuple[int, list[Any]]]
+Loader = Callable[["Sheet"], Rows]
+
+
 class Sheet:
-    """One sheet (or CSV file): its rows as (row number as Excel shows it, cells)."""
+    """One sheet (or CSV file): its rows as (row number as Excel shows it, cells).
 
-    file: str
-    name: str
-    rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+    A workbook's sheet is read when its rows are first asked for, one sheet at a time,
+    so that a province's workbook is never in memory as Python objects all at once; an
+    importer sets `rows = []` once it has what it needs. Reading may raise
+    ContainerError (a sheet over the row or column limit, a damaged sheet)."""
+
+    def __init__(
+        self, file: str, name: str, rows: Rows | None = None, load: Loader | None = None
+    ) -> None:
+        self.file = file
+        self.name = name
+        self._rows = rows if rows is not None or load is not None else []
+        self._load = load
+
+    @property
+    def rows(self) -> Rows:
+        if self._rows is None:
+            assert self._load is not None
+            self._rows = self._load(self)
+            self._load = None
+        return self._rows
+
+    @rows.setter
+    def rows(self, rows: Rows) -> None:
+        self._rows, self._load = rows, None
 
 
 class ContainerError(Exception):
@@ -117,46 +145,58 @@ def _columns_over(sheet: Sheet, number: int) -> ContainerError:
 def _cell(value: Any) -> Any:
     """A calamine cell as openpyxl gave it: empty as None, whole numbers as int (Excel
     stores every number as a float, and a code or a count is written without a point)."""
-    if value == "":
-        return None
+    if type(value) is str:
+        return (sys.intern(value) if len(value) <= INTERNED else value) if value else None
     if type(value) is float and value.is_integer() and abs(value) < 2**53:
         return int(value)
     return value
 
 
-def read_workbook(path: Path, on_rows: Callable[[int], None] | None = None) -> list[Sheet]:
+def _sheet_rows(path: Path, book: Any, sheet: Sheet) -> Rows:
+    """One sheet's non-empty rows, converted as they are read; the raw rows are let go
+    one by one, so a sheet is held as Python objects once, not twice."""
+    raw = _calamine(path, lambda: book.get_sheet_by_name(sheet.name).to_python(False))
+    if len(raw) > LIMITS.rows:
+        raise _rows_over(sheet)
+    rows: Rows = []
+    for index, values in enumerate(raw):
+        raw[index] = None
+        cells = _trim([_cell(value) for value in values])
+        if len(cells) > LIMITS.columns:
+            raise _columns_over(sheet, index + 1)
+        if cells:
+            rows.append((index + 1, cells))
+    return rows
+
+
+def read_workbook(path: Path) -> list[Sheet]:
     """Every sheet of an .xlsx workbook, values only (formulas as their cached results).
 
     Read with calamine (Rust), 17x faster than openpyxl's read-only mode on the demo
-    workbook; the archive is checked for bombs and DTDs before it parses anything."""
-    from python_calamine import CalamineError, CalamineWorkbook
+    workbook; the archive is checked for bombs and DTDs before it parses anything. A
+    sheet is parsed when its rows are first asked for."""
+    from python_calamine import CalamineWorkbook
 
     _check_workbook_file(path)
     _check_archive(path)
-    sheets = []
+    book = _calamine(path, lambda: CalamineWorkbook.from_path(str(path)))
+    return [
+        Sheet(path.name, name, load=partial(_sheet_rows, path, book)) for name in book.sheet_names
+    ]
+
+
+def _calamine(path: Path, read: Callable[[], Any]) -> Any:
+    """Run a calamine read; a damaged or odd archive is a located error, not a crash."""
+    from python_calamine import CalamineError
+
     try:
-        book = CalamineWorkbook.from_path(str(path))
-        for name in book.sheet_names:
-            sheet = Sheet(path.name, name)
-            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            if len(rows) > LIMITS.rows:
-                raise _rows_over(sheet)
-            for number, values in enumerate(rows, start=1):
-                cells = _trim([_cell(value) for value in values])
-                if len(cells) > LIMITS.columns:
-                    raise _columns_over(sheet, number)
-                if cells:
-                    sheet.rows.append((number, cells))
-            if on_rows:
-                on_rows(len(rows))
-            sheets.append(sheet)
-    except (CalamineError, ValueError, TypeError) as exc:  # a damaged or odd archive
+        return read()
+    except (CalamineError, ValueError, TypeError) as exc:
         raise _fail(
             path.name,
             f"Excel 工作簿已损坏,无法读取({exc})",
             f"the Excel workbook is damaged and cannot be read ({exc})",
         ) from None
-    return sheets
 
 
 def decode_csv(data: bytes) -> str:
@@ -207,14 +247,14 @@ def read_folder(path: Path) -> list[Sheet]:
     return [read_csv(p) for p in files]
 
 
-def read_container(path: Path, on_rows: Callable[[int], None] | None = None) -> list[Sheet]:
+def read_container(path: Path) -> list[Sheet]:
     """A workbook or a folder of CSV files as sheets."""
     if not path.exists():
         raise _fail(str(path), "文件或文件夹不存在", "no such file or folder")
     if path.is_dir():
         return read_folder(path)
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        return read_workbook(path, on_rows)
+        return read_workbook(path)
     if path.suffix.lower() == ".csv":
         raise _fail(
             path.name,

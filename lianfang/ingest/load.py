@@ -80,27 +80,30 @@ def read_records(
     as their register's own error says what is wrong)."""
     progress.phase("reading", 0)
     try:
-        sheets = read_container(path, on_rows=progress.advance)
-    except ContainerError as exc:
-        return {}, [exc.issue], set()
-    values, issues = value_map(sheets, declared)
-    found, problems = match_sheets(sheets)
-    issues.extend(problems)
-    unreadable = {r.label for r in registers() if r.label and r.required and r.name not in found}
-    progress.phase("checking", sum(len(s.rows) for s in found.values()))
-    records: dict[str, list[Record]] = {}
-    for register in registers():
-        sheet = found.get(register.name)
-        if sheet is None:
-            continue
-        table, problems = locate_header(register, sheet)
+        sheets = read_container(path)
+        values, issues = value_map(sheets, declared)
+        found, problems = match_sheets(sheets)
         issues.extend(problems)
-        if table is None:
-            unreadable.add(register.label or register.name)
-        else:
-            records[register.name], problems = read_rows(table, values)
+        unreadable = {
+            r.label for r in registers() if r.label and r.required and r.name not in found
+        }
+        progress.phase("checking", 0)
+        records: dict[str, list[Record]] = {}
+        for register in registers():
+            sheet = found.get(register.name)
+            if sheet is None:
+                continue
+            table, problems = locate_header(register, sheet)
             issues.extend(problems)
-        progress.advance(len(sheet.rows))
+            if table is None:
+                unreadable.add(register.label or register.name)
+            else:
+                records[register.name], problems = read_rows(table, values)
+                issues.extend(problems)
+            progress.advance(len(sheet.rows))
+            sheet.rows = []  # the records hold what is needed
+    except ContainerError as exc:  # a sheet is read when it is first needed
+        return {}, [exc.issue], set()
     return records, issues, unreadable
 
 

@@ -15,10 +15,11 @@ a parameter.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 from typing import Any
 
 from lianfang.graph import model
-from lianfang.graph.store import Change
+from lianfang.graph.store import Change, MappedRows
 from lianfang.ingest.batch import Batch, Edge, NodeRow
 from lianfang.ingest.resolve import Rename
 
@@ -93,11 +94,14 @@ def renames(found: list[Rename], shared: bool) -> list[Change]:
     return [Change(rename_nodes(label), {}, rows) for label, rows in by_label.items()]
 
 
-def edge_groups(edges: list[Edge]) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
-    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+def edge_row(edge: Edge) -> dict[str, Any]:
+    return {"a": edge.start.key, "b": edge.end.key, **edge.props}
+
+
+def edge_groups(edges: list[Edge]) -> dict[tuple[str, str, str], list[Edge]]:
+    groups: dict[tuple[str, str, str], list[Edge]] = defaultdict(list)
     for edge in edges:
-        key = (edge.start.label or "", edge.type, edge.end.label or "")
-        groups[key].append({"a": edge.start.key, "b": edge.end.key, **edge.props})
+        groups[(edge.start.label or "", edge.type, edge.end.label or "")].append(edge)
     return groups
 
 
@@ -113,9 +117,10 @@ def plan(
         changes.append(Change(sweep_nodes(label), {**params, "codes": codes}))
     changes += renames(renamed or [], shared=False)
     for label in model.labels():
-        rows = [node_row(n, source) for n in batch.nodes.get(label, {}).values()]
-        if rows:
+        nodes = list(batch.nodes.get(label, {}).values())
+        if nodes:
+            rows = MappedRows(nodes, partial(node_row, source=source))
             changes.append(Change(merge_nodes(label), params, rows))
-    for (start, type_, end), rows in edge_groups(edges).items():
-        changes.append(Change(create_edges(start, type_, end), params, rows))
+    for (start, type_, end), group in edge_groups(edges).items():
+        changes.append(Change(create_edges(start, type_, end), params, MappedRows(group, edge_row)))
     return changes

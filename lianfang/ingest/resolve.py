@@ -316,7 +316,14 @@ def _stands_for(edge: Edge, end: End, found: Found) -> Issue:
 
 
 def _expanded(edge: Edge, end: End, found: Found) -> list[Edge]:
-    """The edge once per record the end names (a person may stand for several posts)."""
+    """The edge once per record the end names (a person may stand for several posts).
+
+    One record (nearly always): the end is resolved in place, since copying a
+    province's million edges cost a fifth of the import's memory. An end object is
+    shared only by copies of one edge, and resolves the same for each of them."""
+    if len(found.targets) == 1:
+        [(end.label, end.key)] = found.targets
+        return [edge]
     copies = []
     for label, key in found.targets:
         resolved = End(end.labels, end.uid, end.column, label, key)

@@ -87,6 +87,11 @@ def _partial_date_warning(table: Table, number: int, column: Column, raw: Any, d
     )
 
 
+# Shared by every row of a sheet with no extra columns (never written to): a dict per
+# row was 60 MB of a province's import.
+NO_EXTRA: dict[str, str] = {}
+
+
 def read_row(
     table: Table, number: int, values: list[Any], value_map: ValueMap | None = None
 ) -> tuple[Record, list[Issue]]:
@@ -124,11 +129,13 @@ def read_row(
             valid = False
             continue
         parsed[column.name] = value
-    extra = {
-        header: text
-        for position, header in table.extras.items()
-        if position < len(values) and (text := cells.text(values[position])) is not None
-    }
+    extra = NO_EXTRA
+    if table.extras:
+        extra = {
+            header: text
+            for position, header in table.extras.items()
+            if position < len(values) and (text := cells.text(values[position])) is not None
+        }
     return Record(table, number, parsed, extra, valid=valid), issues
 
 

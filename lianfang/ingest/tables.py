@@ -52,7 +52,7 @@ class Table:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One data row: typed values by column name, and its extra columns as text.
 
