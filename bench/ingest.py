@@ -1,101 +1,133 @@
-"""Import speed: the demo organisation at scale 1 and 20, and batched vs row-by-row writes.
+"""Import speed and memory: the demo organisation at several scales, against the bare engine.
 
-Prints, per scale: the time to read and check the workbook, the time to write, and
-nodes/s and edges/s of the write; then the ratio of batched `UNWIND $rows` writes to
-one query per row, both measured in this run on the same subset of the scale-1 plan.
+Each scale runs in a child process of its own, so that its peak memory is its own:
+- read (the workbook into records), check (against each other and the graph), plan and
+  write are timed apart, as `lianfang ingest` runs them, into an empty embedded store;
+- the peak resident memory of this Python process and of the FalkorDB server;
+- the bare engine, in the same run: the same nodes and edges written into an empty
+  graph of a server of its own with plain batched `UNWIND … CREATE`, with the indexes
+  lianfang's graph has; the ratios are lianfang's write and whole import to that.
+Then, once, batched `UNWIND $rows` writes against one query per row, on a subset of
+the scale-1 plan.
 
-    .venv/bin/python bench/ingest.py [--scales 1 20] [--subset 3000]
+    .venv/bin/python bench/ingest.py [--scales 1 20 100] [--subset 300]
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import resource
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-from lianfang.graph import collector
+from lianfang.graph import collector, model
+from lianfang.graph.falkor_params import with_params
 from lianfang.graph.falkor_store import EmbeddedFalkorStore
 from lianfang.graph.store import DEFAULT_BATCH, Change
 from lianfang.ingest import demo, writers
-from lianfang.ingest.load import Quiet, check
+from lianfang.ingest.load import Quiet, check_records, read_records
+from lianfang.ingest.plan import merge_nodes
+
+SOURCE = "bench"
+
+
+def _server_peak_mb(store: EmbeddedFalkorStore) -> float:
+    pid = store.server.pid()
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def bare(changes: list[Change]) -> list[Change]:
+    """The same nodes and edges as plain CREATEs: what the engine does with no checks,
+    no merge by id, no sweep of stale records."""
+    created = []
+    for change in changes:
+        if not change.rows:
+            continue
+        if change.cypher.startswith("UNWIND $rows AS row MERGE (n:"):
+            label = next(lab for lab in model.labels() if change.cypher == merge_nodes(lab))
+            cypher = f"UNWIND $rows AS row CREATE (n:{label}) SET n = row.props, n.uid = row.uid"
+            created.append(Change(cypher, {}, change.rows))
+        else:
+            created.append(change)  # edges: already MATCH, MATCH, CREATE
+    return created
+
+
+def timed_batches(
+    changes: list[Change], store: EmbeddedFalkorStore, size: int = DEFAULT_BATCH
+) -> float:
+    """Plain queries straight to the engine: no lock, no version token, nothing else."""
+    graph = store.db.select_graph(store.graph_name)
+    started = time.perf_counter()
+    for change in changes:
+        for params in change.batches(size):
+            graph.query(with_params(change.cypher, params))
+    return time.perf_counter() - started
 
 
 @collector.paused()  # as load() does
-def planned(workbook: Path, store: EmbeddedFalkorStore) -> tuple[list[Change], int, int, float]:
-    """The import's change set, its node and edge counts, and the read+check time."""
-    started = time.perf_counter()
-    checked = check(workbook, store, "bench", Quiet(), dt.date.today())
-    nodes = sum(len(n) for n in checked.batch.nodes.values())
-    changes = checked.changes("bench")
-    return changes, nodes, len(checked.edges), time.perf_counter() - started
-
-
-def import_scale(scale: int, workdir: Path) -> list[Change]:
+def one_scale(scale: int, workdir: Path) -> dict[str, Any]:
+    """Every figure of one scale (run in a child process)."""
     workbook = writers.write_workbook(workdir / f"demo{scale}.xlsx", demo.generate(scale, 2024))
+    figures: dict[str, Any] = {"scale": scale}
     with EmbeddedFalkorStore(workdir / f"data{scale}", "bench") as store:
-        changes, nodes, edges, checking = planned(workbook, store)
         started = time.perf_counter()
-        store.apply(changes, replacing="bench")
-        writing = time.perf_counter() - started
-    with EmbeddedFalkorStore(workdir / f"data{scale}", "bench") as store:  # a later command
-        carrying = timed_small_source(store)
-    total = checking + writing
+        records, issues, unreadable = read_records(workbook, Quiet())
+        figures["read"] = time.perf_counter() - started
+        started = time.perf_counter()
+        checked = check_records(records, issues, unreadable, store, SOURCE, dt.date.today())
+        figures["check"] = time.perf_counter() - started
+        del records
+        started = time.perf_counter()
+        changes = checked.changes(SOURCE)
+        figures["plan"] = time.perf_counter() - started
+        started = time.perf_counter()
+        store.apply(changes, replacing=SOURCE)
+        figures["write"] = time.perf_counter() - started
+        figures["nodes"] = sum(len(n) for n in checked.batch.nodes.values())
+        figures["edges"] = len(checked.edges)
+        figures["python_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        figures["server_mb"] = _server_peak_mb(store)
+    with EmbeddedFalkorStore(workdir / f"bare{scale}", "bare") as other:  # a server of its own
+        figures["bare"] = timed_batches(bare(changes), other)
+    return figures
+
+
+def print_scale(f: dict[str, Any]) -> None:
+    total = f["read"] + f["check"] + f["plan"] + f["write"]
     print(
-        f"scale {scale:>2}: {nodes:>7} nodes {edges:>7} edges | read+check {checking:6.1f} s"
-        f" | write {writing:6.1f} s ({nodes / writing:8.0f} nodes/s, {edges / writing:8.0f}"
-        f" edges/s) | total {total:6.1f} s"
+        f"scale {f['scale']:>3}: {f['nodes']:>7} nodes {f['edges']:>8} edges | read "
+        f"{f['read']:6.1f} s | check {f['check']:6.1f} s | plan {f['plan']:5.1f} s | write "
+        f"{f['write']:6.1f} s | total {total:6.1f} s"
     )
     print(
-        f"          one-row import of another source into it: {carrying:5.2f} s"
-        f" (carries the rest over), {carrying / writing:.2f}x the full write"
+        f"           peak memory: python {f['python_mb']:6.0f} MB, FalkorDB "
+        f"{f['server_mb']:6.0f} MB | bare batched CREATE {f['bare']:6.1f} s: write "
+        f"{f['write'] / f['bare']:.2f}x, whole import {total / f['bare']:.2f}x of it"
     )
-    return changes
 
 
-def timed_small_source(store: EmbeddedFalkorStore) -> float:
-    """A second source's one-row import: on FalkorDB the staging graph carries every
-    other record over, so this is the cost of that carry."""
-    unit = Change(
-        "UNWIND $rows AS row MERGE (u:Unit {uid: row.uid}) SET u.source = $source",
-        {"source": "bench-other"},
-        [{"uid": "bench-other-unit"}],
-    )
-    started = time.perf_counter()
-    store.apply([unit], replacing="bench-other")
-    return time.perf_counter() - started
-
-
-def subset(changes: list[Change], size: int) -> list[Change]:
-    """The first `size` rows of every batched change (node merges and edge creates)."""
-    return [Change(c.cypher, c.params, list(c.rows[:size])) for c in changes if c.rows]
-
-
-def timed_batched(changes: list[Change], store: EmbeddedFalkorStore) -> float:
-    started = time.perf_counter()
-    for change in changes:
-        for params in change.batches(DEFAULT_BATCH):
-            store.write(change.cypher, params)
-    return time.perf_counter() - started
-
-
-def timed_row_by_row(changes: list[Change], store: EmbeddedFalkorStore) -> float:
-    started = time.perf_counter()
-    for change in changes:
-        for params in change.batches(1):
-            store.write(change.cypher, params)
-    return time.perf_counter() - started
-
-
-def compare(changes: list[Change], size: int, workdir: Path) -> None:
-    sample = subset(changes, size)
+def compare(size: int, workdir: Path) -> None:
+    """Batched writes against one query per row, on the first `size` rows of each change."""
+    workbook = writers.write_workbook(workdir / "ab.xlsx", demo.generate(1, 2024))
+    with collector.paused():
+        records, issues, unreadable = read_records(workbook, Quiet())
+        checked = check_records(records, issues, unreadable, None, SOURCE, dt.date.today())
+    sample = [Change(c.cypher, c.params, c.rows[:size]) for c in checked.changes(SOURCE) if c.rows]
     rows = sum(len(c.rows or []) for c in sample)
     with EmbeddedFalkorStore(workdir / "batched", "bench") as store:
-        batched = timed_batched(sample, store)
+        batched = timed_batches(sample, store)
     with EmbeddedFalkorStore(workdir / "single", "bench") as store:
-        single = timed_row_by_row(sample, store)
+        single = timed_batches(sample, store, size=1)
     print(
         f"subset of {rows} rows: batched {batched:.2f} s ({rows / batched:.0f} rows/s), "
         f"row-by-row {single:.2f} s ({rows / single:.0f} rows/s): {single / batched:.1f}x"
@@ -104,16 +136,20 @@ def compare(changes: list[Change], size: int, workdir: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--scales", type=int, nargs="+", default=[1, 20])
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 20, 100])
     parser.add_argument("--subset", type=int, default=300, help="rows per change in the A/B")
+    parser.add_argument("--one-scale", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="lf-bench-", dir="/tmp"))
     try:
-        first = None
+        if args.one_scale is not None:
+            print(json.dumps(one_scale(args.one_scale, workdir)))
+            return
         for scale in args.scales:
-            changes = import_scale(scale, workdir)
-            first = first or changes
-        compare(first or [], args.subset, workdir)
+            child = [sys.executable, __file__, "--one-scale", str(scale)]
+            output = subprocess.run(child, check=True, capture_output=True, text=True).stdout
+            print_scale(json.loads(output.strip().splitlines()[-1]))
+        compare(args.subset, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -17,6 +17,7 @@ from lianfang.api.body_limit import BodyLimit
 from lianfang.api.routes import ingest, maps, nodes, pages, queries, reports, search, stats
 from lianfang.api.settings import AppSettings
 from lianfang.api.uploads import remove_stale_uploads
+from lianfang.api.warmer import Warmer
 from lianfang.graph.settings import StoreSettings
 from lianfang.graph.store import GraphStore, StoreError
 from lianfang.viz.render import VIS_DIR
@@ -41,9 +42,11 @@ def create_app(
         app.state.store = store or open_store(store_settings or StoreSettings())
         if app.state.settings.demo:
             load_demo_if_empty(app.state.store)
+        warmer = Warmer(app.state.store, app.state.settings.warm_seconds).start()
         try:
             yield
         finally:
+            warmer.stop()
             if owned:
                 app.state.store.close()
 

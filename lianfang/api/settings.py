@@ -18,3 +18,9 @@ class AppSettings(BaseSettings):
     max_upload_mb: float = Field(default=50, description="Largest register upload accepted.")
     map_node_limit: int = Field(default=DEFAULT_LIMIT, description="Above this, maps fold detail.")
     demo: bool = Field(default=False, description="Load the demo organisation into an empty store.")
+    warm_seconds: float = Field(
+        default=5,
+        ge=0,
+        description="How often to look for a new import and run every canned query for the "
+        "result cache in the background; 0 turns that off.",
+    )

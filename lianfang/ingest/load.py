@@ -132,6 +132,19 @@ def check(
 ) -> Checked:
     """Read, normalise and check every row; raise IngestFailed on any error."""
     records, issues, unreadable = read_records(path, progress, mapping)
+    return check_records(records, issues, unreadable, store, source, today)
+
+
+def check_records(
+    records: dict[str, list[Record]],
+    issues: list[Issue],
+    unreadable: set[str],
+    store: GraphStore | None,
+    source: str,
+    today: dt.date,
+) -> Checked:
+    """Check read records against each other and the graph; raise IngestFailed on any
+    error (those found reading included)."""
     batch = build(records, unreadable)
     resolver = Resolver(batch, store, source, today)
     resolver.own_keys()

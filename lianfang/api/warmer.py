@@ -1,0 +1,58 @@
+"""Keeping every canned query's answer ready after each import, wherever it came from.
+
+A province's unit-risk-profile takes seconds to compute and milliseconds to answer from
+the result cache. The web app looks at the graph's state token every few seconds; when
+an import (through the page, the API or another process's `lianfang ingest`) has
+changed it, every canned query is run once, at its default parameters, in the
+background, so the first analyst to open a page after an import does not wait for it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from lianfang.graph.store import GraphStore, StoreError
+from lianfang.queries.runner import run
+from lianfang.queries.spec import library
+
+log = logging.getLogger("lianfang.warmer")
+
+
+class Warmer:
+    """A daemon thread that fills the result cache once per state of the graph."""
+
+    def __init__(self, store: GraphStore, every_seconds: float) -> None:
+        self.store = store
+        self.every = every_seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="lianfang-warmer", daemon=True)
+        self.warmed: str | None = None  # the state whose answers are ready
+
+    def start(self) -> Warmer:
+        if self.every > 0:
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.warm_once()
+            except StoreError as exc:  # requests say what is wrong; try again later
+                log.warning("could not prepare the canned queries: %s", exc)
+            self._stop.wait(self.every)
+
+    def warm_once(self) -> None:
+        version = self.store.version()
+        if version == self.warmed:
+            return
+        for query_id in library():
+            if self._stop.is_set():
+                return
+            run(self.store, query_id)
+        self.warmed = version
