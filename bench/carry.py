@@ -8,14 +8,18 @@ baseline of this run), then, each as the ordinary importer runs them:
   the province qualified, then re-imported unchanged.
 Each line gives the wall time and its ratio to the full import of the same run, and
 the number of rows written, so the cost can be read as O(rows) rather than O(graph).
+Then offices in turn: N counties' workbooks (scale 1, each its own seed, all numbered
+from C01), each imported as its own source into one store, against one import of the
+same number of rows at scale N.
 
-    .venv/bin/python bench/carry.py [--scales 20 100]
+    .venv/bin/python bench/carry.py [--scales 20 100] [--offices 20]
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -63,14 +67,36 @@ def bench_scale(scale: int, workdir: Path) -> None:
             )
 
 
+def offices_in_turn(count: int, workdir: Path) -> None:
+    books = [
+        writers.write_workbook(workdir / f"county{n}.xlsx", demo.generate(1, 100 + n))
+        for n in range(count)
+    ]
+    whole = writers.write_workbook(workdir / f"whole{count}.xlsx", demo.generate(count, 2024))
+    with EmbeddedFalkorStore(workdir / "offices", "bench") as store:
+        times = [timed(book, store, f"county{n}")[0] for n, book in enumerate(books)]
+    with EmbeddedFalkorStore(workdir / "whole", "bench") as store:
+        once, _report = timed(whole, store, "province")
+    total = sum(times)
+    print(
+        f"{count} counties in turn, each its own source: {total:6.1f} s in all "
+        f"({total / once:.1f}x one import of scale {count}: {once:.1f} s); first "
+        f"{times[0]:.2f} s, second {times[1]:.2f} s (qualifies the first's codes), "
+        f"median {statistics.median(times):.2f} s, last {times[-1]:.2f} s"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scales", type=int, nargs="+", default=[20, 100])
+    parser.add_argument("--offices", type=int, default=20, help="counties imported in turn")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="lf-carry-", dir="/tmp"))
     try:
         for scale in args.scales:
             bench_scale(scale, workdir)
+        if args.offices > 1:
+            offices_in_turn(args.offices, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -170,6 +170,7 @@ def node(label: str) -> NodeSpec:
         raise SchemaError(f"unknown node label {label!r}; known: {', '.join(labels())}") from None
 
 
+@cache  # asked once per edge of an import
 def edge(start: str, type_: str, end: str) -> EdgeSpec:
     for spec in edges():
         if (spec.start, spec.type, spec.end) == (start, type_, end):

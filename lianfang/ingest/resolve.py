@@ -343,8 +343,9 @@ def check_references(batch: Batch, resolver: Resolver) -> list[Edge]:
             next_ready = []
             for candidate in ready:
                 end = getattr(candidate, side)
-                if end.column is None:
-                    end.key = resolver.key(end.label or end.labels[0], resolver.source, end.uid)
+                if end.column is None:  # the row's own end, shared by its edges
+                    if end.key is None:
+                        end.key = resolver.key(end.label or end.labels[0], resolver.source, end.uid)
                     next_ready.append(candidate)
                     continue
                 found = resolver.resolve(end)
