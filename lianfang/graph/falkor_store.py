@@ -221,13 +221,20 @@ class FalkorStore(GraphStore):
     ) -> None:
         changes = list(changes)
         with self._write_lock():
-            if rows_in(changes) <= self.in_place_rows and self._exists(self.graph_name):
+            if rows_in(changes) <= self.in_place_rows and self._holds_nodes():
                 self._apply_in_place(changes)
                 if progress:
                     for change in changes:
                         progress(change.weight())
             else:
                 self._apply_staged(changes, progress, replacing)
+
+    def _holds_nodes(self) -> bool:
+        """Whether there is a graph to write into: into an empty one, batched writes in
+        the staging graph are faster, with nothing to carry."""
+        if not self._exists(self.graph_name):
+            return False
+        return bool(self._graph().ro_query("MATCH (n) RETURN count(n) AS n").result_set[0][0])
 
     def _apply_in_place(self, changes: list[Change]) -> None:
         # Under the write lock, a staging graph is what a killed import left behind.
