@@ -1,16 +1,23 @@
-"""Canned query results are computed once per state of the graph: an import, or any
-write that changes something, starts a new state; a reader's copy is its own."""
+"""Answers (canned query results, figures, maps) are computed once per state of the
+graph: an import, or any write that changes something, starts a new state; a reader's
+copy of query rows is its own; concurrent askers wait for one computation."""
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from registers_data import DEPARTMENT, write_workbook
 
+from lianfang.api.main import create_app
+from lianfang.api.settings import AppSettings
 from lianfang.graph.store import GraphStore
 from lianfang.ingest.load import load
+from lianfang.queries.cache import ResultCache
 from lianfang.queries.runner import run
 
 
@@ -72,3 +79,58 @@ def test_other_parameters_are_other_results(
     assert [row["unit_id"] for row in one.rows] == [unit]
     assert one.rows[0] == everything.rows[-1]
     assert _profile_reads(counted) == 2
+
+
+def test_concurrent_askers_of_one_answer_wait_for_one_computation() -> None:
+    cache = ResultCache()
+    computed: list[int] = []
+
+    def slow() -> int:
+        computed.append(1)
+        time.sleep(0.3)
+        return 42
+
+    answers: list[int] = []
+    askers = [
+        threading.Thread(target=lambda: answers.append(cache.get_or_compute(("k",), slow)))
+        for _ in range(8)
+    ]
+    for asker in askers:
+        asker.start()
+    for asker in askers:
+        asker.join()
+    assert answers == [42] * 8 and computed == [1]
+
+
+def test_a_failed_computation_is_not_kept_and_the_next_asker_computes() -> None:
+    cache = ResultCache()
+
+    def failing() -> int:
+        raise LookupError("no such unit")
+
+    with pytest.raises(LookupError):
+        cache.get_or_compute(("k",), failing)
+    assert cache.get_or_compute(("k",), lambda: 7) == 7
+
+
+def test_maps_and_figures_are_drawn_once_per_state_of_the_graph(
+    store: GraphStore, counted: list[str], tmp_path: Path
+) -> None:
+    load(write_workbook(tmp_path / "org.xlsx"), store)
+    app = create_app(settings=AppSettings(warm_seconds=0), store=store)
+    with TestClient(app) as client:
+        figures = client.get("/api/stats")
+        assert figures.status_code == 200
+        first = len(counted)
+        assert client.get("/api/stats").json() == figures.json()
+        assert len(counted) == first + 1  # only the state token was read
+        root = store.read("MATCH (u:Unit) WHERE NOT (u)-[:PART_OF]->() RETURN u.uid AS uid")
+        path = f"/maps/unit/{root[0]['uid']}"
+        drawn = client.get(path).text
+        before = len(counted)
+        assert client.get(path).text == drawn
+        assert len(counted) == before + 1
+        load(write_workbook(tmp_path / "稽查大队.xlsx", DEPARTMENT), store)
+        before = len(counted)
+        client.get(path)
+        assert len(counted) > before + 1  # drawn again for the new state

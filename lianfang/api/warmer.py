@@ -3,8 +3,9 @@
 A province's unit-risk-profile takes seconds to compute and milliseconds to answer from
 the result cache. The web app looks at the graph's state token every few seconds; when
 an import (through the page, the API or another process's `lianfang ingest`) has
-changed it, every canned query is run once, at its default parameters, in the
-background, so the first analyst to open a page after an import does not wait for it.
+changed it, the headline figures and every canned query (at its default parameters)
+are computed once in the background, so the first analyst to open a page after an
+import does not wait for it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import threading
 from lianfang.graph.store import GraphStore, StoreError
 from lianfang.queries.runner import run
 from lianfang.queries.spec import library
+from lianfang.queries.stats import stats
 
 log = logging.getLogger("lianfang.warmer")
 
@@ -51,6 +53,7 @@ class Warmer:
         version = self.store.version()
         if version == self.warmed:
             return
+        stats(self.store)
         for query_id in library():
             if self._stop.is_set():
                 return

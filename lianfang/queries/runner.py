@@ -13,7 +13,7 @@ from typing import Any
 
 from lianfang.graph.store import GraphStore
 from lianfang.graph.vocab import SEVERITY_ORDER
-from lianfang.queries.cache import RESULTS, frozen
+from lianfang.queries.cache import cached, frozen
 from lianfang.queries.params import ParameterError, bind
 from lianfang.queries.spec import LibraryError, QuerySpec, library
 
@@ -80,9 +80,8 @@ def run(
             total = store.read(spec.total, sent)[0]["total"]
         return rows, total
 
-    where = (store.location, getattr(store, "graph_name", None))
-    key = (where, store.version(), spec.id, spec.version, frozen(sent), with_total)
-    kept, total = RESULTS.get_or_compute(key, compute)
+    key = ("query", spec.id, spec.version, frozen(sent), with_total)
+    kept, total = cached(store, key, compute)
     return QueryResult(spec, bound, [dict(row) for row in kept], total)
 
 
@@ -90,6 +89,14 @@ __all__ = ["ParameterError", "QueryResult", "UnknownQuery", "find", "run"]
 
 
 def catalogue(store: GraphStore) -> list[tuple[QuerySpec, QueryResult]]:
-    """Every query with its findings now, at default parameters; most severe first."""
+    """Every query with its findings now, at default parameters; most severe first.
+
+    Kept per state of the graph as a whole, since every home page and catalogue request
+    asks for all of it: the results are shared, so read them only."""
     specs = sorted(library().values(), key=lambda spec: SEVERITY_ORDER[spec.severity])
-    return [(spec, run(store, spec.id)) for spec in specs]
+    today = dt.date.today()
+    return cached(
+        store,
+        ("catalogue", today),
+        lambda: [(spec, run(store, spec.id, today=today)) for spec in specs],
+    )

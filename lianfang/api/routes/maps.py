@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from lianfang.api.deps import AsOfQuery, SettingsDep, StoreDep
 from lianfang.api.http import run_or_http
+from lianfang.queries.cache import cached, frozen
 from lianfang.viz.render import render
 from lianfang.viz.subgraph import Subgraph
 from lianfang.viz.views import node_view, query_view, unit_view
@@ -18,20 +19,31 @@ from lianfang.viz.views import node_view, query_view, unit_view
 router = APIRouter(prefix="/maps", tags=["maps"])
 
 
-def page(settings: SettingsDep, view: Callable[[], tuple[Subgraph, str]]) -> HTMLResponse:
-    """Build a map (404 for whatever does not exist) and render it for the app."""
-    try:
+def page(
+    store: StoreDep,
+    settings: SettingsDep,
+    key: tuple[object, ...],
+    view: Callable[[], tuple[Subgraph, str]],
+) -> HTMLResponse:
+    """Build a map (404 for whatever does not exist) and render it for the app, once per
+    state of the graph: a county's map takes seconds to draw."""
+
+    def drawn() -> str:
         graph, title = view()
+        return render(graph, title, limit=settings.map_node_limit, inline=False, base_url="")
+
+    try:
+        html = cached(store, ("map", *key, settings.map_node_limit), drawn)
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from None
-    html = render(graph, title, limit=settings.map_node_limit, inline=False, base_url="")
     return HTMLResponse(html)
 
 
 @router.get("/unit/{uid}", response_class=HTMLResponse, responses={404: {"description": "No unit"}})
 def unit(uid: str, store: StoreDep, settings: SettingsDep, as_of: AsOfQuery = None) -> HTMLResponse:
     """The power-risk map of a unit and its sub-units."""
-    return page(settings, lambda: unit_view(store, uid, as_of or dt.date.today()))
+    day = as_of or dt.date.today()
+    return page(store, settings, ("unit", uid, day), lambda: unit_view(store, uid, day))
 
 
 @router.get(
@@ -46,7 +58,9 @@ def node(
     as_of: AsOfQuery = None,
 ) -> HTMLResponse:
     """Everything within `depth` hops of one node."""
-    return page(settings, lambda: node_view(store, label, uid, depth, as_of or dt.date.today()))
+    day = as_of or dt.date.today()
+    key = ("node", label, uid, depth, day)
+    return page(store, settings, key, lambda: node_view(store, label, uid, depth, day))
 
 
 @router.get(
@@ -57,4 +71,5 @@ def node(
 def query(query_id: str, request: Request, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
     """The nodes behind a query's findings, highlighted, with their neighbours."""
     result = run_or_http(store, query_id, dict(request.query_params))
-    return page(settings, lambda: query_view(store, result))
+    key = ("query", query_id, frozen(result.params))
+    return page(store, settings, key, lambda: query_view(store, result))

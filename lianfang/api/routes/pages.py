@@ -18,6 +18,7 @@ from lianfang.api.i18n import language, translator
 from lianfang.api.lookups import node_detail, search
 from lianfang.api.uploads import ingest_upload
 from lianfang.graph import model
+from lianfang.queries.cache import cached
 from lianfang.queries.exports import cell
 from lianfang.queries.runner import catalogue, find
 from lianfang.queries.spec import ID_COLUMNS, QuerySpec
@@ -64,7 +65,12 @@ def home(request: Request, store: StoreDep) -> HTMLResponse:
 
 
 def top_units(store: StoreDep) -> list[dict[str, Any]]:
-    """Units with their depth in the hierarchy, parents first, for the unit browser."""
+    """Units with their depth in the hierarchy, parents first, for the unit browser:
+    kept per state of the graph (read it only), as the home page shows it too."""
+    return cached(store, ("unit tree",), lambda: _unit_tree(store))
+
+
+def _unit_tree(store: StoreDep) -> list[dict[str, Any]]:
     rows = store.read(
         "MATCH (u:Unit) OPTIONAL MATCH (u)-[:PART_OF]->(p:Unit) "
         "RETURN u.uid AS uid, u.name AS name, u.kind AS kind, p.uid AS parent ORDER BY uid"
