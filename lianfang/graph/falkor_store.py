@@ -24,7 +24,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from lianfang.graph import falkor_values, model
-from lianfang.graph.embedded import EmbeddedServer
+from lianfang.graph.embedded import EmbeddedServer, start_rewrite
 from lianfang.graph.falkor_carry import Carry
 from lianfang.graph.falkor_compose import compose, rows_in
 from lianfang.graph.falkor_params import with_params
@@ -45,6 +45,7 @@ from lianfang.graph.store import (
 )
 
 LOCK_TIMEOUT = 300
+REWRITE_AFTER_ROWS = 10_000  # an import this large is folded into the snapshot at once
 # What a write query reports when it changed the graph.
 _CHANGES = (
     "nodes_created",
@@ -221,20 +222,13 @@ class FalkorStore(GraphStore):
     ) -> None:
         changes = list(changes)
         with self._write_lock():
-            if rows_in(changes) <= self.in_place_rows and self._holds_nodes():
+            if rows_in(changes) <= self.in_place_rows and self._exists(self.graph_name):
                 self._apply_in_place(changes)
                 if progress:
                     for change in changes:
                         progress(change.weight())
             else:
                 self._apply_staged(changes, progress, replacing)
-
-    def _holds_nodes(self) -> bool:
-        """Whether there is a graph to write into: into an empty one, batched writes in
-        the staging graph are faster, with nothing to carry."""
-        if not self._exists(self.graph_name):
-            return False
-        return bool(self._graph().ro_query("MATCH (n) RETURN count(n) AS n").result_set[0][0])
 
     def _apply_in_place(self, changes: list[Change]) -> None:
         # Under the write lock, a staging graph is what a killed import left behind.
@@ -334,6 +328,21 @@ class EmbeddedFalkorStore(FalkorStore):
             self.server.release()
             raise
         self.kind = "falkordb (embedded)"
+
+    def apply(
+        self,
+        changes: Iterable[Change],
+        progress: Progress | None = None,
+        replacing: str | None = None,
+    ) -> None:
+        changes = list(changes)
+        super().apply(changes, progress, replacing)
+        if rows_in(changes) >= REWRITE_AFTER_ROWS:
+            # A restart replays an import by running it again (a staged one, its carry
+            # too): fold it into a snapshot now, in the background, so a crash later
+            # replays a snapshot instead.
+            with contextlib.suppress(redis.exceptions.RedisError):
+                start_rewrite(self.db.connection)
 
     def _why_lost(self) -> str | None:
         """A full disk: with fsync on every write, FalkorDB exits when it cannot write its
