@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from reads import profile_reads, record_reads
 from registers_data import DEPARTMENT, write_workbook
 
 from lianfang.api.main import create_app
@@ -17,41 +17,30 @@ from lianfang.graph.falkor_store import EmbeddedFalkorStore
 from lianfang.ingest.load import load
 
 
-def _profiles(asked: list[str]) -> int:
-    return sum("MATCH (home:Unit)" in cypher for cypher in asked)
-
-
 def test_an_import_by_another_process_is_answered_from_the_cache(
     data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = EmbeddedFalkorStore(data_dir, "lianfang")
     load(write_workbook(tmp_path / "org.xlsx"), store)
-    asked: list[str] = []
-    read = store.read
-
-    def counting(cypher: str, params: Any = None) -> list[dict[str, Any]]:
-        asked.append(cypher)
-        return read(cypher, params)
-
-    monkeypatch.setattr(store, "read", counting)
+    asked = record_reads(store, monkeypatch)
     app = create_app(settings=AppSettings(warm_seconds=0.2), store=store)
     with TestClient(app) as client:
         deadline = time.monotonic() + 30
-        while _profiles(asked) < 1:  # the state the app started on
+        while profile_reads(asked) < 1:  # the state the app started on
             assert time.monotonic() < deadline, "the app never prepared the queries"
             time.sleep(0.05)
         # Another process imports a department: the app notices and prepares again.
         with EmbeddedFalkorStore(data_dir, "lianfang") as other:
             load(write_workbook(tmp_path / "稽查大队.xlsx", DEPARTMENT), other)
-        while _profiles(asked) < 2:
+        while profile_reads(asked) < 2:
             assert time.monotonic() < deadline, "the app never noticed the import"
             time.sleep(0.05)
         time.sleep(0.5)  # let it finish the round
-        before = _profiles(asked)
+        before = profile_reads(asked)
         response = client.get("/api/queries/unit-risk-profile")
         assert response.status_code == 200
         assert any("稽查大队" in str(row) for row in response.json()["rows"])
-        assert _profiles(asked) == before  # answered from what was prepared
+        assert profile_reads(asked) == before  # answered from what was prepared
     store.close()
 
 
