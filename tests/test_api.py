@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 from registers_data import SHEETS, write_workbook
-from web import FORMULA, XSS, hostile_store
+from web import FORMULA, LOCAL, XSS, hostile_store
 
 from lianfang.api.main import create_app
 from lianfang.api.settings import AppSettings
@@ -29,7 +29,7 @@ from lianfang.queries.spec import library
 def client(data_dir: Path, tmp_path: Path) -> Iterator[TestClient]:
     store = hostile_store(data_dir, tmp_path)
     app = create_app(settings=AppSettings(max_upload_mb=0.05), store=store)
-    with TestClient(app) as test_client:
+    with TestClient(app, base_url=LOCAL) as test_client:
         yield test_client
     store.close()
 

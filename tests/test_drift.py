@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from registers_data import SHEETS, write_workbook
 from servers import cli
+from web import LOCAL
 
 from lianfang.api.main import create_app
 from lianfang.graph.falkor_store import EmbeddedFalkorStore
@@ -89,7 +90,7 @@ def test_drift_command_and_api(store: EmbeddedFalkorStore, data_dir: Path, tmp_p
     snapshots.save(store, "old", dt.date.today())
     load(write_workbook(tmp_path / "org.xlsx", unmitigated_after_changes(SHEETS)), store)
     snapshots.save(store, "new", dt.date.today())
-    with TestClient(create_app(store=store)) as client:
+    with TestClient(create_app(store=store), base_url=LOCAL) as client:
         body = client.get("/api/drift", params={"from": "old", "to": "new"}).json()
         unmitigated = next(d for d in body if d["query_id"] == "unmitigated-high-risks")
         assert [f["key"] for f in unmitigated["closed"]] == [["K3"]]

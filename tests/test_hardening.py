@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from registers_data import SHEETS, write_csv_folder, write_workbook
 from servers import cli
+from web import LOCAL
 
 from lianfang.api.main import create_app
 from lianfang.cli.support import printable
@@ -24,7 +25,9 @@ ESCAPES = "\x1b]0;pwned\x07\x1b[2J"
 def client(data_dir: Path, tmp_path: Path):
     with EmbeddedFalkorStore(data_dir, "lianfang") as store:
         load(write_workbook(tmp_path / "org.xlsx"), store)
-        with TestClient(create_app(store=store), raise_server_exceptions=False) as client:
+        with TestClient(
+            create_app(store=store), raise_server_exceptions=False, base_url=LOCAL
+        ) as client:
             yield client
 
 
@@ -101,7 +104,7 @@ def test_upload_folders_of_a_killed_server_are_removed_at_start(data_dir: Path) 
     try:
         with (
             EmbeddedFalkorStore(data_dir, "lianfang") as store,
-            TestClient(create_app(store=store)),
+            TestClient(create_app(store=store), base_url=LOCAL),
         ):
             assert not dead.exists() and mine.exists()
     finally:
@@ -196,7 +199,7 @@ def test_a_full_disk_is_said_by_the_api_too(tiny_disk: Path, tmp_path: Path) -> 
     data = tiny_disk / "data"
     with (
         EmbeddedFalkorStore(data, "lianfang") as store,
-        TestClient(create_app(store=store), raise_server_exceptions=False) as api,
+        TestClient(create_app(store=store), raise_server_exceptions=False, base_url=LOCAL) as api,
         demo.open("rb") as handle,
     ):
         response = api.post("/api/ingest", files={"file": ("demo.xlsx", handle)})

@@ -17,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from graph_dump import dump
 from registers_data import SHEETS, write_csv_folder, write_workbook
+from web import LOCAL
 
 from lianfang.api.main import create_app
 from lianfang.api.settings import AppSettings
@@ -153,7 +154,7 @@ def test_the_error_list_is_capped_with_the_total_kept(tmp_path: Path) -> None:
 def small_uploads(data_dir: Path):
     with EmbeddedFalkorStore(data_dir, "lianfang") as store:
         settings = AppSettings(max_upload_mb=1)
-        with TestClient(create_app(store=store, settings=settings)) as client:
+        with TestClient(create_app(store=store, settings=settings), base_url=LOCAL) as client:
             yield client, store
 
 

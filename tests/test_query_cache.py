@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from reads import profile_reads, record_reads
 from registers_data import DEPARTMENT, write_workbook
+from web import LOCAL
 
 from lianfang.api.main import create_app
 from lianfang.api.settings import AppSettings
@@ -106,7 +107,7 @@ def test_maps_and_figures_are_drawn_once_per_state_of_the_graph(
 ) -> None:
     load(write_workbook(tmp_path / "org.xlsx"), store)
     app = create_app(settings=AppSettings(warm_seconds=0), store=store)
-    with TestClient(app) as client:
+    with TestClient(app, base_url=LOCAL) as client:
         figures = client.get("/api/stats")
         assert figures.status_code == 200
         first = len(counted)

@@ -183,12 +183,13 @@ def test_every_review_format_is_written_without_a_cjk_font(
 
 def test_the_page_downloads_the_review_without_a_cjk_font(no_cjk_font, demo_dir: Path) -> None:
     from fastapi.testclient import TestClient
+    from web import LOCAL
 
     from lianfang.api.main import create_app
 
     with (
         EmbeddedFalkorStore(demo_dir, "lianfang") as store,
-        TestClient(create_app(store=store)) as client,
+        TestClient(create_app(store=store), base_url=LOCAL) as client,
     ):
         for fmt in ("docx", "xlsx", "html"):
             response = client.get(f"/api/reports/review.{fmt}", params={"as_of": "2026-01-31"})

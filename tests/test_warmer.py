@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from reads import profile_reads, record_reads
 from registers_data import DEPARTMENT, write_workbook
+from web import LOCAL
 
 from lianfang.api.main import create_app
 from lianfang.api.settings import AppSettings
@@ -24,7 +25,7 @@ def test_an_import_by_another_process_is_answered_from_the_cache(
     load(write_workbook(tmp_path / "org.xlsx"), store)
     asked = record_reads(store, monkeypatch)
     app = create_app(settings=AppSettings(warm_seconds=0.2), store=store)
-    with TestClient(app) as client:
+    with TestClient(app, base_url=LOCAL) as client:
         deadline = time.monotonic() + 30
         while profile_reads(asked) < 1:  # the state the app started on
             assert time.monotonic() < deadline, "the app never prepared the queries"
@@ -48,5 +49,5 @@ def test_preparing_can_be_turned_off(data_dir: Path, tmp_path: Path) -> None:
     with EmbeddedFalkorStore(data_dir, "lianfang") as store:
         load(write_workbook(tmp_path / "org.xlsx"), store)
         app = create_app(settings=AppSettings(warm_seconds=0), store=store)
-        with TestClient(app):
+        with TestClient(app, base_url=LOCAL):
             assert "lianfang-warmer" not in [t.name for t in threading.enumerate()]

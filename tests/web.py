@@ -12,6 +12,9 @@ from registers_data import SHEETS, write_workbook
 from lianfang.graph.falkor_store import EmbeddedFalkorStore
 from lianfang.ingest.load import load
 
+# The address the test clients call the app by: the app answers only to the names it
+# serves (against DNS rebinding), and TestClient's own default is "testserver".
+LOCAL = "http://127.0.0.1"
 XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 FORMULA = '@HYPERLINK("http://evil","x")'  # openpyxl would store a leading = as a formula
 

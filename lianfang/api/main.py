@@ -7,15 +7,29 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from lianfang.api.auth import LoginRequired
 from lianfang.api.body_limit import BodyLimit
-from lianfang.api.routes import ingest, maps, nodes, pages, queries, reports, search, stats
+from lianfang.api.guard import Guard
+from lianfang.api.routes import (
+    account,
+    ingest,
+    maps,
+    nodes,
+    pages,
+    queries,
+    reports,
+    search,
+    stats,
+)
 from lianfang.api.settings import AppSettings
+from lianfang.api.throttle import LoginThrottle
 from lianfang.api.uploads import remove_stale_uploads
 from lianfang.api.warmer import Warmer
 from lianfang.graph.settings import StoreSettings
@@ -58,7 +72,11 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings or AppSettings()
+    app.state.throttle = LoginThrottle(
+        app.state.settings.login_attempts, app.state.settings.lockout_seconds
+    )
     for router in (
+        account.router,
         queries.router,
         nodes.router,
         search.router,
@@ -74,8 +92,10 @@ def create_app(
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(StoreError, store_error)
+    app.add_exception_handler(LoginRequired, login_required)
     app.middleware("http")(refuse_control_characters)
     app.add_middleware(BodyLimit, limit=upload_limit)
+    app.add_middleware(Guard)
     return app
 
 
@@ -105,6 +125,18 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
 
 async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
     return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+
+
+async def login_required(request: Request, exc: Exception) -> Response:
+    """An API call without a valid session or token is a 401; a page visit goes to the
+    login form, and comes back after."""
+    reason = exc.reason if isinstance(exc, LoginRequired) else str(exc)
+    if request.url.path.startswith("/api/"):
+        return JSONResponse(
+            {"detail": reason}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+        )
+    back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(back, safe='')}", status_code=303)
 
 
 async def store_error(request: Request, exc: Exception) -> JSONResponse:

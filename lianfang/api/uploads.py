@@ -8,8 +8,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from fastapi import HTTPException, UploadFile
+from fastapi import HTTPException, Request, UploadFile
 
+from lianfang.api.auditing import audit
+from lianfang.api.auth import Principal
 from lianfang.api.models import IngestReport, IssueOut
 from lianfang.graph.embedded import pid_alive
 from lianfang.graph.store import GraphStore
@@ -105,3 +107,43 @@ def ingest_upload(
         return report(result, []), 200
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def audited_import(
+    request: Request,
+    who: Principal,
+    upload: UploadFile,
+    limit: int,
+    source: str | None,
+    dry_run: bool,
+) -> tuple[IngestReport, int]:
+    """An upload's import, audited before it starts (no entry, no import) and when it
+    ends. A unit-scoped account may not import: an import restates whole registers,
+    other units' rows included."""
+    store: GraphStore = request.app.state.store
+    name = Path(upload.filename or "").name
+    if who.account is not None and who.account.units:
+        reason = "an account limited to some units cannot import registers"
+        audit(request, who.name, "import", source or name, "refused", file=name, reason=reason)
+        raise HTTPException(403, reason)
+    audit(request, who.name, "import", source or name, "started", file=name, dry_run=dry_run)
+    try:
+        body, status = ingest_upload(upload, store, limit, source, dry_run)
+    except Exception as exc:
+        reason = str(exc.detail) if isinstance(exc, HTTPException) else str(exc)
+        audit(request, who.name, "import", source or name, "failed", file=name, reason=reason)
+        raise
+    audit(
+        request,
+        who.name,
+        "import",
+        body.source or source or name,
+        "ok" if body.ok else "failed",
+        file=name,
+        dry_run=dry_run,
+        nodes=body.nodes,
+        edges=body.edges,
+        removed=body.removed,
+        errors=body.error_count or len(body.errors),
+    )
+    return body, status

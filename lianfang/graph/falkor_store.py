@@ -59,6 +59,24 @@ _CHANGES = (
 )
 # redis-py retries a failed command by default; a write must never silently run twice.
 NO_RETRY = Retry(NoBackoff(), 0)
+Index = tuple[str, str, str, bool]  # NODE or RELATIONSHIP, label or type, property, unique
+
+
+def schema_indexes() -> list[Index]:
+    """The register schema's indexed properties (node and edge), unique ones marked."""
+    wanted: list[Index] = [
+        ("NODE", spec.label, prop.name, prop.unique)
+        for spec in model.nodes().values()
+        for prop in spec.properties
+        if prop.indexed
+    ]
+    wanted += [
+        ("RELATIONSHIP", edge.type, prop.name, False)
+        for edge in model.edges()
+        for prop in edge.properties
+        if prop.indexed
+    ]
+    return list(dict.fromkeys(wanted))
 
 
 def plain(value: Any) -> Any:
@@ -101,6 +119,7 @@ class FalkorStore(GraphStore):
         self.location = location
         self._write_lock = write_lock
         self._reconnect = reconnect
+        self._access_indexed = False
         self.ensure_schema()
 
     # -- running queries -----------------------------------------------------------
@@ -264,7 +283,7 @@ class FalkorStore(GraphStore):
         self.db.connection.rename(graph.name, self.graph_name)
 
     # -- schema ---------------------------------------------------------------------
-    def _install_indexes(self, graph: Graph) -> None:
+    def _install_indexes(self, graph: Graph, wanted: Iterable[Index] | None = None) -> None:
         """Range indexes for indexed properties, then uniqueness for unique ones."""
         if graph.name not in self._retrying(self.db.list_graphs):
             graph.query("RETURN 1")  # creates the graph key
@@ -272,17 +291,40 @@ class FalkorStore(GraphStore):
             (row[6], row[0], prop) for row in graph.list_indices().result_set for prop in row[1]
         }
         constrained = {(c["label"], tuple(c["properties"])) for c in graph.list_constraints()}
-        for spec in model.nodes().values():
-            for prop in spec.properties:
-                if prop.indexed and ("NODE", spec.label, prop.name) not in existing:
-                    graph.create_node_range_index(spec.label, prop.name)
-                if prop.unique and (spec.label, (prop.name,)) not in constrained:
-                    graph.create_node_unique_constraint(spec.label, prop.name)
-        for edge in model.edges():
-            for prop in edge.properties:
-                if prop.indexed and ("RELATIONSHIP", edge.type, prop.name) not in existing:
-                    graph.create_edge_range_index(edge.type, prop.name)
-                    existing.add(("RELATIONSHIP", edge.type, prop.name))
+        for entity, label, prop, unique in schema_indexes() if wanted is None else wanted:
+            if (entity, label, prop) not in existing:
+                if entity == "NODE":
+                    graph.create_node_range_index(label, prop)
+                else:
+                    graph.create_edge_range_index(label, prop)
+                existing.add((entity, label, prop))
+            if unique and (label, (prop,)) not in constrained:
+                graph.create_node_unique_constraint(label, prop)
+
+    # -- accounts, tokens, sessions, the audit log -----------------------------------
+    @property
+    def access_graph(self) -> str:
+        """A graph of their own: imports rebuild and rename the main graph, and a staged
+        import would otherwise lose an audit entry written while it ran."""
+        return f"{self.graph_name}__access"
+
+    def _access(self) -> Graph:
+        graph = self._graph(self.access_graph)
+        if not self._access_indexed:
+            wanted = [
+                ("NODE", label, prop, unique) for label, prop, unique in model.access_indexes()
+            ]
+            self._retrying(lambda: self._install_indexes(graph, wanted))
+            self._access_indexed = True
+        return graph
+
+    def access_read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        text = with_params(cypher, params)
+        return self._run(lambda: self._access().ro_query(text), retry=True)
+
+    def access_write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        text = with_params(cypher, params)
+        return self._run(lambda: self._access().query(text))
 
     def ensure_schema(self) -> None:
         with self._write_lock():

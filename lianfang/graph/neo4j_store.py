@@ -16,6 +16,7 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 from neo4j.graph import Node, Path, Relationship
 
+from lianfang.graph import model
 from lianfang.graph.store import (
     DEFAULT_BATCH,
     USER_QUERY_TIMEOUT_MS,
@@ -124,6 +125,14 @@ class Neo4jStore(GraphStore):
         with self._errors(), self._session(neo4j.WRITE_ACCESS) as session:
             return session.execute_write(work)
 
+    def access_read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return self.read(cypher, params)
+
+    def access_write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        bound = to_params(params)
+        with self._errors(), self._session(neo4j.WRITE_ACCESS) as session:
+            return session.execute_write(lambda tx: _rows(tx.run(cypher, bound)))
+
     def apply(
         self,
         changes: Iterable[Change],
@@ -152,12 +161,17 @@ class Neo4jStore(GraphStore):
         db.set_connection(driver=self.driver)
         if self.database:
             db._database_name = self.database
-        for cls in (*schema.NODE_CLASSES, schema.Snapshot, schema.GraphVersion):
+        kept = (*schema.NODE_CLASSES, schema.Snapshot, schema.GraphVersion, *schema.ACCESS_CLASSES)
+        for cls in kept:
             db.install_labels(cls)
         self.fill_codes()
 
     def clear(self) -> None:
-        self.write("MATCH (n) DETACH DELETE n")
+        """Everything but the accounts, tokens, sessions and audit log."""
+        self.write(
+            "MATCH (n) WHERE none(l IN labels(n) WHERE l IN $kept) DETACH DELETE n",
+            {"kept": list(model.access_labels())},
+        )
 
     def close(self) -> None:
         self.driver.close()

@@ -9,6 +9,7 @@ other language's label, so one dict serves validation and display.
 from __future__ import annotations
 
 from neomodel import (
+    ArrayProperty,
     BooleanProperty,
     DateProperty,
     IntegerProperty,
@@ -296,6 +297,62 @@ class GraphVersion(StructuredNode):
 
     uid = StringProperty(required=True, unique_index=True)
     token = StringProperty(required=True)
+
+
+ROLES = {"viewer": "查看", "analyst": "分析", "admin": "管理"}
+
+
+# Who may use the web app, and what they did. None of these is a register record: they
+# live beside the graph (FalkorDB: a graph of their own; Neo4j: the same database, under
+# labels no import, carry or clear touches), so that an import never sees them.
+class Account(StructuredNode):
+    """One analyst's login: a role, and the units (with their sub-units) they may see;
+    no units means every unit."""
+
+    uid = StringProperty(required=True, unique_index=True)  # the login name
+    role = StringProperty(required=True, choices=ROLES)
+    units = ArrayProperty(StringProperty(), default=list)
+    password_hash = StringProperty()
+    disabled = BooleanProperty(default=False)
+    created = StringProperty(required=True)
+
+
+class ApiToken(StructuredNode):
+    """A token for `Authorization: Bearer`; only its SHA-256 is kept (the token itself is
+    random, so a fast hash is enough: there is no password to guess)."""
+
+    uid = StringProperty(required=True, unique_index=True)  # sha256 of the token
+    key = StringProperty(required=True, index=True)  # the token's public prefix
+    account = StringProperty(required=True, index=True)
+    created = StringProperty(required=True)
+    expires = StringProperty()  # ISO UTC; none: never
+    revoked = BooleanProperty(default=False)
+
+
+class LoginSession(StructuredNode):
+    """A signed-in browser: the cookie holds a random id, the store only its SHA-256."""
+
+    uid = StringProperty(required=True, unique_index=True)
+    account = StringProperty(required=True, index=True)
+    csrf = StringProperty(required=True)
+    created = StringProperty(required=True)
+    expires = StringProperty(required=True)
+
+
+class AuditEntry(StructuredNode):
+    """One audited action. Written once; nothing in lianfang updates or deletes it."""
+
+    uid = StringProperty(required=True, unique_index=True)
+    at = StringProperty(required=True, index=True)  # ISO UTC, so it sorts as text
+    user = StringProperty(index=True)
+    client = StringProperty()
+    action = StringProperty(required=True)
+    target = StringProperty()
+    detail = StringProperty()  # JSON
+    outcome = StringProperty(required=True)
+
+
+ACCESS_CLASSES: tuple[type[StructuredNode], ...] = (Account, ApiToken, LoginSession, AuditEntry)
 
 
 NODE_CLASSES: tuple[type[Entity], ...] = (

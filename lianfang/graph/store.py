@@ -236,6 +236,15 @@ class GraphStore(ABC):
         part over. The changes must still delete it themselves, for stores that don't.
         """
 
+    @abstractmethod
+    def access_read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Read accounts, tokens, sessions or the audit log (model.access_labels())."""
+
+    @abstractmethod
+    def access_write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Write them, atomically, apart from the graph: no import, carry, snapshot or
+        clear touches them, and they do not change the graph's state token."""
+
     def version(self) -> str:
         """The graph's state token: results cached under it are results of this state."""
         from lianfang.graph import model

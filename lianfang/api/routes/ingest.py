@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse
 
-from lianfang.api.deps import SettingsDep, StoreDep
+from lianfang.api.auth import Analyst
+from lianfang.api.deps import SettingsDep
 from lianfang.api.models import IngestReport
-from lianfang.api.uploads import CHUNK, ingest_upload
+from lianfang.api.uploads import CHUNK, audited_import
 
 router = APIRouter(prefix="/api/ingest", tags=["ingest"])
 
@@ -24,7 +25,7 @@ router = APIRouter(prefix="/api/ingest", tags=["ingest"])
 )
 def upload_registers(
     request: Request,
-    store: StoreDep,
+    who: Analyst,
     settings: SettingsDep,
     file: Annotated[UploadFile, File(description="An .xlsx workbook, or a .zip of CSV files")],
     source: Annotated[str | None, Form(description="Source name (default: file name)")] = None,
@@ -36,5 +37,5 @@ def upload_registers(
     declared = int(request.headers.get("content-length") or 0)
     if declared > limit + CHUNK:
         raise HTTPException(413, f"upload larger than {settings.max_upload_mb:g} MB")
-    body, status = ingest_upload(file, store, limit, source, dry_run)
+    body, status = audited_import(request, who, file, limit, source, dry_run)
     return JSONResponse(body.model_dump(), status_code=status)

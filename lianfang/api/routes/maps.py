@@ -2,48 +2,74 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
+import re
 from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
+from lianfang.api import scoping
+from lianfang.api.auth import Principal, Viewer
 from lianfang.api.deps import AsOfQuery, SettingsDep, StoreDep
-from lianfang.api.http import run_or_http
 from lianfang.queries.cache import cached, frozen
 from lianfang.viz.render import render
 from lianfang.viz.subgraph import Subgraph
 from lianfang.viz.views import node_view, query_view, unit_view
 
 router = APIRouter(prefix="/maps", tags=["maps"])
+INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+
+
+def policy(html: str) -> str:
+    """The map's Content-Security-Policy: its own scripts, and its inline one by hash."""
+    hashes = " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()}'"
+        for body in INLINE_SCRIPT.findall(html)
+    )
+    return (
+        f"default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'self'"
+    )
 
 
 def page(
     store: StoreDep,
     settings: SettingsDep,
+    who: Principal,
     key: tuple[object, ...],
     view: Callable[[], tuple[Subgraph, str]],
 ) -> HTMLResponse:
-    """Build a map (404 for whatever does not exist) and render it for the app, once per
-    state of the graph: a county's map takes seconds to draw."""
+    """Build a map (404 for whatever does not exist or lies outside the user's scope),
+    render it for the app once per state of the graph and scope: a county's map takes
+    seconds to draw."""
 
-    def drawn() -> str:
+    def drawn() -> tuple[str, str]:
         graph, title = view()
-        return render(graph, title, limit=settings.map_node_limit, inline=False, base_url="")
+        shown = scoping.graph(store, who, graph)
+        html = render(shown, title, limit=settings.map_node_limit, inline=False, base_url="")
+        return html, policy(html)
 
+    scope_key = scoping.map_key(store, who)
     try:
-        html = cached(store, ("map", *key, settings.map_node_limit), drawn)
+        html, csp = cached(store, ("map", *key, settings.map_node_limit, scope_key), drawn)
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from None
-    return HTMLResponse(html)
+    return HTMLResponse(html, headers={"Content-Security-Policy": csp})
 
 
 @router.get("/unit/{uid}", response_class=HTMLResponse, responses={404: {"description": "No unit"}})
-def unit(uid: str, store: StoreDep, settings: SettingsDep, as_of: AsOfQuery = None) -> HTMLResponse:
+def unit(
+    uid: str, store: StoreDep, settings: SettingsDep, who: Viewer, as_of: AsOfQuery = None
+) -> HTMLResponse:
     """The power-risk map of a unit and its sub-units."""
+    scoping.require_node(store, who, "Unit", uid)
     day = as_of or dt.date.today()
-    return page(store, settings, ("unit", uid, day), lambda: unit_view(store, uid, day))
+    return page(store, settings, who, ("unit", uid, day), lambda: unit_view(store, uid, day))
 
 
 @router.get(
@@ -54,13 +80,15 @@ def node(
     uid: str,
     store: StoreDep,
     settings: SettingsDep,
+    who: Viewer,
     depth: Annotated[int, Query(ge=1, le=3)] = 2,
     as_of: AsOfQuery = None,
 ) -> HTMLResponse:
     """Everything within `depth` hops of one node."""
+    scoping.require_node(store, who, label, uid)
     day = as_of or dt.date.today()
     key = ("node", label, uid, depth, day)
-    return page(store, settings, key, lambda: node_view(store, label, uid, depth, day))
+    return page(store, settings, who, key, lambda: node_view(store, label, uid, depth, day))
 
 
 @router.get(
@@ -68,8 +96,10 @@ def node(
     response_class=HTMLResponse,
     responses={404: {"description": "Unknown query"}, 422: {"description": "Bad parameter"}},
 )
-def query(query_id: str, request: Request, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
+def query(
+    query_id: str, request: Request, store: StoreDep, settings: SettingsDep, who: Viewer
+) -> HTMLResponse:
     """The nodes behind a query's findings, highlighted, with their neighbours."""
-    result = run_or_http(store, query_id, dict(request.query_params))
+    result = scoping.run(store, who, query_id, dict(request.query_params))
     key = ("query", query_id, frozen(result.params))
-    return page(store, settings, key, lambda: query_view(store, result))
+    return page(store, settings, who, key, lambda: query_view(store, result))

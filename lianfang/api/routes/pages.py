@@ -3,71 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, PackageLoader, select_autoescape
 
+from lianfang.api import scoping
+from lianfang.api.auth import Analyst, Principal, Viewer
 from lianfang.api.deps import SettingsDep, StoreDep
-from lianfang.api.http import run_or_http
-from lianfang.api.i18n import language, translator
-from lianfang.api.lookups import node_detail, search
-from lianfang.api.uploads import ingest_upload
+from lianfang.api.html import show
+from lianfang.api.lookups import node_detail
+from lianfang.api.uploads import audited_import
 from lianfang.graph import model
 from lianfang.queries.cache import cached
-from lianfang.queries.exports import cell
-from lianfang.queries.runner import catalogue, find
+from lianfang.queries.runner import find
 from lianfang.queries.spec import ID_COLUMNS, QuerySpec
-from lianfang.queries.stats import stats
 from lianfang.reports import snapshots
 
 router = APIRouter(include_in_schema=False)
 
 
-@cache
-def templates() -> Jinja2Templates:
-    env = Environment(
-        loader=PackageLoader("lianfang.api", "templates"), autoescape=select_autoescape()
-    )
-    return Jinja2Templates(env=env)
-
-
-def show(
-    request: Request, store: StoreDep, name: str, status: int = 200, **context: Any
-) -> HTMLResponse:
-    """Render a page with the header figures and the user's language."""
-    lang = language(request)
-    response = templates().TemplateResponse(
-        request,
-        name,
-        {
-            "lang": lang,
-            "t": translator(lang),
-            "figures": stats(store)["headline"],
-            "cell": cell,
-            "model": model,
-            **context,
-        },
-        status_code=status,
-    )
-    if "lang" in request.query_params:
-        response.set_cookie("lang", lang, samesite="lax")
-    return response
-
-
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, store: StoreDep) -> HTMLResponse:
-    return show(request, store, "home.html", queries=catalogue(store), units=top_units(store))
+def home(request: Request, store: StoreDep, who: Viewer) -> HTMLResponse:
+    units = top_units(store, who)
+    return show(request, store, "home.html", queries=scoping.queries(store, who), units=units)
 
 
-def top_units(store: StoreDep) -> list[dict[str, Any]]:
+def top_units(store: StoreDep, who: Principal) -> list[dict[str, Any]]:
     """Units with their depth in the hierarchy, parents first, for the unit browser:
     kept per state of the graph (read it only), as the home page shows it too."""
-    return cached(store, ("unit tree",), lambda: _unit_tree(store))
+    tree = cached(store, ("unit tree",), lambda: _unit_tree(store))
+    within = who.scope(store)
+    return tree if within is None else [u for u in tree if within.contains("Unit", u["uid"])]
 
 
 def _unit_tree(store: StoreDep) -> list[dict[str, Any]]:
@@ -90,8 +58,8 @@ def _unit_tree(store: StoreDep) -> list[dict[str, Any]]:
 
 
 @router.get("/units", response_class=HTMLResponse)
-def units(request: Request, store: StoreDep) -> HTMLResponse:
-    return show(request, store, "units.html", units=top_units(store))
+def units(request: Request, store: StoreDep, who: Viewer) -> HTMLResponse:
+    return show(request, store, "units.html", units=top_units(store, who))
 
 
 def link_columns(columns: list[str]) -> dict[str, str]:
@@ -100,18 +68,18 @@ def link_columns(columns: list[str]) -> dict[str, str]:
 
 
 @router.get("/queries/{query_id}", response_class=HTMLResponse)
-def query_page(query_id: str, request: Request, store: StoreDep) -> HTMLResponse:
+def query_page(query_id: str, request: Request, store: StoreDep, who: Viewer) -> HTMLResponse:
     try:
         spec = find(query_id)
     except LookupError:
         raise HTTPException(404, f"unknown query {query_id!r}") from None
     skip = ("lang", "compare")
     given = {k: v for k, v in request.query_params.items() if k not in skip and v != ""}
-    result = run_or_http(store, query_id, given)
+    result = scoping.run(store, who, query_id, given)
     shown = {k: v for k, v in result.params.items() if v is not None}
     columns = [c.name for c in spec.columns]
     chosen = request.query_params.get("compare") or ""
-    changes, closed = compared(store, spec, result.rows, chosen)
+    changes, closed = compared(store, who, spec, result.rows, chosen)
     return show(
         request,
         store,
@@ -131,13 +99,13 @@ def query_page(query_id: str, request: Request, store: StoreDep) -> HTMLResponse
 
 
 def compared(
-    store: StoreDep, spec: QuerySpec, rows: list[dict[str, Any]], name: str
+    store: StoreDep, who: Principal, spec: QuerySpec, rows: list[dict[str, Any]], name: str
 ) -> tuple[list[str], list[tuple[tuple[str, ...], str]]]:
     """Per row, new or persisting since the snapshot; and the findings since closed."""
     if not name:
         return [], []
     try:
-        before = snapshots.load(store, name).findings(spec.id)
+        before = scoping.findings(store, who, spec, snapshots.load(store, name).findings(spec.id))
     except snapshots.SnapshotError as exc:
         raise HTTPException(404, str(exc)) from None
     keys = [spec.finding_key(row) for row in rows]
@@ -148,18 +116,20 @@ def compared(
 
 
 @router.get("/nodes/{label}/{uid}", response_class=HTMLResponse)
-def node_page(label: str, uid: str, request: Request, store: StoreDep) -> HTMLResponse:
+def node_page(label: str, uid: str, request: Request, store: StoreDep, who: Viewer) -> HTMLResponse:
     if label not in model.nodes():
         raise HTTPException(404, f"unknown label {label!r}")
+    scoping.require_node(store, who, label, uid)
     found = node_detail(store, label, uid)
     if found is None:
         raise HTTPException(404, f"no {label} with id {uid!r}")
+    found = scoping.node_detail(store, who, found)
     return show(request, store, "node.html", label=label, uid=uid, found=found)
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_page(request: Request, store: StoreDep, q: str = "") -> HTMLResponse:
-    hits = search(store, q) if q.strip() else []
+def search_page(request: Request, store: StoreDep, who: Viewer, q: str = "") -> HTMLResponse:
+    hits = scoping.search(store, who, q) if q.strip() else []
     return show(request, store, "search.html", q=q, hits=hits)
 
 
@@ -168,10 +138,11 @@ def upload_page(
     request: Request,
     store: StoreDep,
     settings: SettingsDep,
+    who: Analyst,
     file: Annotated[UploadFile, File()],
     source: Annotated[str | None, Form()] = None,
     dry_run: Annotated[bool, Form()] = False,
 ) -> HTMLResponse:
     limit = int(settings.max_upload_mb * (1 << 20))
-    report, status = ingest_upload(file, store, limit, source, dry_run)
+    report, status = audited_import(request, who, file, limit, source, dry_run)
     return show(request, store, "upload.html", status=status, report=report)

@@ -10,11 +10,14 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response, StreamingResponse
 
+from lianfang.api import scoping
+from lianfang.api.auditing import audit
+from lianfang.api.auth import Viewer
 from lianfang.api.deps import StoreDep
-from lianfang.api.http import attachment, run_or_http
+from lianfang.api.http import attachment
 from lianfang.api.models import QueryInfo, QueryRun
 from lianfang.queries.exports import safe_cell, to_xlsx
-from lianfang.queries.runner import QueryResult, catalogue
+from lianfang.queries.runner import QueryResult
 from lianfang.queries.spec import QuerySpec
 
 router = APIRouter(prefix="/api/queries", tags=["queries"])
@@ -49,9 +52,9 @@ def info(spec: QuerySpec, result: QueryResult | None = None) -> QueryInfo:
 
 
 @router.get("", response_model=list[QueryInfo])
-def list_queries(store: StoreDep) -> list[QueryInfo]:
+def list_queries(store: StoreDep, who: Viewer) -> list[QueryInfo]:
     """The catalogue: every canned query with its parameters and its findings now."""
-    return [info(spec, result) for spec, result in catalogue(store)]
+    return [info(spec, result) for spec, result in scoping.queries(store, who)]
 
 
 def split_format(query_id: str, fmt: str | None) -> tuple[str, str]:
@@ -93,13 +96,16 @@ def csv_lines(result: QueryResult) -> Iterator[bytes]:
         422: {"description": "Bad parameter"},
     },
 )
-def run_query(query_id: str, request: Request, store: StoreDep, format: str | None = None) -> Any:
+def run_query(
+    query_id: str, request: Request, store: StoreDep, who: Viewer, format: str | None = None
+) -> Any:
     """Run one query with its parameters from the URL (`as_of`, thresholds…). Add `.csv`
     or `.xlsx` to the id (or `?format=`) for a download; cells that a spreadsheet would
     read as a formula are neutralised."""
     query_id, fmt = split_format(query_id, format)
     params = {k: v for k, v in request.query_params.items() if k != "format"}
-    result = run_or_http(store, query_id, params)
+    result = scoping.run(store, who, query_id, params)
+    audit(request, who.name, "export", query_id, format=fmt, rows=len(result.rows))
     if fmt == "csv":
         return StreamingResponse(
             csv_lines(result),

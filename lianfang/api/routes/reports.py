@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
+from lianfang.api import scoping
+from lianfang.api.auditing import audit
+from lianfang.api.auth import Analyst, DisclosureReader, Viewer
 from lianfang.api.deps import AsOfQuery, StoreDep, UnitQuery
 from lianfang.api.http import attachment
+from lianfang.queries.runner import find
 from lianfang.reports import disclosure, docx_report, html_report, review, snapshots, xlsx_report
 from lianfang.reports.drift import compare
 
@@ -32,7 +36,9 @@ def download(body: bytes | str, media: str, name: str) -> Response:
 )
 def review_report(
     fmt: str,
+    request: Request,
     store: StoreDep,
+    who: Viewer,
     as_of: AsOfQuery = None,
     unit: UnitQuery = None,
     compare_with: Annotated[str | None, Query(alias="compare")] = None,
@@ -41,31 +47,39 @@ def review_report(
     severity, the risk distribution chart, and with `compare` the drift since a snapshot."""
     if fmt not in ("docx", "xlsx", "html"):
         raise HTTPException(404, "the review comes as review.docx, review.xlsx or review.html")
+    unit = scoping.report_unit(store, who, unit)
     try:
         built = review.build(store, as_of or dt.date.today(), unit, compare_with)
         if fmt == "docx":
-            return download(docx_report.write_docx(built), DOCX, "review.docx")
-        if fmt == "xlsx":
-            return download(xlsx_report.write_xlsx(built), XLSX, "review.xlsx")
-        return HTMLResponse(html_report.render_html(built))
+            answer: Response = download(docx_report.write_docx(built), DOCX, "review.docx")
+        elif fmt == "xlsx":
+            answer = download(xlsx_report.write_xlsx(built), XLSX, "review.xlsx")
+        else:
+            answer = HTMLResponse(html_report.render_html(built))
     except (LookupError, snapshots.SnapshotError) as exc:
         raise HTTPException(404, str(exc)) from None
+    audit(request, who.name, "download", "review", format=fmt, unit=unit, compare=compare_with)
+    return answer
 
 
 @router.get(
     "/api/reports/disclosure.{fmt}",
     responses={200: {"content": {XLSX: {}, "text/html": {}}}, 404: {"description": "Unknown unit"}},
 )
-def disclosure_report(fmt: str, store: StoreDep, unit: UnitQuery = None) -> Response:
+def disclosure_report(
+    fmt: str, request: Request, store: StoreDep, who: DisclosureReader, unit: UnitQuery = None
+) -> Response:
     """The public disclosure (公示) as XLSX or HTML: per post, its powers, risk points,
     controls and responsible post. It contains no person's name or id."""
     if fmt not in ("xlsx", "html"):
         raise HTTPException(404, "the disclosure comes as disclosure.xlsx or disclosure.html")
+    unit = scoping.report_unit(store, who, unit)
     try:
         rows = disclosure.disclosure_rows(store, unit)
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from None
     title = "岗位廉政风险点及防控措施公示表"
+    audit(request, who.name, "download", "disclosure", format=fmt, unit=unit, rows=len(rows))
     if fmt == "xlsx":
         return download(disclosure.write_xlsx(rows, title), XLSX, "disclosure.xlsx")
     return HTMLResponse(disclosure.write_html(rows, title))
@@ -83,15 +97,20 @@ class SnapshotRequest(BaseModel):
 
 
 @router.get("/api/snapshots", response_model=list[SnapshotInfo])
-def list_snapshots(store: StoreDep) -> list[dict[str, Any]]:
+def list_snapshots(store: StoreDep, who: Viewer) -> list[dict[str, Any]]:
     """Saved snapshots, oldest first."""
     return snapshots.listing(store)
 
 
 @router.post("/api/snapshots", response_model=SnapshotInfo, status_code=201)
-def save_snapshot(request: SnapshotRequest, store: StoreDep) -> dict[str, Any]:
+def save_snapshot(
+    asked: SnapshotRequest, request: Request, store: StoreDep, who: Analyst
+) -> dict[str, Any]:
     """Record every query's findings today (or on `as_of`) under a name."""
-    saved = snapshots.save(store, request.name, request.as_of or dt.date.today())
+    as_of = asked.as_of or dt.date.today()
+    audit(request, who.name, "snapshot", asked.name, "started", as_of=as_of)
+    saved = snapshots.save(store, asked.name, as_of)
+    audit(request, who.name, "snapshot", saved.name, as_of=saved.as_of)
     return {"name": saved.name, "as_of": saved.as_of, "created": saved.created}
 
 
@@ -112,6 +131,7 @@ class DriftOut(BaseModel):
 )
 def drift(
     store: StoreDep,
+    who: Viewer,
     old: Annotated[str, Query(alias="from", description="A saved snapshot")],
     new: Annotated[str, Query(alias="to", description="Another snapshot, or now")] = "now",
 ) -> list[DriftOut]:
@@ -125,9 +145,22 @@ def drift(
         DriftOut(
             query_id=d.query_id,
             **{
-                kind: [Finding(key=list(k), label=label) for k, label in getattr(d, kind)]
+                kind: [
+                    Finding(key=list(k), label=label)
+                    for k, label in scoping.findings(
+                        store, who, _spec(d.query_id), dict(getattr(d, kind))
+                    ).items()
+                ]
                 for kind in ("new", "closed", "persisting")
             },
         )
         for d in compare(before, after)
     ]
+
+
+def _spec(query_id: str) -> Any:
+    """A drift's query, or None if a snapshot names one the library no longer has."""
+    try:
+        return find(query_id)
+    except LookupError:
+        return None

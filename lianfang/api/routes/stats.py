@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from lianfang.api import scoping
+from lianfang.api.auth import Viewer
 from lianfang.api.deps import StoreDep
 from lianfang.api.models import Stats
-from lianfang.queries.stats import stats
 
 router = APIRouter(prefix="/api/stats", tags=["stats"])
 
 
 @router.get("", response_model=Stats)
-def get_stats(store: StoreDep) -> Stats:
+def get_stats(store: StoreDep, who: Viewer) -> Stats:
     """Nodes and edges by type, risk points by level, and the review's headline figures."""
-    return Stats(**stats(store))
+    return Stats(**scoping.figures(store, who))

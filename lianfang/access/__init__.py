@@ -1,0 +1,1 @@
+"""Who may use lianfang and what they did: accounts, tokens, sessions, the audit log."""
