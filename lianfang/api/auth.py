@@ -124,9 +124,15 @@ class RoleGate:
         request.state.principal = principal
         if self._forged(request, principal, csrf):
             self._refuse(request, principal, "missing or wrong CSRF token; reload the page")
-        if self.role != "public" and not principal.may(self.role):
+        if not self._open(request) and not principal.may(self.role):
             self._refuse(request, principal, f"this needs the {self.role} role")
         return principal
+
+    def _open(self, request: Request) -> bool:
+        """Whether anyone may use the route, logged in or not."""
+        if self.role == "public":
+            return True
+        return self.public_if is not None and getattr(request.app.state.settings, self.public_if)
 
     @staticmethod
     def _forged(request: Request, principal: Principal, csrf: str | None) -> bool:
@@ -139,9 +145,7 @@ class RoleGate:
     def _principal(self, request: Request) -> Principal:
         if local_mode(request):
             return Principal(None, "local")
-        public = self.role == "public" or (
-            self.public_if is not None and getattr(request.app.state.settings, self.public_if)
-        )
+        public = self._open(request)
         try:
             found = identify(request)
         except LoginRequired:

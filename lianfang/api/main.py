@@ -37,6 +37,17 @@ from lianfang.graph.store import GraphStore, StoreError
 from lianfang.viz.render import VIS_DIR
 
 STATIC = Path(__file__).parent / "static"
+ROUTERS = (
+    account.router,
+    queries.router,
+    nodes.router,
+    search.router,
+    stats.router,
+    ingest.router,
+    reports.router,
+    maps.router,
+    pages.router,
+)
 
 
 def create_app(
@@ -75,17 +86,7 @@ def create_app(
     app.state.throttle = LoginThrottle(
         app.state.settings.login_attempts, app.state.settings.lockout_seconds
     )
-    for router in (
-        account.router,
-        queries.router,
-        nodes.router,
-        search.router,
-        stats.router,
-        ingest.router,
-        reports.router,
-        maps.router,
-        pages.router,
-    ):
+    for router in ROUTERS:
         app.include_router(router)
     app.mount("/static/vis", StaticFiles(directory=VIS_DIR), name="vis")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import signal
 from pathlib import Path
 from typing import Annotated, Any
@@ -9,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from lianfang.cli import access as access_cli
 from lianfang.cli import ingest as ingest_cli
 from lianfang.cli import query as query_cli
 from lianfang.cli import report as report_cli
@@ -34,6 +36,9 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="The embedded database server.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(access_cli.user_app, name="user")
+app.add_typer(access_cli.token_app, name="token")
+app.command("audit")(access_cli.audit_log)
 
 
 DataDir = Annotated[
@@ -158,6 +163,7 @@ def serve(
     """Run the web app: the page, the maps and the JSON API."""
     import uvicorn
 
+    from lianfang.access import accounts
     from lianfang.api.main import create_app, load_demo_if_empty
     from lianfang.api.settings import AppSettings
 
@@ -168,14 +174,35 @@ def serve(
         overrides["port"] = port
     settings = AppSettings().model_copy(update=overrides)
     with opened(ctx) as store:
+        users = len(accounts.listing(store))
+        if not users and not loopback(settings.host):
+            fail(
+                f"refusing to serve on {settings.host} with no accounts: anyone who can reach "
+                "it could read and change everything. Create the first admin with "
+                "`lianfang user add NAME --role admin`, or serve on 127.0.0.1",
+                code=2,
+            )
         if settings.demo and load_demo_if_empty(store):
             console.print("loaded the demo organisation", style="dim")
         application = create_app(settings=settings.model_copy(update={"demo": False}), store=store)
-        console.print(
-            f"lianfang is serving on http://{settings.host}:{settings.port}/ (Ctrl-C to stop)",
-            highlight=False,
+        mode = (
+            f"{users} account(s), login required"
+            if users
+            else "local mode, no login: this machine only"
         )
+        url = f"http://{settings.host}:{settings.port}/"
+        console.print(f"lianfang is serving on {url} ({mode}; Ctrl-C to stop)", highlight=False)
         uvicorn.run(application, host=settings.host, port=settings.port, log_level="warning")
+
+
+def loopback(host: str) -> bool:
+    """Whether binding `host` keeps the app on this machine."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 NodeOpt = Annotated[str | None, typer.Option("--node", help="LABEL:UID: its neighbourhood.")]

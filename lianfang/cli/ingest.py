@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from lianfang.cli.options import Lang, LangOpt, RowsFormat
-from lianfang.cli.support import console, errors, fail, opened, print_rows, printable
+from lianfang.cli.support import console, errors, fail, opened, print_rows, printable, record
 from lianfang.ingest.issues import IngestFailed, Issue
 from lianfang.ingest.load import Report, load
 from lianfang.ingest.mapping import from_yaml as mapping_from_yaml
@@ -153,11 +153,14 @@ def ingest(
     # Bars only on a terminal: in a log or a pipe they are noise between the results.
     show_progress = fmt is RowsFormat.table and errors.is_terminal
     with opened(ctx) as store:
+        target = source or path.name
+        record(store, "import", target, "started", file=path.name, dry_run=dry_run)
         try:
             with RichProgress(enabled=show_progress) as progress:
                 report = load(path, store, source, dry_run, progress, mapping=declared)
         except IngestFailed as failed:
             count = failed.error_count
+            record(store, "import", target, "failed", file=path.name, errors=count)
             if fmt is RowsFormat.json:
                 sys.stdout.write(report_json(None, failed.issues, count) + "\n")
             elif fmt is RowsFormat.csv:
@@ -169,6 +172,19 @@ def ingest(
                     highlight=False,
                 )
             raise typer.Exit(1) from None
+        except Exception as exc:
+            record(store, "import", target, "failed", file=path.name, reason=str(exc))
+            raise
+        record(
+            store,
+            "import",
+            report.source,
+            file=path.name,
+            dry_run=dry_run,
+            nodes=report.nodes,
+            edges=report.edges,
+            removed=report.removed,
+        )
     if fmt is RowsFormat.json:
         sys.stdout.write(report_json(report, report.warnings) + "\n")
     elif fmt is RowsFormat.csv:

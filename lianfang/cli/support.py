@@ -4,6 +4,7 @@ rows printed as a table, JSON or CSV."""
 from __future__ import annotations
 
 import contextlib
+import getpass
 import json
 import re
 import sys
@@ -15,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from lianfang.access import audit
 from lianfang.cli.options import RowsFormat
 from lianfang.graph.store import ConfigError, GraphStore, StoreError
 from lianfang.queries.exports import Row, cell, columns, to_csv, to_json
@@ -46,6 +48,25 @@ def opened(ctx: typer.Context) -> Iterator[GraphStore]:
         fail(str(exc))
     finally:
         store.close()
+
+
+def operator() -> str:
+    """Who runs a command, for the audit log: the operating-system user. Whoever can run
+    the CLI can open the store directly anyway; the log should still say which shell
+    account it was."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def record(
+    store: GraphStore, action: str, target: str, outcome: str = "ok", **detail: object
+) -> None:
+    """An audit entry for a CLI command (raises if it cannot be written)."""
+    audit.record(
+        store, action, user=operator(), client="cli", target=target, outcome=outcome, **detail
+    )
 
 
 def split_params(pairs: list[str]) -> dict[str, str]:

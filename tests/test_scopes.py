@@ -1,0 +1,182 @@
+"""A user scoped to one bureau of the demo county sees that bureau and nothing of its
+siblings: no node, no query row, no map node, no report section (the near miss is the
+next bureau, C01B02, same county, same register layout)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from accounts_web import add_with_token, bearer
+from fastapi.testclient import TestClient
+from registers_data import write_workbook
+from web import LOCAL
+
+from lianfang.api.main import create_app
+from lianfang.api.settings import AppSettings
+from lianfang.graph.falkor_store import EmbeddedFalkorStore
+from lianfang.ingest.demo import load_demo
+from lianfang.queries.spec import library
+
+OWN, SIBLING = "C01B01", "C01B02"
+BUREAU_ID = re.compile(r"C\d\dB\d\d")
+PERSON_ID = re.compile(r"C\d\d-E\d+")
+
+
+@pytest.fixture(scope="module")
+def demo() -> Iterator[tuple[TestClient, dict[str, str], set[str]]]:
+    root = Path(tempfile.mkdtemp(prefix="lf-scope-", dir="/tmp"))
+    store = EmbeddedFalkorStore(root / "data", "lianfang")
+    try:
+        load_demo(store)
+        tokens = {
+            "scoped": add_with_token(store, "bureau-viewer", "viewer", [OWN]),
+            "scoped-analyst": add_with_token(store, "bureau-analyst", "analyst", [OWN]),
+            "all": add_with_token(store, "county-analyst", "analyst"),
+        }
+        # Who the bureau's staff are, asked another way than the scope asks it.
+        staff = store.read(
+            "MATCH (u:Unit)-[:PART_OF*0..]->(:Unit {uid: $own}) "
+            "OPTIONAL MATCH (e1:Person)-[:IN_UNIT]->(u) "
+            "OPTIONAL MATCH (e2:Person)-[:HOLDS]->(:Post)-[:IN_UNIT]->(u) "
+            "RETURN collect(DISTINCT e1.uid) + collect(DISTINCT e2.uid) AS people",
+            {"own": OWN},
+        )[0]["people"]
+        app = create_app(store=store, settings=AppSettings(warm_seconds=0))
+        with TestClient(app, base_url=LOCAL) as client:
+            yield client, tokens, set(staff)
+    finally:
+        store.close()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def outsiders(text: str, staff: set[str]) -> set[str]:
+    """Ids in a response that belong to another bureau, or to people outside this one."""
+    bureaus = {b for b in BUREAU_ID.findall(text) if b != OWN}
+    people = {p for p in PERSON_ID.findall(text) if p not in staff}
+    return bureaus | people
+
+
+def test_every_query_keeps_to_the_bureau(demo: tuple[TestClient, dict[str, str], set[str]]) -> None:
+    client, tokens, staff = demo
+    everyone = {
+        q["id"]: q for q in client.get("/api/queries", headers=bearer(tokens["all"])).json()
+    }
+    scoped = {
+        q["id"]: q for q in client.get("/api/queries", headers=bearer(tokens["scoped"])).json()
+    }
+    found_any = 0
+    for query_id in library():
+        answer = client.get(f"/api/queries/{query_id}", headers=bearer(tokens["scoped"]))
+        assert answer.status_code == 200, query_id
+        assert not outsiders(answer.text, staff), (query_id, outsiders(answer.text, staff))
+        body = answer.json()
+        found_any += body["count"]
+        assert scoped[query_id]["count"] == body["count"]
+        assert body["count"] <= everyone[query_id]["count"]
+        if everyone[query_id]["total"] is not None:
+            assert 0 < body["total"] < everyone[query_id]["total"], query_id
+    assert found_any > 0
+    csv = client.get("/api/queries/risks-without-controls.csv", headers=bearer(tokens["scoped"]))
+    assert not outsiders(csv.text, staff)
+
+
+def test_nodes_and_search_answer_not_found_outside(
+    demo: tuple[TestClient, dict[str, str], set[str]],
+) -> None:
+    client, tokens, staff = demo
+    headers = bearer(tokens["scoped"])
+    assert client.get(f"/api/nodes/Unit/{SIBLING}", headers=headers).status_code == 404
+    assert client.get(f"/api/nodes/Power/{SIBLING}-Q0001", headers=headers).status_code == 404
+    assert client.get(f"/api/nodes/RiskPoint/{SIBLING}-K0001", headers=headers).status_code == 404
+    own = client.get(f"/api/nodes/Unit/{OWN}", headers=headers)
+    assert own.status_code == 200
+    assert own.json()["neighbours"] and not outsiders(own.text, staff)
+    assert client.get(f"/api/search?q={SIBLING}", headers=headers).json() == []
+    hits = client.get(f"/api/search?q={OWN}&limit=200", headers=headers).json()
+    assert hits and all(h["uid"].startswith(OWN) for h in hits)
+    # The county analyst, unscoped, sees the sibling.
+    assert (
+        client.get(f"/api/nodes/Unit/{SIBLING}", headers=bearer(tokens["all"])).status_code == 200
+    )
+    page = client.get(f"/nodes/Unit/{SIBLING}", headers=headers)
+    assert page.status_code == 404
+
+
+def test_maps_keep_to_the_bureau(demo: tuple[TestClient, dict[str, str], set[str]]) -> None:
+    client, tokens, staff = demo
+    headers = bearer(tokens["scoped"])
+    assert client.get(f"/maps/unit/{SIBLING}", headers=headers).status_code == 404
+    assert client.get(f"/maps/node/Unit/{SIBLING}", headers=headers).status_code == 404
+    county = client.get("/maps/unit/C01", headers=headers)
+    assert county.status_code == 404  # the county is above the scope
+    own = client.get(f"/maps/unit/{OWN}", headers=headers)
+    assert own.status_code == 200 and OWN in own.text
+    assert not outsiders(own.text, staff)
+    for query_id in ("power-concentration", "unmitigated-high-risks", "incompatible-duties"):
+        drawn = client.get(f"/maps/query/{query_id}", headers=headers)
+        assert drawn.status_code == 200
+        assert not outsiders(drawn.text, staff), query_id
+    unscoped = client.get("/maps/query/power-concentration", headers=bearer(tokens["all"]))
+    assert outsiders(unscoped.text, staff)  # the near miss is there to be missed
+
+
+def test_reports_are_forced_to_the_bureau(
+    demo: tuple[TestClient, dict[str, str], set[str]],
+) -> None:
+    client, tokens, staff = demo
+    headers = bearer(tokens["scoped"])
+    review = client.get("/api/reports/review.html", headers=headers)
+    assert review.status_code == 200
+    assert OWN in review.text and not outsiders(review.text, staff)
+    assert (
+        client.get(f"/api/reports/review.html?unit={SIBLING}", headers=headers).status_code == 404
+    )
+    disclosure = client.get("/api/reports/disclosure.html", headers=headers)
+    sibling_name = client.get(f"/api/nodes/Unit/{SIBLING}", headers=bearer(tokens["all"])).json()
+    assert disclosure.status_code == 200
+    assert sibling_name["node"]["name"] not in disclosure.text
+
+
+def test_drift_and_figures_keep_to_the_bureau(
+    demo: tuple[TestClient, dict[str, str], set[str]],
+) -> None:
+    client, tokens, staff = demo
+    saved = client.post(
+        "/api/snapshots",
+        json={"name": "2024年度", "as_of": "2024-12-31"},
+        headers=bearer(tokens["all"]),
+    )
+    assert saved.status_code == 201
+    drift = client.get("/api/drift?from=2024年度", headers=bearer(tokens["scoped"]))
+    assert drift.status_code == 200
+    assert sum(len(d["persisting"]) + len(d["closed"]) for d in drift.json()) > 0
+    assert not outsiders(drift.text, staff)
+    everyone = client.get("/api/stats", headers=bearer(tokens["all"])).json()
+    scoped = client.get("/api/stats", headers=bearer(tokens["scoped"])).json()
+    assert 0 < scoped["headline"]["risks"] < everyone["headline"]["risks"]
+    assert (
+        scoped["nodes"]["Unit"] < 20 and scoped["edges"]["PART_OF"] == scoped["nodes"]["Unit"] - 1
+    )
+    home = client.get("/", headers=bearer(tokens["scoped"]))
+    assert f'id="fig-risks">{scoped["headline"]["risks"]}<' in home.text
+    assert not outsiders(home.text, staff)
+
+
+def test_a_scoped_analyst_cannot_import(
+    demo: tuple[TestClient, dict[str, str], set[str]], tmp_path: Path
+) -> None:
+    client, tokens, _ = demo
+    workbook = write_workbook(tmp_path / "org.xlsx")
+    with workbook.open("rb") as handle:
+        answer = client.post(
+            "/api/ingest",
+            headers=bearer(tokens["scoped-analyst"]),
+            files={"file": ("org.xlsx", handle, "application/octet-stream")},
+        )
+    assert answer.status_code == 403
+    assert "units" in answer.json()["detail"]
