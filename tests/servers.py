@@ -29,13 +29,13 @@ def live_servers(data_dir: Path) -> list[int]:
 
 
 def cli(
-    data_dir: Path, *args: str, env: dict[str, str] | None = None
+    data_dir: Path, *args: str, env: dict[str, str] | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run the installed `lianfang` command against a data directory."""
     full_env = {k: v for k, v in os.environ.items() if k != "LIANFANG_STORE"}
     full_env.update({"LIANFANG_DATA": str(data_dir), "COLUMNS": "200"}, **(env or {}))
     return subprocess.run(
-        [LIANFANG, *args], capture_output=True, text=True, env=full_env, timeout=120
+        [LIANFANG, *args], capture_output=True, text=True, env=full_env, timeout=120, input=stdin
     )
 
 
