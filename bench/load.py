@@ -1,12 +1,22 @@
 """The workbench under load: concurrent clients against `lianfang serve --demo`.
 
-Starts the web app on the demo organisation (scale 1) in a fresh data directory, waits
-for it, then runs CLIENTS threads for SECONDS, each requesting the URL mix below in
-turn (each client starting at another place in it), and prints requests/s, p50, p95,
-p99 and errors, overall and per URL. The server is a process of its own; the clients
-share the machine's two cores with it, as a browser on the same desk would.
+Starts the web app on the demo organisation (scale 1, a county) in a fresh data
+directory, waits for it, then runs CLIENTS threads for SECONDS, each requesting the URL
+mix below in turn (each client starting at another place in it), and prints
+requests/s, p50, p95, p99 and errors, overall and per URL. The server is a process of
+its own; the clients share the machine's two cores with it, as a browser on the same
+desk would.
 
-    .venv/bin/python bench/load.py [--clients 50] [--seconds 60]
+Each mode runs against a server of its own, in the same run, so that the ratios
+printed at the end compare like with like:
+- local: no accounts (local mode), the baseline;
+- session: an analyst account; each client logs in through the form first (not timed)
+  and then sends its session cookie;
+- token: the same account's API token, as `Authorization: Bearer`;
+- scoped: a viewer limited to one bureau (C01B02), logged in through the form: every
+  answer is cut to the scope.
+
+    .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--modes local,session]
 """
 
 from __future__ import annotations
@@ -25,6 +35,9 @@ from collections import defaultdict
 from pathlib import Path
 
 import httpx
+
+MODES = ("local", "session", "token", "scoped")
+PASSWORD = "bench password 2026"
 
 # What an analyst's session asks for: pages, the catalogue, findings, figures, maps,
 # a node, a search.
@@ -52,12 +65,59 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(workdir: Path, port: int) -> subprocess.Popen[bytes]:
-    lianfang = Path(sys.executable).with_name("lianfang")
+def environment(workdir: Path) -> dict[str, str]:
     env = {**os.environ, "LIANFANG_DATA": str(workdir / "data")}
     env.pop("LIANFANG_STORE", None)
+    return env
+
+
+LIANFANG = str(Path(sys.executable).with_name("lianfang"))
+
+
+def add_account(workdir: Path, mode: str) -> str | None:
+    """The mode's account (none in local mode), and for `token` its token."""
+    if mode == "local":
+        return None
+    scope = ["--role", "viewer", "--unit", "C01B02"] if mode == "scoped" else ["--role", "analyst"]
+    subprocess.run(
+        [LIANFANG, "user", "add", "bench", *scope, "--password-stdin"],
+        input=PASSWORD,
+        text=True,
+        env=environment(workdir),
+        check=True,
+        capture_output=True,
+    )
+    if mode != "token":
+        return None
+    made = subprocess.run(
+        [LIANFANG, "token", "create", "bench"],
+        text=True,
+        env=environment(workdir),
+        check=True,
+        capture_output=True,
+    )
+    return made.stdout.strip()
+
+
+def log_in(http: httpx.Client) -> None:
+    form = http.get("/login").text
+    csrf = form.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    answer = http.post("/login", data={"username": "bench", "password": PASSWORD, "csrf": csrf})
+    if "lianfang_session" not in http.cookies:
+        raise SystemExit(f"could not log in: {answer.status_code}")
+
+
+def mix(mode: str) -> tuple[str, ...]:
+    """The scoped viewer's bureau has no county map: it gets a section's instead."""
+    if mode != "scoped":
+        return MIX
+    return tuple("/maps/unit/C01B02S01" if url == "/maps/unit/C01" else url for url in MIX)
+
+
+def start_server(workdir: Path, port: int) -> subprocess.Popen[bytes]:
+    env = environment(workdir)
     server = subprocess.Popen(
-        [str(lianfang), "serve", "--demo", "--port", str(port)],
+        [LIANFANG, "serve", "--demo", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -65,7 +125,7 @@ def start_server(workdir: Path, port: int) -> subprocess.Popen[bytes]:
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/stats", timeout=5).status_code == 200:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200:
                 return server
         except httpx.HTTPError:
             pass
@@ -74,13 +134,27 @@ def start_server(workdir: Path, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("the server did not come up within 180 s")
 
 
+def session(base: str, mode: str, token: str | None) -> httpx.Client:
+    """A client as the mode has it: logged in through the form, or with the token."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    http = httpx.Client(base_url=base, timeout=60, headers=headers)
+    if mode in ("session", "scoped"):
+        log_in(http)
+    return http
+
+
 def client(
-    base: str, start: int, until: float, found: dict[str, list[float]], errors: list[str]
+    http: httpx.Client,
+    urls: tuple[str, ...],
+    start: int,
+    until: float,
+    found: dict[str, list[float]],
+    errors: list[str],
 ) -> None:
-    with httpx.Client(base_url=base, timeout=60) as http:
+    with http:
         index = start
         while time.monotonic() < until:
-            url = MIX[index % len(MIX)]
+            url = urls[index % len(urls)]
             index += 1
             began = time.perf_counter()
             try:
@@ -100,27 +174,49 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def sizes(base: str) -> dict[str, int]:
-    return {url: len(httpx.get(base + url, timeout=60).content) for url in MIX}
+def sizes(http: httpx.Client, urls: tuple[str, ...]) -> dict[str, int]:
+    return {url: len(http.get(url).content) for url in urls}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--modes", default=",".join(MODES))
     args = parser.parse_args()
+    results: dict[str, tuple[float, float, float]] = {}
+    for mode in args.modes.split(","):
+        if mode not in MODES:
+            raise SystemExit(f"--modes: {mode!r} is not one of {', '.join(MODES)}")
+        results[mode] = run_mode(mode, args.clients, args.seconds)
+    if "local" in results:
+        base_rate, base_p50, base_p95 = results["local"]
+        for mode, (rate, p50, p95) in results.items():
+            print(
+                f"{mode:>8} / local: {rate / base_rate:.2f}x req/s, p50 {p50 / base_p50:.2f}x, "
+                f"p95 {p95 / base_p95:.2f}x"
+            )
+
+
+def run_mode(mode: str, clients: int, seconds: float) -> tuple[float, float, float]:
+    """One server, one mode: prints its figures; returns (req/s, p50, p95)."""
     workdir = Path(tempfile.mkdtemp(prefix="lf-load-", dir="/tmp"))
     port = free_port()
     server = start_server(workdir, port)
     base = f"http://127.0.0.1:{port}"
+    urls = mix(mode)
     try:
-        size = sizes(base)  # also a first visit to each URL, as after a start
+        token = add_account(workdir, mode)
+        time.sleep(1.5)  # the server notices the first account (local mode ends)
+        with session(base, mode, token) as first:
+            size = sizes(first, urls)  # also a first visit to each URL, as after a start
         found: dict[str, list[float]] = defaultdict(list)
         errors: list[str] = []
-        until = time.monotonic() + args.seconds
+        https = [session(base, mode, token) for _ in range(clients)]
+        until = time.monotonic() + seconds
         threads = [
-            threading.Thread(target=client, args=(base, n, until, found, errors))
-            for n in range(args.clients)
+            threading.Thread(target=client, args=(http, urls, n, until, found, errors))
+            for n, http in enumerate(https)
         ]
         for thread in threads:
             thread.start()
@@ -131,12 +227,13 @@ def main() -> None:
         server.wait(timeout=60)
         shutil.rmtree(workdir, ignore_errors=True)
     every = [ms for values in found.values() for ms in values]
+    p50, p95 = statistics.median(every), percentile(every, 0.95)
     print(
-        f"{args.clients} clients, {args.seconds:.0f} s: {len(every) / args.seconds:.1f} req/s, "
-        f"p50 {statistics.median(every):.0f} ms, p95 {percentile(every, 0.95):.0f} ms, "
+        f"{mode}: {clients} clients, {seconds:.0f} s: {len(every) / seconds:.1f} req/s, "
+        f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
         f"p99 {percentile(every, 0.99):.0f} ms, {len(errors)} errors"
     )
-    for url in MIX:
+    for url in urls:
         values = found.get(url) or [float("nan")]
         print(
             f"  {url:<42} p50 {statistics.median(values):7.0f} ms  p95 "
@@ -144,6 +241,7 @@ def main() -> None:
         )
     for error in sorted(set(errors))[:10]:
         print(f"  error: {error}")
+    return len(every) / seconds, p50, p95
 
 
 if __name__ == "__main__":

@@ -43,7 +43,8 @@ def schema(parameters: dict[str, Any]) -> dict[str, Any]:
 
     props = {p.name for spec in model.nodes().values() for p in spec.properties}
     props |= {p.name for edge in model.edges() for p in edge.properties}
-    kept = (declared.Snapshot, declared.GraphVersion)  # not registers, but in the graph
+    # Not registers, but in the graph or beside it.
+    kept = (declared.Snapshot, declared.GraphVersion, *declared.ACCESS_CLASSES)
     for cls in kept:
         props |= set(cls.defined_properties(aliases=False, rels=False))
     return {

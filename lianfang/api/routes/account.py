@@ -97,6 +97,7 @@ def login(
         audit_request(request, username, "login", username, "failed")
         return login_form(request, next, "login_failed", username, status=401)
     throttle.succeeded(keys)
+    sessions.end_expired(store)
     cookie, _ = sessions.start(store, account, settings.session_hours)
     audit_request(request, account.name, "login", account.name, via="password")
     response = RedirectResponse(safe_next(next), status_code=303)
