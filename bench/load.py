@@ -151,7 +151,7 @@ def client(
     found: dict[str, list[float]],
     errors: list[str],
 ) -> None:
-    with http:
+    try:
         index = start
         while time.monotonic() < until:
             url = urls[index % len(urls)]
@@ -167,6 +167,8 @@ def client(
                 found[url].append(took)
             else:
                 errors.append(f"{url}: {getattr(response, 'status_code', response)}")
+    finally:
+        http.close()
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -208,8 +210,9 @@ def run_mode(mode: str, clients: int, seconds: float) -> tuple[float, float, flo
     try:
         token = add_account(workdir, mode)
         time.sleep(1.5)  # the server notices the first account (local mode ends)
-        with session(base, mode, token) as first:
-            size = sizes(first, urls)  # also a first visit to each URL, as after a start
+        first = session(base, mode, token)
+        size = sizes(first, urls)  # also a first visit to each URL, as after a start
+        first.close()
         found: dict[str, list[float]] = defaultdict(list)
         errors: list[str] = []
         https = [session(base, mode, token) for _ in range(clients)]

@@ -8,6 +8,7 @@ found (404), never as forbidden: a scoped user learns nothing of what lies outsi
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +18,7 @@ from lianfang.api import lookups
 from lianfang.api.auth import Principal
 from lianfang.api.http import run_or_http
 from lianfang.graph.store import GraphStore
+from lianfang.queries.cache import cached
 from lianfang.queries.runner import QueryResult, catalogue
 from lianfang.queries.scope import Scope, scoped
 from lianfang.queries.spec import ID_COLUMNS, QuerySpec
@@ -37,7 +39,8 @@ def queries(store: GraphStore, who: Principal) -> list[tuple[QuerySpec, QueryRes
     listed = catalogue(store)
     if within is None:
         return listed
-    return [(spec, scoped(store, result, within)) for spec, result in listed]
+    key = ("scoped catalogue", dt.date.today(), within.units)
+    return cached(store, key, lambda: [(s, scoped(store, r, within)) for s, r in listed])
 
 
 def figures(store: GraphStore, who: Principal) -> dict[str, Any]:

@@ -41,6 +41,7 @@ from lianfang.graph.store import (
     Row,
     StoreError,
     WriteRefused,
+    changes_version,
     version_bump,
 )
 
@@ -188,6 +189,7 @@ class FalkorStore(GraphStore):
                 f"FalkorDB stopped while running this query, so it was not run again: {cypher}"
             ) from None
 
+    @changes_version
     def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         text = with_params(cypher, params)
         changed = False
@@ -233,6 +235,7 @@ class FalkorStore(GraphStore):
 
         return Carry(read, write, replacing)
 
+    @changes_version
     def apply(
         self,
         changes: Iterable[Change],
@@ -334,6 +337,7 @@ class FalkorStore(GraphStore):
             self._drop(f"{self.graph_name}__staging")
         self.fill_codes()
 
+    @changes_version
     def clear(self) -> None:
         with self._write_lock():
             self._drop(self.graph_name)
@@ -371,6 +375,7 @@ class EmbeddedFalkorStore(FalkorStore):
             raise
         self.kind = "falkordb (embedded)"
 
+    @changes_version
     def apply(
         self,
         changes: Iterable[Change],

@@ -28,6 +28,7 @@ from lianfang.graph.store import (
     Row,
     StoreError,
     WriteRefused,
+    changes_version,
     to_params,
     version_bump,
 )
@@ -111,6 +112,7 @@ class Neo4jStore(GraphStore):
         with self._errors(), self._session(neo4j.READ_ACCESS) as session:
             return session.execute_read(typed)
 
+    @changes_version
     def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         bound = to_params(params)
 
@@ -133,6 +135,7 @@ class Neo4jStore(GraphStore):
         with self._errors(), self._session(neo4j.WRITE_ACCESS) as session:
             return session.execute_write(lambda tx: _rows(tx.run(cypher, bound)))
 
+    @changes_version
     def apply(
         self,
         changes: Iterable[Change],
@@ -166,6 +169,7 @@ class Neo4jStore(GraphStore):
             db.install_labels(cls)
         self.fill_codes()
 
+    @changes_version
     def clear(self) -> None:
         """Everything but the accounts, tokens, sessions and audit log."""
         self.write(

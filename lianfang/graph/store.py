@@ -9,14 +9,17 @@ queries write `date($d)` and both engines read the same text.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+import time
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, overload
+from typing import Any, TypeVar, cast, overload
 
 Row = dict[str, Any]
+F = TypeVar("F", bound=Callable[..., Any])
 Progress = Callable[[int], None]
 
 DEFAULT_BATCH = 5000
@@ -93,6 +96,21 @@ class Change:
 
 
 VERSION_UID = "graph"
+VERSION_SECONDS = 0.25
+
+
+def changes_version(method: F) -> F:
+    """For a store's writing methods: the state token read before is forgotten, whether
+    the write landed or not."""
+
+    @functools.wraps(method)
+    def forgetting(self: GraphStore, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self._seen_version = None
+
+    return cast(F, forgetting)
 
 
 def version_bump() -> Change:
@@ -245,15 +263,27 @@ class GraphStore(ABC):
         """Write them, atomically, apart from the graph: no import, carry, snapshot or
         clear touches them, and they do not change the graph's state token."""
 
+    _seen_version: tuple[float, str] | None = None
+
     def version(self) -> str:
-        """The graph's state token: results cached under it are results of this state."""
+        """The graph's state token: results cached under it are results of this state.
+
+        Read at most every VERSION_SECONDS: a page asks for a dozen cached answers, and
+        each asked the store again. This process's own writes forget it at once
+        (`changes_version`); another process's import is seen within VERSION_SECONDS."""
         from lianfang.graph import model
 
+        seen = self._seen_version
+        now = time.monotonic()
+        if seen is not None and now - seen[0] < VERSION_SECONDS:
+            return seen[1]
         rows = self.read(
             f"MATCH (v:{model.VERSION_LABEL} {{uid: $uid}}) RETURN v.token AS token",
             {"uid": VERSION_UID},
         )
-        return rows[0]["token"] if rows else ""
+        token = rows[0]["token"] if rows else ""
+        self._seen_version = (now, token)
+        return token
 
     @abstractmethod
     def ensure_schema(self) -> None:
