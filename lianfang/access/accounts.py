@@ -45,9 +45,19 @@ def _account(row: dict[str, object]) -> Account:
     )
 
 
-_FIELDS = (
+FIELDS = (
     "a.uid AS name, a.role AS role, a.units AS units, a.disabled AS disabled, a.created AS created"
 )
+# For the lookups that find the account beside a token or a session, in the same query.
+JOIN = f"OPTIONAL MATCH (a:{LABEL} {{uid: t.account}})"
+
+
+def enabled(row: dict[str, object]) -> Account | None:
+    """The account in a row that joined it (JOIN, then FIELDS), if there and enabled."""
+    if row.get("name") is None:
+        return None
+    account = _account(row)
+    return None if account.disabled else account
 
 
 def check_role(role: str) -> str:
@@ -99,7 +109,7 @@ def add(store: GraphStore, name: str, role: str, password: str | None, units: li
 
 
 def find(store: GraphStore, name: str) -> Account | None:
-    rows = store.access_read(f"MATCH (a:{LABEL} {{uid: $name}}) RETURN {_FIELDS}", {"name": name})
+    rows = store.access_read(f"MATCH (a:{LABEL} {{uid: $name}}) RETURN {FIELDS}", {"name": name})
     return _account(rows[0]) if rows else None
 
 
@@ -113,7 +123,7 @@ def _require(store: GraphStore, name: str) -> Account:
 def listing(store: GraphStore) -> list[Account]:
     return [
         _account(row)
-        for row in store.access_read(f"MATCH (a:{LABEL}) RETURN {_FIELDS} ORDER BY name")
+        for row in store.access_read(f"MATCH (a:{LABEL}) RETURN {FIELDS} ORDER BY name")
     ]
 
 
@@ -142,7 +152,7 @@ def authenticate(store: GraphStore, name: str, password: str) -> Account | None:
     """The account if the password is right and the account enabled; else None (and
     the same time spent either way)."""
     rows = store.access_read(
-        f"MATCH (a:{LABEL} {{uid: $name}}) RETURN {_FIELDS}, a.password_hash AS hash",
+        f"MATCH (a:{LABEL} {{uid: $name}}) RETURN {FIELDS}, a.password_hash AS hash",
         {"name": name},
     )
     stored = rows[0]["hash"] if rows else None

@@ -44,16 +44,14 @@ def start(store: GraphStore, account: Account, hours: float) -> tuple[str, Sessi
 def find(store: GraphStore, cookie: str) -> Session | None:
     """The live session behind a cookie, its account still enabled; else None."""
     rows = store.access_read(
-        f"MATCH (s:{LABEL} {{uid: $uid}}) RETURN s.account AS account, s.csrf AS csrf, "
-        "s.expires AS expires",
+        f"MATCH (t:{LABEL} {{uid: $uid}}) {accounts.JOIN} "
+        f"RETURN t.csrf AS csrf, t.expires AS expires, {accounts.FIELDS}",
         {"uid": digest(cookie)},
     )
     if not rows or rows[0]["expires"] <= clock.stamp(clock.now()):
         return None
-    account = accounts.find(store, rows[0]["account"])
-    if account is None or account.disabled:
-        return None
-    return Session(account, rows[0]["csrf"])
+    account = accounts.enabled(rows[0])
+    return None if account is None else Session(account, rows[0]["csrf"])
 
 
 def end(store: GraphStore, cookie: str) -> None:

@@ -87,12 +87,13 @@ def authenticate(store: GraphStore, token: str) -> Account | None:
     if not token.startswith(PREFIX):
         return None
     rows = store.access_read(
-        f"MATCH (t:{LABEL} {{uid: $uid}}) RETURN {_FIELDS}", {"uid": digest(token)}
+        f"MATCH (t:{LABEL} {{uid: $uid}}) {accounts.JOIN} "
+        f"RETURN t.revoked AS revoked, t.expires AS expires, {accounts.FIELDS}",
+        {"uid": digest(token)},
     )
     if not rows or rows[0]["revoked"]:
         return None
     expires = rows[0]["expires"]
     if expires and expires <= clock.stamp(clock.now()):
         return None
-    account = accounts.find(store, rows[0]["account"])
-    return account if account and not account.disabled else None
+    return accounts.enabled(rows[0])
