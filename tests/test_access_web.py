@@ -13,6 +13,7 @@ from accounts_web import ROLES, add_with_token, bearer, form_token, log_in
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from registers_data import write_workbook
+from servers import cli
 from web import LOCAL, hostile_store
 
 from lianfang.access import accounts, audit
@@ -283,6 +284,10 @@ def test_the_audit_log_of_a_session(
     assert entries[4]["detail"] == {"format": "csv", "rows": entries[4]["detail"]["rows"]}
     assert entries[4]["target"] == "unmitigated-high-risks"
     assert all(e["client"] for e in entries)
+    # The same, as an admin reads it on the command line.
+    printed = cli(store.server.data_dir, "audit", "--user", "ana", "--format", "json")
+    assert printed.returncode == 0, printed.stderr
+    assert [(e["action"], e["outcome"], e["user"]) for e in json.loads(printed.stdout)] == seen
 
 
 def test_an_action_fails_when_its_audit_cannot_be_written(
