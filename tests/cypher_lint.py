@@ -44,7 +44,7 @@ def schema(parameters: dict[str, Any]) -> dict[str, Any]:
     props = {p.name for spec in model.nodes().values() for p in spec.properties}
     props |= {p.name for edge in model.edges() for p in edge.properties}
     # Not registers, but in the graph or beside it.
-    kept = (declared.Snapshot, declared.GraphVersion, *declared.ACCESS_CLASSES)
+    kept = (declared.Snapshot, declared.GraphVersion, *declared.OFFICE_CLASSES)
     for cls in kept:
         props |= set(cls.defined_properties(aliases=False, rels=False))
     return {

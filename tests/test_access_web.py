@@ -237,7 +237,7 @@ def test_tokens_expire_and_revoke(store: EmbeddedFalkorStore, app_tokens: dict[s
         assert client.get("/api/stats", headers=bearer(token)).status_code == 200
         short, info = tokens.create(store, "viewer1", 1)
         assert client.get("/api/stats", headers=bearer(short)).status_code == 200
-        store.access_write(
+        store.office_write(
             "MATCH (t:ApiToken {key: $key}) SET t.expires = '2020-01-01T00:00:00.000Z'",
             {"key": info.key},
         )
@@ -296,8 +296,8 @@ def test_an_action_fails_when_its_audit_cannot_be_written(
     before = store.counts()
     with client_for(store) as client:
         # Break the audit log's storage: its graph key now holds a plain string.
-        store.db.connection.delete(store.access_graph)
-        store.db.connection.set(store.access_graph, "not a graph")
+        store.db.connection.delete(store.office_graph)
+        store.db.connection.set(store.office_graph, "not a graph")
         try:
             workbook = write_workbook(tmp_path / "more.xlsx")
             with workbook.open("rb") as handle:
@@ -309,12 +309,12 @@ def test_an_action_fails_when_its_audit_cannot_be_written(
                 )
             assert answer.status_code in (401, 503)
         finally:
-            store.db.connection.delete(store.access_graph)
+            store.db.connection.delete(store.office_graph)
         assert store.counts() == before
     with pytest.raises(StoreError):
-        store.db.connection.set(store.access_graph, "not a graph")
+        store.db.connection.set(store.office_graph, "not a graph")
         audit.record(store, "export", user="x", client=None)
-    store.db.connection.delete(store.access_graph)
+    store.db.connection.delete(store.office_graph)
 
 
 def test_a_download_is_not_sent_when_its_audit_fails(data_dir: Path, tmp_path: Path) -> None:
@@ -323,13 +323,13 @@ def test_a_download_is_not_sent_when_its_audit_fails(data_dir: Path, tmp_path: P
     try:
         with client_for(store) as client:
             assert client.get("/api/queries/unmitigated-high-risks.csv").status_code == 200
-            store.db.connection.set(store.access_graph, "not a graph")
+            store.db.connection.set(store.office_graph, "not a graph")
             # Local mode was read less than a second ago and is kept.
             answer = client.get("/api/queries/unmitigated-high-risks.csv")
             assert answer.status_code == 503
             assert "risk_id" not in answer.text
     finally:
-        store.db.connection.delete(store.access_graph)
+        store.db.connection.delete(store.office_graph)
         store.close()
 
 

@@ -102,13 +102,13 @@ class Recording(GraphStore):
         self.seen.add(cypher)
         return self.inner.write(cypher, params)
 
-    def access_read(self, cypher, params=None):
+    def office_read(self, cypher, params=None):
         self.seen.add(cypher)
-        return self.inner.access_read(cypher, params)
+        return self.inner.office_read(cypher, params)
 
-    def access_write(self, cypher, params=None):
+    def office_write(self, cypher, params=None):
         self.seen.add(cypher)
-        return self.inner.access_write(cypher, params)
+        return self.inner.office_write(cypher, params)
 
     def apply(self, changes, progress=None, replacing=None):
         changes = list(changes)

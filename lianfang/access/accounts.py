@@ -94,7 +94,7 @@ def add(store: GraphStore, name: str, role: str, password: str | None, units: li
         raise AccountError(f"user {name!r} exists already")
     if password is not None:
         passwords.check_strength(password, name)
-    store.access_write(
+    store.office_write(
         f"CREATE (a:{LABEL} {{uid: $name, role: $role, units: $units, disabled: false, "
         "created: $created, password_hash: $hash})",
         {
@@ -109,7 +109,7 @@ def add(store: GraphStore, name: str, role: str, password: str | None, units: li
 
 
 def find(store: GraphStore, name: str) -> Account | None:
-    rows = store.access_read(f"MATCH (a:{LABEL} {{uid: $name}}) RETURN {FIELDS}", {"name": name})
+    rows = store.office_read(f"MATCH (a:{LABEL} {{uid: $name}}) RETURN {FIELDS}", {"name": name})
     return _account(rows[0]) if rows else None
 
 
@@ -123,26 +123,26 @@ def _require(store: GraphStore, name: str) -> Account:
 def listing(store: GraphStore) -> list[Account]:
     return [
         _account(row)
-        for row in store.access_read(f"MATCH (a:{LABEL}) RETURN {FIELDS} ORDER BY name")
+        for row in store.office_read(f"MATCH (a:{LABEL}) RETURN {FIELDS} ORDER BY name")
     ]
 
 
 def any_exist(store: GraphStore) -> bool:
     """Whether anyone can log in: with no account, the web app runs in local mode."""
-    rows = store.access_read(f"MATCH (a:{LABEL}) RETURN count(a) AS n")
+    rows = store.office_read(f"MATCH (a:{LABEL}) RETURN count(a) AS n")
     return bool(rows and rows[0]["n"])
 
 
 def disable(store: GraphStore, name: str) -> Account:
     _require(store, name)
-    store.access_write(f"MATCH (a:{LABEL} {{uid: $name}}) SET a.disabled = true", {"name": name})
+    store.office_write(f"MATCH (a:{LABEL} {{uid: $name}}) SET a.disabled = true", {"name": name})
     return _require(store, name)
 
 
 def set_password(store: GraphStore, name: str, password: str) -> None:
     _require(store, name)
     passwords.check_strength(password, name)
-    store.access_write(
+    store.office_write(
         f"MATCH (a:{LABEL} {{uid: $name}}) SET a.password_hash = $hash",
         {"name": name, "hash": passwords.hash_password(password)},
     )
@@ -151,7 +151,7 @@ def set_password(store: GraphStore, name: str, password: str) -> None:
 def authenticate(store: GraphStore, name: str, password: str) -> Account | None:
     """The account if the password is right and the account enabled; else None (and
     the same time spent either way)."""
-    rows = store.access_read(
+    rows = store.office_read(
         f"MATCH (a:{LABEL} {{uid: $name}}) RETURN {FIELDS}, a.password_hash AS hash",
         {"name": name},
     )
@@ -162,7 +162,7 @@ def authenticate(store: GraphStore, name: str, password: str) -> Account | None:
     if account.disabled:
         return None
     if passwords.needs_rehash(stored):
-        store.access_write(
+        store.office_write(
             f"MATCH (a:{LABEL} {{uid: $name}}) SET a.password_hash = $hash",
             {"name": name, "hash": passwords.hash_password(password)},
         )

@@ -47,7 +47,7 @@ def record(
     if outcome not in OUTCOMES:
         raise ValueError(f"outcome must be one of {OUTCOMES}")
     entry = Entry(clock.stamp(clock.now()), user, client, action, target, outcome, detail)
-    store.access_write(
+    store.office_write(
         f"CREATE (:{LABEL} {{uid: $uid, at: $at, user: $user, client: $client, "
         "action: $action, target: $target, outcome: $outcome, detail: $detail})",
         {
@@ -67,7 +67,7 @@ def entries(
     limit: int | None = None,
 ) -> list[Entry]:
     """Entries, oldest first (`since`: a stamp, see clock.parse_since)."""
-    rows = store.access_read(
+    rows = store.office_read(
         f"MATCH (e:{LABEL}) WHERE ($since IS NULL OR e.at >= $since) "
         "AND ($user IS NULL OR e.user = $user) AND ($action IS NULL OR e.action = $action) "
         "RETURN e.at AS at, e.user AS user, e.client AS client, e.action AS action, "

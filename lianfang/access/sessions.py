@@ -27,7 +27,7 @@ def start(store: GraphStore, account: Account, hours: float) -> tuple[str, Sessi
     cookie = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(24)
     moment = clock.now()
-    store.access_write(
+    store.office_write(
         f"CREATE (:{LABEL} {{uid: $uid, account: $account, csrf: $csrf, created: $created, "
         "expires: $expires})",
         {
@@ -43,7 +43,7 @@ def start(store: GraphStore, account: Account, hours: float) -> tuple[str, Sessi
 
 def find(store: GraphStore, cookie: str) -> Session | None:
     """The live session behind a cookie, its account still enabled; else None."""
-    rows = store.access_read(
+    rows = store.office_read(
         f"MATCH (t:{LABEL} {{uid: $uid}}) {accounts.JOIN} "
         f"RETURN t.csrf AS csrf, t.expires AS expires, {accounts.FIELDS}",
         {"uid": digest(cookie)},
@@ -55,10 +55,10 @@ def find(store: GraphStore, cookie: str) -> Session | None:
 
 
 def end(store: GraphStore, cookie: str) -> None:
-    store.access_write(f"MATCH (s:{LABEL} {{uid: $uid}}) DELETE s", {"uid": digest(cookie)})
+    store.office_write(f"MATCH (s:{LABEL} {{uid: $uid}}) DELETE s", {"uid": digest(cookie)})
 
 
 def end_expired(store: GraphStore) -> None:
-    store.access_write(
+    store.office_write(
         f"MATCH (s:{LABEL}) WHERE s.expires <= $now DELETE s", {"now": clock.stamp(clock.now())}
     )

@@ -41,7 +41,7 @@ def create(store: GraphStore, name: str, expires_days: int | None) -> tuple[str,
     token = f"{PREFIX}{key}_{secrets.token_urlsafe(32)}"
     created = clock.now()
     expires = clock.stamp(created + dt.timedelta(days=expires_days)) if expires_days else None
-    store.access_write(
+    store.office_write(
         f"CREATE (:{LABEL} {{uid: $uid, key: $key, account: $account, created: $created, "
         "expires: $expires, revoked: false})",
         {
@@ -62,7 +62,7 @@ _FIELDS = (
 
 
 def listing(store: GraphStore, name: str | None = None) -> list[TokenInfo]:
-    rows = store.access_read(
+    rows = store.office_read(
         f"MATCH (t:{LABEL}) WHERE $name IS NULL OR t.account = $name RETURN {_FIELDS} "
         "ORDER BY created",
         {"name": name},
@@ -74,7 +74,7 @@ def revoke(store: GraphStore, key: str) -> TokenInfo:
     """Revoke by the token's key (or the whole token, pasted)."""
     if key.startswith(PREFIX):
         key = key[len(PREFIX) :].split("_", 1)[0]
-    rows = store.access_write(
+    rows = store.office_write(
         f"MATCH (t:{LABEL} {{key: $key}}) SET t.revoked = true RETURN {_FIELDS}", {"key": key}
     )
     if not rows:
@@ -86,7 +86,7 @@ def authenticate(store: GraphStore, token: str) -> Account | None:
     """The account behind a live token: not revoked, not expired, account enabled."""
     if not token.startswith(PREFIX):
         return None
-    rows = store.access_read(
+    rows = store.office_read(
         f"MATCH (t:{LABEL} {{uid: $uid}}) {accounts.JOIN} "
         f"RETURN t.revoked AS revoked, t.expires AS expires, {accounts.FIELDS}",
         {"uid": digest(token)},

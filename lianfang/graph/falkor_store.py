@@ -120,7 +120,7 @@ class FalkorStore(GraphStore):
         self.location = location
         self._write_lock = write_lock
         self._reconnect = reconnect
-        self._access_indexed = False
+        self._office_indexed = False
         self.ensure_schema()
 
     # -- running queries -----------------------------------------------------------
@@ -304,30 +304,30 @@ class FalkorStore(GraphStore):
             if unique and (label, (prop,)) not in constrained:
                 graph.create_node_unique_constraint(label, prop)
 
-    # -- accounts, tokens, sessions, the audit log -----------------------------------
+    # -- the office's records: accounts, tokens, sessions, the audit log --------------
     @property
-    def access_graph(self) -> str:
+    def office_graph(self) -> str:
         """A graph of their own: imports rebuild and rename the main graph, and a staged
         import would otherwise lose an audit entry written while it ran."""
-        return f"{self.graph_name}__access"
+        return f"{self.graph_name}__office"
 
-    def _access(self) -> Graph:
-        graph = self._graph(self.access_graph)
-        if not self._access_indexed:
+    def _office(self) -> Graph:
+        graph = self._graph(self.office_graph)
+        if not self._office_indexed:
             wanted = [
-                ("NODE", label, prop, unique) for label, prop, unique in model.access_indexes()
+                ("NODE", label, prop, unique) for label, prop, unique in model.office_indexes()
             ]
             self._retrying(lambda: self._install_indexes(graph, wanted))
-            self._access_indexed = True
+            self._office_indexed = True
         return graph
 
-    def access_read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+    def office_read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         text = with_params(cypher, params)
-        return self._run(lambda: self._access().ro_query(text), retry=True)
+        return self._run(lambda: self._office().ro_query(text), retry=True)
 
-    def access_write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+    def office_write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         text = with_params(cypher, params)
-        return self._run(lambda: self._access().query(text))
+        return self._run(lambda: self._office().query(text))
 
     def ensure_schema(self) -> None:
         with self._write_lock():

@@ -27,7 +27,8 @@ from lianfang.graph import schema
 PROVENANCE = ("source", "prov_file", "prov_sheet", "prov_row")
 SNAPSHOT_LABEL = schema.Snapshot.__label__  # saved reviews: kept in the graph, not a register
 VERSION_LABEL = schema.GraphVersion.__label__  # the graph's state token, for caches
-# Accounts, tokens, sessions and the audit log: kept beside the graph, never in an import.
+# The office's own records (accounts, tokens, sessions, the audit log): kept beside the
+# graph, never part of an import.
 ACCOUNT_LABEL = schema.Account.__label__
 TOKEN_LABEL = schema.ApiToken.__label__
 SESSION_LABEL = schema.LoginSession.__label__
@@ -159,16 +160,16 @@ def stored_labels() -> dict[str, tuple[str, ...]]:
     }
 
 
-def access_labels() -> tuple[str, ...]:
-    return tuple(cls.__label__ for cls in schema.ACCESS_CLASSES)
+def office_labels() -> tuple[str, ...]:
+    return tuple(cls.__label__ for cls in schema.OFFICE_CLASSES)
 
 
 @cache
-def access_indexes() -> tuple[tuple[str, str, bool], ...]:
-    """(label, property, unique) for every indexed property of the access records."""
+def office_indexes() -> tuple[tuple[str, str, bool], ...]:
+    """(label, property, unique) for every indexed property of the office's records."""
     return tuple(
         (cls.__label__, name, bool(prop.unique_index))
-        for cls in schema.ACCESS_CLASSES
+        for cls in schema.OFFICE_CLASSES
         for name, prop in cls.defined_properties(aliases=False, rels=False).items()
         if prop.unique_index or prop.index
     )

@@ -127,10 +127,10 @@ class Neo4jStore(GraphStore):
         with self._errors(), self._session(neo4j.WRITE_ACCESS) as session:
             return session.execute_write(work)
 
-    def access_read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+    def office_read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         return self.read(cypher, params)
 
-    def access_write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+    def office_write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         bound = to_params(params)
         with self._errors(), self._session(neo4j.WRITE_ACCESS) as session:
             return session.execute_write(lambda tx: _rows(tx.run(cypher, bound)))
@@ -164,7 +164,7 @@ class Neo4jStore(GraphStore):
         db.set_connection(driver=self.driver)
         if self.database:
             db._database_name = self.database
-        kept = (*schema.NODE_CLASSES, schema.Snapshot, schema.GraphVersion, *schema.ACCESS_CLASSES)
+        kept = (*schema.NODE_CLASSES, schema.Snapshot, schema.GraphVersion, *schema.OFFICE_CLASSES)
         for cls in kept:
             db.install_labels(cls)
         self.fill_codes()
@@ -174,7 +174,7 @@ class Neo4jStore(GraphStore):
         """Everything but the accounts, tokens, sessions and audit log."""
         self.write(
             "MATCH (n) WHERE none(l IN labels(n) WHERE l IN $kept) DETACH DELETE n",
-            {"kept": list(model.access_labels())},
+            {"kept": list(model.office_labels())},
         )
 
     def close(self) -> None:

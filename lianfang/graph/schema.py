@@ -302,9 +302,10 @@ class GraphVersion(StructuredNode):
 ROLES = {"viewer": "查看", "analyst": "分析", "admin": "管理"}
 
 
-# Who may use the web app, and what they did. None of these is a register record: they
-# live beside the graph (FalkorDB: a graph of their own; Neo4j: the same database, under
-# labels no import, carry or clear touches), so that an import never sees them.
+# The office's own records: who may use the web app, and what they did. None of these is
+# a register record: they live beside the graph (FalkorDB: a graph of their own; Neo4j:
+# the same database, under labels no import, carry or clear touches), so that an import
+# never sees them.
 class Account(StructuredNode):
     """One analyst's login: a role, and the units (with their sub-units) they may see;
     no units means every unit."""
@@ -352,7 +353,7 @@ class AuditEntry(StructuredNode):
     outcome = StringProperty(required=True)
 
 
-ACCESS_CLASSES: tuple[type[StructuredNode], ...] = (Account, ApiToken, LoginSession, AuditEntry)
+OFFICE_CLASSES: tuple[type[StructuredNode], ...] = (Account, ApiToken, LoginSession, AuditEntry)
 
 
 NODE_CLASSES: tuple[type[Entity], ...] = (

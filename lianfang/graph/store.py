@@ -255,11 +255,12 @@ class GraphStore(ABC):
         """
 
     @abstractmethod
-    def access_read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        """Read accounts, tokens, sessions or the audit log (model.access_labels())."""
+    def office_read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Read the office's own records: accounts, tokens, sessions, the audit log
+        (model.office_labels())."""
 
     @abstractmethod
-    def access_write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+    def office_write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Write them, atomically, apart from the graph: no import, carry, snapshot or
         clear touches them, and they do not change the graph's state token."""
 
