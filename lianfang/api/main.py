@@ -20,6 +20,8 @@ from lianfang.api.guard import Guard
 from lianfang.api.routes import (
     account,
     ingest,
+    loop,
+    loop_pages,
     maps,
     nodes,
     pages,
@@ -44,6 +46,8 @@ ROUTERS = (
     search.router,
     stats.router,
     ingest.router,
+    loop.router,
+    loop_pages.router,
     reports.router,
     maps.router,
     pages.router,

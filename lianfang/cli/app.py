@@ -12,6 +12,7 @@ from rich.table import Table
 
 from lianfang.cli import access as access_cli
 from lianfang.cli import ingest as ingest_cli
+from lianfang.cli import loop as loop_cli
 from lianfang.cli import query as query_cli
 from lianfang.cli import report as report_cli
 from lianfang.cli.options import AsOf, Params, RowsFormat, Unit, as_of_date
@@ -39,6 +40,11 @@ app.add_typer(db_app, name="db")
 app.add_typer(access_cli.user_app, name="user")
 app.add_typer(access_cli.token_app, name="token")
 app.command("audit")(access_cli.audit_log)
+app.command("warnings")(loop_cli.warnings_command)
+app.command("notice")(loop_cli.notice_command)
+app.command("score")(loop_cli.score_command)
+app.add_typer(loop_cli.rectify_app, name="rectify")
+app.add_typer(loop_cli.accept_app, name="accept")
 
 
 DataDir = Annotated[

@@ -34,6 +34,9 @@ TOKEN_LABEL = schema.ApiToken.__label__
 SESSION_LABEL = schema.LoginSession.__label__
 AUDIT_LABEL = schema.AuditEntry.__label__
 ROLES = tuple(schema.ROLES)
+RECTIFICATION_LABEL = schema.Rectification.__label__
+ACCEPTANCE_LABEL = schema.Acceptance.__label__
+RECTIFICATION_STATUSES = dict(schema.RECTIFICATION_STATUSES)
 
 _KINDS: tuple[tuple[type[Property], str], ...] = (
     (BooleanProperty, "boolean"),

@@ -353,7 +353,56 @@ class AuditEntry(StructuredNode):
     outcome = StringProperty(required=True)
 
 
-OFFICE_CLASSES: tuple[type[StructuredNode], ...] = (Account, ApiToken, LoginSession, AuditEntry)
+RECTIFICATION_STATUSES = {
+    "open": "待整改",
+    "in_progress": "整改中",
+    "rectified": "已整改",
+    "verified": "已销号",
+}
+
+
+class Rectification(StructuredNode):
+    """An item of the rectification ledger (整改台账): one finding, identified as snapshots
+    identify it (query id and key), followed until it is verified (销号)."""
+
+    uid = StringProperty(required=True, unique_index=True)  # R0001, R0002 …
+    query_id = StringProperty(required=True, index=True)
+    key = StringProperty(required=True)  # JSON list: the finding's key
+    label = StringProperty()
+    owner_post = StringProperty(index=True)
+    due = StringProperty(required=True, index=True)  # YYYY-MM-DD: compared as text
+    note = StringProperty()
+    status = StringProperty(required=True, choices=RECTIFICATION_STATUSES, index=True)
+    done = StringProperty()  # what was done, when marked rectified
+    opened_by = StringProperty()
+    rectified_by = StringProperty()
+    verified_by = StringProperty()
+    verified_on = StringProperty()  # ISO UTC
+    history = StringProperty()  # JSON list of moves: status, user, time, reason
+
+
+class Acceptance(StructuredNode):
+    """A finding accepted for a time (暂缓/风险接受): counted apart until it expires."""
+
+    uid = StringProperty(required=True, unique_index=True)  # A0001 …
+    query_id = StringProperty(required=True, index=True)
+    key = StringProperty(required=True)  # JSON list
+    label = StringProperty()
+    reason = StringProperty(required=True)
+    approver = StringProperty(required=True)
+    expires = StringProperty(required=True)  # YYYY-MM-DD: compared as text
+    accepted_by = StringProperty()
+    created = StringProperty(required=True)
+
+
+OFFICE_CLASSES: tuple[type[StructuredNode], ...] = (
+    Account,
+    ApiToken,
+    LoginSession,
+    AuditEntry,
+    Rectification,
+    Acceptance,
+)
 
 
 NODE_CLASSES: tuple[type[Entity], ...] = (

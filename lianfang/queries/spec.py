@@ -51,6 +51,23 @@ ID_COLUMNS = {
 }
 
 
+# The columns that say in words what a finding is about, most telling first.
+READABLE = (
+    "description",
+    "person_name",
+    "post_name",
+    "power_name",
+    "process_name",
+    "unit_name",
+    "power_a_name",
+)
+
+
+def finding_label(row: dict[str, Any]) -> str:
+    """A finding in words, for snapshots, the ledger and notices."""
+    return next((str(row[c]) for c in READABLE if row.get(c)), "")
+
+
 class LibraryError(ValueError):
     """A query file that is not a valid canned query."""
 

@@ -19,7 +19,7 @@ SEVERITY_ZH = vocab.LEVEL_ZH
 MAX_ROWS = 200  # per section in the document; the workbook has every row
 
 
-def _fonts(document: Document) -> None:
+def set_fonts(document: Document) -> None:
     for style in document.styles:
         if style.type == 1 and style.font is not None:  # paragraph styles
             style.font.name = style.font.name or "Calibri"
@@ -27,7 +27,7 @@ def _fonts(document: Document) -> None:
             fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT)
 
 
-def _table(document: Document, names: list[str], rows: list[list[str]]) -> None:
+def add_table(document: Document, names: list[str], rows: list[list[str]]) -> None:
     table = document.add_table(rows=1, cols=len(names))
     table.style = "Table Grid"
     for cell_, name in zip(table.rows[0].cells, names, strict=True):
@@ -55,7 +55,7 @@ def _section(document: Document, section: Section) -> None:
     if section.rows:
         names = [c.name for c in spec.columns]
         shown = section.rows[:MAX_ROWS]
-        _table(document, names, [[cell(r.get(n)) for n in names] for r in shown])
+        add_table(document, names, [[cell(r.get(n)) for n in names] for r in shown])
         if len(section.rows) > MAX_ROWS:
             document.add_paragraph(
                 f"(仅列出前 {MAX_ROWS} 条,共 {len(section.rows)} 条,完整清单见 XLSX 报告)"
@@ -67,7 +67,7 @@ def _section(document: Document, section: Section) -> None:
 
 def write_docx(review: Review) -> bytes:
     document = Document()
-    _fonts(document)
+    set_fonts(document)
     title = document.add_heading("廉政风险防控工作年度报告", level=0)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for line in (
@@ -84,7 +84,7 @@ def write_docx(review: Review) -> bytes:
     document.add_page_break()
     document.add_paragraph(summary_sentence(review))
     document.add_heading("一、单位廉政风险概况", level=1)
-    _table(
+    add_table(
         document,
         list(PROFILE_COLUMNS),
         [[cell(r.get(c)) for c in PROFILE_COLUMNS] for r in review.profile],
@@ -94,7 +94,7 @@ def write_docx(review: Review) -> bytes:
         document.add_picture(io.BytesIO(distribution_png(review.distribution)), width=Cm(16))
     except FontMissing:
         document.add_paragraph(f"(图表未生成:本机缺少中文字体,以下表格列出同样的数字。{NO_FONT})")
-    _table(
+    add_table(
         document,
         ["类别", "高", "中", "低"],
         [

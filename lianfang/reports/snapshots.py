@@ -15,19 +15,10 @@ from typing import Any
 from lianfang.graph import model
 from lianfang.graph.store import GraphStore
 from lianfang.queries.runner import QueryResult, run
-from lianfang.queries.spec import library
+from lianfang.queries.spec import finding_label, library
 
 LABEL = model.SNAPSHOT_LABEL
 PROFILE = "unit-risk-profile"
-READABLE = (
-    "description",
-    "person_name",
-    "post_name",
-    "power_name",
-    "process_name",
-    "unit_name",
-    "power_a_name",
-)
 
 
 class SnapshotError(LookupError):
@@ -48,17 +39,13 @@ class Snapshot:
         return {tuple(item["key"]): item["label"] for item in saved}
 
 
-def readable(row: dict[str, Any]) -> str:
-    return next((str(row[c]) for c in READABLE if row.get(c)), "")
-
-
 def record(result: QueryResult) -> dict[str, Any]:
     spec = result.spec
     return {
         "count": result.count,
         "total": result.total,
         "findings": [
-            {"key": list(spec.finding_key(row)), "label": readable(row)} for row in result.rows
+            {"key": list(spec.finding_key(row)), "label": finding_label(row)} for row in result.rows
         ],
     }
 

@@ -19,7 +19,7 @@ from lianfang.viz.style import LEVEL_COLOURS
 SEVERITY_ZH = vocab.LEVEL_ZH
 
 
-def _table(
+def add_table(
     sheet: Worksheet, header_row: int, names: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
     """A table whose header is frozen and filtered, starting at `header_row`."""
@@ -86,7 +86,7 @@ def _section(sheet: Worksheet, section: Section) -> None:
     for row, text in enumerate(meta, start=1):
         sheet.cell(row=row, column=1, value=safe_cell(text)).font = Font(bold=row == 1)
     names = [c.name for c in spec.columns]
-    _table(sheet, len(meta) + 2, names, [[r.get(n) for n in names] for r in section.rows])
+    add_table(sheet, len(meta) + 2, names, [[r.get(n) for n in names] for r in section.rows])
 
 
 def _chart(sheet: Worksheet, categories: int) -> None:
@@ -111,11 +111,11 @@ def write_xlsx(review: Review) -> bytes:
     book = Workbook()
     _cover(book.active, review)
     profile = book.create_sheet("单位概况")
-    _table(
+    add_table(
         profile, 1, PROFILE_COLUMNS, [[r.get(c) for c in PROFILE_COLUMNS] for r in review.profile]
     )
     spread = book.create_sheet("风险分布")
-    _table(
+    add_table(
         spread,
         1,
         ["类别", "高", "中", "低"],

@@ -1,0 +1,88 @@
+"""What the loop's API routes and pages share: which units a list covers, the ledger
+as the requester may see it, and one audited move of an item."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import HTTPException, Request
+
+from lianfang.access import accounts
+from lianfang.api import scoping
+from lianfang.api.auditing import audit
+from lianfang.api.auth import Principal
+from lianfang.graph.store import GraphStore
+from lianfang.loop import ledger
+from lianfang.loop.ledger import LedgerError
+
+ACTIONS = {
+    "start": "in_progress",
+    "rectify": "rectified",
+    "verify": "verified",
+    "reject": "in_progress",
+}
+
+
+def units_in_view(store: GraphStore, who: Principal, unit: str | None) -> set[str] | None:
+    """The units a list covers: the one asked for (within the scope) and its sub-units,
+    or the scope's, or every unit."""
+    if unit is not None:
+        scoping.require_node(store, who, "Unit", unit)
+        rows = store.read(
+            "MATCH (d:Unit)-[:PART_OF*0..]->(:Unit {uid: $uid}) RETURN d.uid AS uid",
+            {"uid": unit},
+        )
+        if not rows:
+            raise HTTPException(404, f"no unit {unit!r}")
+        return {row["uid"] for row in rows}
+    within = who.scope(store)
+    return None if within is None else set(within.members.get("Unit", ()))
+
+
+def followed_rows(store: GraphStore, who: Principal, as_of: dt.date) -> list[dict[str, Any]]:
+    """The ledger's items the requester may see, with their state on the day."""
+    within = who.scope(store)
+    rows = []
+    for f in ledger.followed(store, as_of):
+        if within is not None and not within.contains("Post", f.item.owner_post):
+            continue
+        rows.append(
+            {
+                **f.item.as_dict(),
+                "overdue_days": f.overdue_days,
+                "present": f.present,
+                "state": f.state,
+            }
+        )
+    return rows
+
+
+def move_item(
+    request: Request,
+    store: GraphStore,
+    who: Principal,
+    uid: str,
+    action: str,
+    done: str = "",
+    reason: str = "",
+) -> ledger.Item:
+    """One move, audited before and after; a refused move is a 422 with the reason."""
+    if action not in ACTIONS:
+        raise HTTPException(404, f"the actions are {', '.join(ACTIONS)}")
+    audit(request, who.name, f"rectify {action}", uid, "started")
+    try:
+        item = ledger.move(
+            store,
+            uid,
+            ACTIONS[action],
+            who.name,
+            done=done,
+            reason=reason,
+            distinct_verifier=accounts.any_exist(store),
+        )
+    except LedgerError as exc:
+        audit(request, who.name, f"rectify {action}", uid, "failed", reason=str(exc))
+        raise HTTPException(404 if str(exc).startswith("no ") else 422, str(exc)) from None
+    audit(request, who.name, f"rectify {action}", uid, done=done, reason=reason)
+    return item

@@ -1,0 +1,203 @@
+"""After the gaps, over HTTP: warnings, scores, notices, the ledger and acceptances."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, Field
+
+from lianfang.api import scoping
+from lianfang.api.auditing import audit
+from lianfang.api.auth import Analyst, Viewer
+from lianfang.api.deps import AsOfQuery, StoreDep, UnitQuery
+from lianfang.api.http import attachment
+from lianfang.api.loop_views import followed_rows, move_item, units_in_view
+from lianfang.loop import acceptance, ledger, score, warnings
+from lianfang.loop.ledger import LedgerError
+from lianfang.reports import notice
+
+router = APIRouter(tags=["loop"])
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ACTIONS = {
+    "start": "in_progress",
+    "rectify": "rectified",
+    "verify": "verified",
+    "reject": "in_progress",
+}
+
+
+class WarningsOut(BaseModel):
+    as_of: dt.date
+    units: list[dict[str, Any]]
+    posts: list[dict[str, Any]]
+
+
+@router.get("/api/warnings", response_model=WarningsOut)
+def get_warnings(
+    store: StoreDep, who: Viewer, as_of: AsOfQuery = None, unit: UnitQuery = None
+) -> WarningsOut:
+    """Red, yellow and green per post (with reasons and disposition) and per unit."""
+    day = as_of or dt.date.today()
+    state = warnings.compute(store, day)
+    under = units_in_view(store, who, unit)
+    units = [
+        {"unit_id": u.unit_id, "unit_name": u.unit_name, "level": u.level, "counts": u.counts}
+        for u in state.units.values()
+        if under is None or u.unit_id in under
+    ]
+    return WarningsOut(as_of=day, units=units, posts=state.post_rows(under))
+
+
+@router.get("/api/score", response_model=list[dict[str, Any]])
+def get_score(
+    store: StoreDep, who: Viewer, as_of: AsOfQuery = None, unit: UnitQuery = None
+) -> list[dict[str, Any]]:
+    """Each unit's 百分制 score, grade and deductions."""
+    under = units_in_view(store, who, unit)
+    scores = score.compute(store, as_of or dt.date.today())
+    return [s.as_row() for uid, s in sorted(scores.items()) if under is None or uid in under]
+
+
+@router.get(
+    "/api/notice.{fmt}",
+    responses={
+        200: {"content": {DOCX: {}, "text/html": {}}},
+        404: {"description": "No such post or unit"},
+    },
+)
+def get_notice(
+    fmt: str,
+    request: Request,
+    store: StoreDep,
+    who: Viewer,
+    post: Annotated[str | None, Query(description="A post id")] = None,
+    unit: UnitQuery = None,
+    kind: Annotated[str, Query(pattern="^(warning|rectification)$")] = "warning",
+    reply_days: Annotated[int, Query(ge=1, le=60)] = notice.DEFAULT_REPLY_DAYS,
+    as_of: AsOfQuery = None,
+) -> Response:
+    """A 预警通知书 for a post or a unit, or a 整改通知书 for a unit, as DOCX or HTML."""
+    if fmt not in ("docx", "html"):
+        raise HTTPException(404, "the notice comes as notice.docx or notice.html")
+    if post is not None:
+        scoping.require_node(store, who, "Post", post)
+    if unit is not None:
+        scoping.require_node(store, who, "Unit", unit)
+    try:
+        built = notice.build(store, as_of or dt.date.today(), post, unit, kind, reply_days)
+    except notice.NoticeError as exc:
+        raise HTTPException(404 if "no " in str(exc) else 422, str(exc)) from None
+    audit(request, who.name, "download", "notice", format=fmt, kind=kind, to=built.recipient_id)
+    if fmt == "html":
+        return HTMLResponse(notice.write_html(built))
+    return Response(notice.write_docx(built), media_type=DOCX, headers=attachment("notice.docx"))
+
+
+class OpenItem(BaseModel):
+    query_id: str
+    key: list[str] = Field(min_length=1)
+    due: dt.date
+    owner_post: str | None = None
+    note: str = ""
+
+
+class Move(BaseModel):
+    done: str = ""
+    reason: str = ""
+
+
+@router.get("/api/rectifications", response_model=list[dict[str, Any]])
+def list_rectifications(
+    store: StoreDep,
+    who: Viewer,
+    as_of: AsOfQuery = None,
+    status: str | None = None,
+    overdue: bool = False,
+) -> list[dict[str, Any]]:
+    """The rectification ledger, with whether each finding is still found."""
+    rows = followed_rows(store, who, as_of or dt.date.today())
+    return [
+        r
+        for r in rows
+        if (status is None or r["status"] == status) and (not overdue or r["overdue_days"])
+    ]
+
+
+@router.post("/api/rectifications", status_code=201, response_model=dict[str, Any])
+def open_rectification(
+    asked: OpenItem, request: Request, store: StoreDep, who: Analyst
+) -> dict[str, Any]:
+    """Open an item for a finding present today."""
+    audit(request, who.name, "rectify open", asked.query_id, "started", key=asked.key)
+    try:
+        item = ledger.open_item(
+            store,
+            asked.query_id,
+            tuple(asked.key),
+            asked.due,
+            who.name,
+            asked.owner_post,
+            asked.note,
+        )
+    except LedgerError as exc:
+        audit(request, who.name, "rectify open", asked.query_id, "failed", reason=str(exc))
+        raise HTTPException(422, str(exc)) from None
+    audit(request, who.name, "rectify open", item.uid, key=asked.key, due=item.due)
+    return item.as_dict()
+
+
+@router.post("/api/rectifications/{uid}/{action}", response_model=dict[str, Any])
+def move_rectification(
+    uid: str, action: str, asked: Move, request: Request, store: StoreDep, who: Analyst
+) -> dict[str, Any]:
+    """start, rectify (with `done`), verify (by another user), or reject (with `reason`)."""
+    return move_item(request, store, who, uid, action, asked.done, asked.reason).as_dict()
+
+
+class AcceptIn(BaseModel):
+    query_id: str
+    key: list[str] = Field(min_length=1)
+    reason: str = Field(min_length=1)
+    approver: str = Field(min_length=1)
+    expires: dt.date
+
+
+@router.get("/api/acceptances", response_model=list[dict[str, Any]])
+def list_acceptances(store: StoreDep, who: Viewer, as_of: AsOfQuery = None) -> list[dict[str, Any]]:
+    """Every accepted finding, and whether the acceptance is in force on the day."""
+    day = as_of or dt.date.today()
+    return [{**a.as_dict(), "in_force": a.active(day)} for a in acceptance.listing(store)]
+
+
+@router.post("/api/acceptances", status_code=201, response_model=dict[str, Any])
+def accept_finding(
+    asked: AcceptIn, request: Request, store: StoreDep, who: Analyst
+) -> dict[str, Any]:
+    """Accept a finding until `expires`: counted apart, never dropped, open again then."""
+    audit(request, who.name, "accept", asked.query_id, "started", key=asked.key)
+    try:
+        made = acceptance.accept(
+            store,
+            asked.query_id,
+            tuple(asked.key),
+            asked.reason,
+            asked.approver,
+            asked.expires,
+            who.name,
+        )
+    except LedgerError as exc:
+        audit(request, who.name, "accept", asked.query_id, "failed", reason=str(exc))
+        raise HTTPException(422, str(exc)) from None
+    audit(
+        request,
+        who.name,
+        "accept",
+        made.uid,
+        key=asked.key,
+        expires=made.expires,
+        approver=made.approver,
+    )
+    return made.as_dict()

@@ -1,0 +1,328 @@
+"""After the gaps: `warnings`, `notice`, `rectify …`, `accept …` and `score`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from lianfang.access import accounts
+from lianfang.cli.options import AsOf, OptionalOutput, Output, RowsFormat, Unit, as_of_date
+from lianfang.cli.support import console, fail, opened, operator, print_rows, record
+from lianfang.graph.store import GraphStore
+from lianfang.loop import acceptance, ledger, score, warnings
+from lianfang.loop.ledger import LedgerError
+from lianfang.loop.rules import RulesError
+from lianfang.queries.exports import to_xlsx
+
+rectify_app = typer.Typer(help="The rectification ledger (整改台账).", no_args_is_help=True)
+accept_app = typer.Typer(help="Accepted findings (暂缓/风险接受).", no_args_is_help=True)
+
+Format = Annotated[str, typer.Option("--format", "-f", help="table, json, csv, or xlsx (with -o).")]
+QueryId = Annotated[str, typer.Argument(help="The query id, e.g. unmitigated-high-risks.")]
+Key = Annotated[list[str], typer.Argument(help="The finding's key, as `query` prints it.")]
+ItemId = Annotated[str, typer.Argument(help="The item's id, e.g. R0001.")]
+DateOpt = Annotated[str, typer.Option(help="YYYY-MM-DD.")]
+
+
+def _date(value: str, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(f"{name}: {value!r} is not a date (YYYY-MM-DD)", code=2)
+
+
+def emit(rows: list[dict[str, Any]], fmt: str, out: Path | None, title: str) -> None:
+    """Rows as a table, JSON or CSV on stdout, or an .xlsx file."""
+    if fmt == "xlsx":
+        if out is None:
+            fail("--format xlsx needs -o FILE.xlsx", code=2)
+        names = list(rows[0]) if rows else []
+        out.write_bytes(to_xlsx(rows, names, title))
+        console.print(f"wrote {out}", highlight=False)
+        return
+    try:
+        chosen = RowsFormat(fmt)
+    except ValueError:
+        fail("--format must be table, json, csv or xlsx", code=2)
+    print_rows(rows, chosen)
+
+
+def _under(store: GraphStore, unit: str | None) -> set[str] | None:
+    if unit is None:
+        return None
+    rows = store.read(
+        "MATCH (d:Unit)-[:PART_OF*0..]->(:Unit {uid: $uid}) RETURN d.uid AS uid", {"uid": unit}
+    )
+    if not rows:
+        fail(f"no unit {unit!r}", code=2)
+    return {row["uid"] for row in rows}
+
+
+def warnings_command(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    unit: Unit = None,
+    units_only: Annotated[bool, typer.Option("--units", help="One row per unit.")] = False,
+    fmt: Format = "table",
+    out: OptionalOutput = None,
+) -> None:
+    """Red, yellow and green posts (分级预警) with their reasons and disposition."""
+    day = as_of_date(as_of)
+    with opened(ctx) as store:
+        try:
+            state = warnings.compute(store, day)
+        except RulesError as exc:
+            fail(str(exc), code=2)
+        under = _under(store, unit)
+    if units_only:
+        order = {level: i for i, level in enumerate(state.rules.order())}
+        rows = [
+            {
+                "unit_id": u.unit_id,
+                "unit_name": u.unit_name,
+                "level": u.level,
+                "level_zh": state.rules.zh(u.level),
+                **{f"{level}_posts": n for level, n in u.counts.items()},
+            }
+            for u in sorted(state.units.values(), key=lambda u: (order[u.level], u.unit_id))
+            if under is None or u.unit_id in under
+        ]
+    else:
+        rows = state.post_rows(under)
+    emit(rows, fmt, out, "预警")
+
+
+def notice_command(
+    ctx: typer.Context,
+    out: Output,
+    post: Annotated[str | None, typer.Option("--post", help="A post id.")] = None,
+    unit: Unit = None,
+    as_of: AsOf = None,
+    kind: Annotated[
+        str, typer.Option("--kind", help="warning (预警通知书) or rectification (整改通知书).")
+    ] = "warning",
+    reply_days: Annotated[int, typer.Option("--reply-days", min=1, max=60)] = 5,
+    issuer: Annotated[str, typer.Option("--issuer", help="Who signs it.")] = "纪检监察机构",
+) -> None:
+    """Write the notice for a post or a unit, as .docx or .html."""
+    from lianfang.reports import notice
+
+    if out.suffix.lower() not in (".docx", ".html"):
+        fail("-o must end in .docx or .html", code=2)
+    if kind not in ("warning", "rectification"):
+        fail("--kind must be warning or rectification", code=2)
+    with opened(ctx) as store:
+        try:
+            built = notice.build(store, as_of_date(as_of), post, unit, kind, reply_days, issuer)
+        except notice.NoticeError as exc:
+            fail(str(exc), code=2)
+        body = notice.write_docx(built) if out.suffix.lower() == ".docx" else None
+        record(store, "notice", built.recipient_id, kind=kind, file=out.name)
+    if body is None:
+        out.write_text(notice.write_html(built), encoding="utf-8")
+    else:
+        out.write_bytes(body)
+    console.print(
+        f"wrote {out}: {built.title} to {built.recipient}, {len(built.findings)} finding(s), "
+        f"reply by {built.reply_by.isoformat()}",
+        highlight=False,
+    )
+
+
+def score_command(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    unit: Unit = None,
+    fmt: Format = "table",
+    out: OptionalOutput = None,
+) -> None:
+    """Each unit's 百分制 score and grade (优秀/良好/合格/不合格), with its deductions."""
+    with opened(ctx) as store:
+        try:
+            scores = score.compute(store, as_of_date(as_of))
+        except RulesError as exc:
+            fail(str(exc), code=2)
+        under = _under(store, unit)
+    rows = [s.as_row() for uid, s in sorted(scores.items()) if under is None or uid in under]
+    emit(rows, fmt, out, "考核")
+
+
+# -- the ledger ----------------------------------------------------------------------
+def _item_row(followed: ledger.Followed) -> dict[str, Any]:
+    item = followed.item
+    return {
+        "id": item.uid,
+        "query_id": item.query_id,
+        "key": "/".join(item.key),
+        "label": item.label,
+        "owner_post": item.owner_post,
+        "due": item.due,
+        "status": item.status,
+        "overdue_days": followed.overdue_days,
+        "state": followed.state,
+        "done": item.done,
+    }
+
+
+@rectify_app.command("open")
+def rectify_open(
+    ctx: typer.Context,
+    query_id: QueryId,
+    key: Key,
+    due: DateOpt,
+    owner: Annotated[str | None, typer.Option("--owner", help="The owner post.")] = None,
+    note: Annotated[str, typer.Option("--note")] = "",
+) -> None:
+    """Open an item for a finding present today."""
+    with opened(ctx) as store:
+        user = operator()
+        try:
+            item = ledger.open_item(
+                store, query_id, tuple(key), _date(due, "--due"), user, owner, note
+            )
+        except LedgerError as exc:
+            fail(str(exc), code=2)
+        record(store, "rectify open", item.uid, query_id=query_id, key=list(key), due=due)
+    console.print(
+        f"opened {item.uid}: {item.label} (owner {item.owner_post}, due {item.due})",
+        highlight=False,
+    )
+
+
+def _move(ctx: typer.Context, uid: str, to: str, done: str = "", reason: str = "") -> None:
+    with opened(ctx) as store:
+        try:
+            item = ledger.move(
+                store,
+                uid,
+                to,
+                operator(),
+                done=done,
+                reason=reason,
+                distinct_verifier=accounts.any_exist(store),
+            )
+        except LedgerError as exc:
+            fail(str(exc), code=2)
+        record(store, f"rectify {to}", uid, done=done, reason=reason)
+    console.print(f"{item.uid} is {item.status}", highlight=False)
+
+
+@rectify_app.command("update")
+def rectify_update(
+    ctx: typer.Context,
+    uid: ItemId,
+    status: Annotated[str, typer.Option("--status", help="in_progress or rectified.")],
+    done: Annotated[str, typer.Option("--done", help="What was done (for rectified).")] = "",
+) -> None:
+    """Start work on an item, or mark it rectified."""
+    if status not in ("in_progress", "rectified"):
+        fail(
+            "--status must be in_progress or rectified (verify and reject have their own commands)",
+            code=2,
+        )
+    _move(ctx, uid, status, done=done)
+
+
+@rectify_app.command("verify")
+def rectify_verify(ctx: typer.Context, uid: ItemId) -> None:
+    """Verify a rectified item (销号); by another user than the one who rectified it."""
+    _move(ctx, uid, "verified")
+
+
+@rectify_app.command("reject")
+def rectify_reject(
+    ctx: typer.Context, uid: ItemId, reason: Annotated[str, typer.Option("--reason")]
+) -> None:
+    """Send a rectified item back to in progress, with the reason."""
+    _move(ctx, uid, "in_progress", reason=reason)
+
+
+@rectify_app.command("list")
+def rectify_list(
+    ctx: typer.Context,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue items.")] = False,
+    status: Annotated[str | None, typer.Option("--status")] = None,
+    unit: Unit = None,
+    as_of: AsOf = None,
+    fmt: Format = "table",
+    out: OptionalOutput = None,
+) -> None:
+    """The ledger, with whether each finding is still found."""
+    with opened(ctx) as store:
+        found = ledger.followed(store, as_of_date(as_of))
+        under = _under(store, unit)
+        posts = _posts_in(store, under)
+    rows = [
+        _item_row(f)
+        for f in found
+        if (not overdue or f.overdue_days)
+        and (status is None or f.item.status == status)
+        and (posts is None or f.item.owner_post in posts)
+    ]
+    emit(rows, fmt, out, "整改台账")
+
+
+def _posts_in(store: GraphStore, units: set[str] | None) -> set[str] | None:
+    if units is None:
+        return None
+    rows = store.read(
+        "MATCH (p:Post)-[:IN_UNIT]->(u:Unit) WHERE u.uid IN $units RETURN p.uid AS uid",
+        {"units": sorted(units)},
+    )
+    return {row["uid"] for row in rows}
+
+
+# -- acceptances ----------------------------------------------------------------------
+@accept_app.command("add")
+def accept_add(
+    ctx: typer.Context,
+    query_id: QueryId,
+    key: Key,
+    reason: Annotated[str, typer.Option("--reason")],
+    approver: Annotated[str, typer.Option("--approver", help="Who approved it.")],
+    expires: DateOpt,
+) -> None:
+    """Accept a finding until a date: counted apart as accepted, then open again."""
+    with opened(ctx) as store:
+        try:
+            made = acceptance.accept(
+                store,
+                query_id,
+                tuple(key),
+                reason,
+                approver,
+                _date(expires, "--expires"),
+                operator(),
+            )
+        except LedgerError as exc:
+            fail(str(exc), code=2)
+        record(
+            store,
+            "accept",
+            made.uid,
+            query_id=query_id,
+            key=list(key),
+            expires=expires,
+            approver=approver,
+        )
+    console.print(f"accepted as {made.uid} until {made.expires}: {made.label}", highlight=False)
+
+
+@accept_app.command("list")
+def accept_list(ctx: typer.Context, as_of: AsOf = None, fmt: Format = "table") -> None:
+    """Every acceptance, and whether it is in force on the day."""
+    day = as_of_date(as_of)
+    with opened(ctx) as store:
+        found = acceptance.listing(store)
+    rows = [
+        {
+            **{k: v for k, v in a.as_dict().items() if k != "key"},
+            "key": "/".join(a.key),
+            "in_force": a.active(day),
+        }
+        for a in found
+    ]
+    emit(rows, fmt, None, "风险接受")

@@ -1,0 +1,1 @@
+"""After a gap is found: warnings, the rectification ledger, acceptances, the scorecard."""

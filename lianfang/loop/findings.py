@@ -1,0 +1,134 @@
+"""Findings as the loop follows them: each canned query's rows, identified as snapshots
+identify them (query id and key), with the posts and units they concern.
+
+A finding names its posts in its post columns (`post_id`, `post_ids`, owners, key
+posts). Where it names none, its posts are those of what it does name: the posts the
+people hold on the day, the posts that exercise the powers, the posts that handle the
+flowcharts' steps, and the posts the risk points sit at. Units are the ones the posts
+are in, and any unit the finding names itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from lianfang.graph.store import GraphStore
+from lianfang.queries.cache import cached
+from lianfang.queries.runner import run
+from lianfang.queries.spec import ID_COLUMNS, QuerySpec, finding_label, library
+
+# label → how its posts are found (Cypher from `id` to `post`), for findings naming no post.
+POSTS_OF = {
+    "Person": (
+        "MATCH (:Person {uid: id})-[h:HOLDS]->(p:Post) WHERE h.start_date <= date($as_of) "
+        "AND (h.end_date IS NULL OR h.end_date > date($as_of))"
+    ),
+    "Power": "MATCH (p:Post)-[:EXERCISES]->(:Power {uid: id})",
+    "Process": "MATCH (:Process {uid: id})-[:HAS_STEP]->(:Step)-[:HANDLED_BY]->(p:Post)",
+    "RiskPoint": "MATCH (:RiskPoint {uid: id})-[:AT_POST]->(p:Post)",
+}
+SKIPPED = frozenset({"unit-risk-profile"})  # a profile, not a gap
+
+
+@dataclass(frozen=True)
+class Finding:
+    query_id: str
+    severity: str
+    key: tuple[str, ...]
+    label: str
+    posts: frozenset[str] = field(default_factory=frozenset)
+    units: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def ident(self) -> tuple[str, tuple[str, ...]]:
+        return self.query_id, self.key
+
+
+def named(row: dict[str, Any], label: str) -> list[str]:
+    """The ids of one label a row names, list columns included."""
+    found: list[str] = []
+    for column, of in ID_COLUMNS.items():
+        if of != label:
+            continue
+        value = row.get(column)
+        values = value if isinstance(value, list) else [value]
+        found += [str(v) for v in values if v not in (None, "")]
+    return found
+
+
+def _ids_of(
+    store: GraphStore, match: str, uids: Iterable[str], as_of: dt.date
+) -> dict[str, set[str]]:
+    """For each id, the ids `match` finds (it binds `id`, and `p` to what it finds)."""
+    wanted = sorted(set(uids))
+    if not wanted:
+        return {}
+    rows = store.read(
+        f"UNWIND $uids AS id {match} RETURN id, collect(DISTINCT p.uid) AS found",
+        {"uids": wanted, "as_of": as_of},
+    )
+    return {row["id"]: set(row["found"]) for row in rows}
+
+
+# A risk stated against a unit alone concerns that unit.
+UNIT_OF_RISK = "MATCH (:RiskPoint {uid: id})-[:IN_UNIT]->(p:Unit)"
+
+
+def _units_of(store: GraphStore, posts: Iterable[str]) -> dict[str, str]:
+    wanted = sorted(set(posts))
+    if not wanted:
+        return {}
+    rows = store.read(
+        "UNWIND $uids AS id MATCH (:Post {uid: id})-[:IN_UNIT]->(u:Unit) RETURN id, u.uid AS unit",
+        {"uids": wanted},
+    )
+    return {row["id"]: row["unit"] for row in rows}
+
+
+def findings(store: GraphStore, as_of: dt.date) -> list[Finding]:
+    """Every gap finding on `as_of`, with its posts and units (kept per graph state)."""
+    return cached(store, ("loop findings", as_of), lambda: _computed(store, as_of))
+
+
+def _computed(store: GraphStore, as_of: dt.date) -> list[Finding]:
+    found: list[tuple[QuerySpec, dict[str, Any], set[str]]] = []
+    fallback: dict[str, set[str]] = {label: set() for label in POSTS_OF}
+    for spec in library().values():
+        if spec.id in SKIPPED:
+            continue
+        for row in run(store, spec.id, {"as_of": as_of}).rows:
+            posts = set(named(row, "Post"))
+            if not posts:
+                for label in POSTS_OF:
+                    fallback[label].update(named(row, label))
+            found.append((spec, row, posts))
+    posts_of = {
+        label: _ids_of(store, POSTS_OF[label], uids, as_of) for label, uids in fallback.items()
+    }
+    risk_units = _ids_of(store, UNIT_OF_RISK, fallback["RiskPoint"], as_of)
+    for _spec, row, posts in found:
+        if not posts:
+            for label, table in posts_of.items():
+                for uid in named(row, label):
+                    posts |= table.get(uid, set())
+    units_of = _units_of(store, {post for _, _, posts in found for post in posts})
+    made = []
+    for spec, row, posts in found:
+        units = {units_of[p] for p in posts if p in units_of} | set(named(row, "Unit"))
+        if not posts:
+            for uid in named(row, "RiskPoint"):
+                units |= risk_units.get(uid, set())
+        made.append(
+            Finding(
+                spec.id,
+                spec.severity,
+                spec.finding_key(row),
+                finding_label(row),
+                frozenset(posts),
+                frozenset(units),
+            )
+        )
+    return made

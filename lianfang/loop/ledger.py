@@ -1,0 +1,230 @@
+"""The rectification ledger (整改台账): a finding followed until it is verified (销号).
+
+An item moves open → in_progress → rectified (saying what was done) → verified; a
+rectified item may be rejected back to in_progress with a reason. Once accounts exist,
+the one who verifies must not be the one who marked it rectified. Items are the
+office's records (kept beside the graph): no import touches them. Each move is kept in
+the item's history with its user and time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from lianfang.access import clock
+from lianfang.graph import model
+from lianfang.graph.store import GraphStore, QueryError
+from lianfang.loop.findings import Finding, findings
+
+LABEL = model.RECTIFICATION_LABEL
+STATUSES = tuple(model.RECTIFICATION_STATUSES)
+# (from, to) → the action's name
+MOVES = {
+    ("open", "in_progress"): "start",
+    ("in_progress", "rectified"): "rectify",
+    ("rectified", "verified"): "verify",
+    ("rectified", "in_progress"): "reject",
+}
+
+
+class LedgerError(ValueError):
+    """A move the ledger does not allow, or an item or finding that does not exist."""
+
+
+@dataclass(frozen=True)
+class Item:
+    uid: str
+    query_id: str
+    key: tuple[str, ...]
+    label: str
+    owner_post: str | None
+    due: str
+    note: str
+    status: str
+    done: str
+    opened_by: str | None
+    rectified_by: str | None
+    verified_by: str | None
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+    def overdue_days(self, as_of: dt.date) -> int:
+        """Days past the due date on `as_of`, while not yet rectified; else 0."""
+        if self.status in ("rectified", "verified"):
+            return 0
+        return max(0, (as_of - dt.date.fromisoformat(self.due)).days)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "key": list(self.key)}
+
+
+_FIELDS = (
+    "r.uid AS uid, r.query_id AS query_id, r.key AS key, r.label AS label, "
+    "r.owner_post AS owner_post, r.due AS due, r.note AS note, r.status AS status, "
+    "r.done AS done, r.opened_by AS opened_by, r.rectified_by AS rectified_by, "
+    "r.verified_by AS verified_by, r.history AS history"
+)
+
+
+def _item(row: dict[str, Any]) -> Item:
+    return Item(
+        uid=row["uid"],
+        query_id=row["query_id"],
+        key=tuple(json.loads(row["key"])),
+        label=row["label"] or "",
+        owner_post=row["owner_post"],
+        due=row["due"],
+        note=row["note"] or "",
+        status=row["status"],
+        done=row["done"] or "",
+        opened_by=row["opened_by"],
+        rectified_by=row["rectified_by"],
+        verified_by=row["verified_by"],
+        history=json.loads(row["history"] or "[]"),
+    )
+
+
+def find(store: GraphStore, uid: str) -> Item:
+    rows = store.office_read(f"MATCH (r:{LABEL} {{uid: $uid}}) RETURN {_FIELDS}", {"uid": uid})
+    if not rows:
+        raise LedgerError(f"no rectification item {uid!r} (see `lianfang rectify list`)")
+    return _item(rows[0])
+
+
+def items(store: GraphStore) -> list[Item]:
+    rows = store.office_read(f"MATCH (r:{LABEL}) RETURN {_FIELDS} ORDER BY uid")
+    return [_item(row) for row in rows]
+
+
+def current_finding(
+    store: GraphStore, query_id: str, key: tuple[str, ...], as_of: dt.date
+) -> Finding | None:
+    return next((f for f in findings(store, as_of) if f.ident == (query_id, key)), None)
+
+
+def open_item(
+    store: GraphStore,
+    query_id: str,
+    key: tuple[str, ...],
+    due: dt.date,
+    user: str | None,
+    owner_post: str | None = None,
+    note: str = "",
+    as_of: dt.date | None = None,
+) -> Item:
+    """Open an item for a finding present on `as_of` (today by default). The owner post
+    defaults to the finding's own post when it names exactly one."""
+    finding = current_finding(store, query_id, key, as_of or dt.date.today())
+    if finding is None:
+        raise LedgerError(
+            f"{query_id} has no finding {'/'.join(key)!r} now (see `lianfang query {query_id}`)"
+        )
+    if owner_post is None and len(finding.posts) == 1:
+        owner_post = next(iter(finding.posts))
+    if owner_post is not None and not store.read(
+        "MATCH (p:Post {uid: $uid}) RETURN p.uid AS uid", {"uid": owner_post}
+    ):
+        raise LedgerError(f"no post {owner_post!r}")
+    open_now = [i for i in items(store) if (i.query_id, i.key) == finding.ident]
+    if any(i.status != "verified" for i in open_now):
+        raise LedgerError(f"this finding is already in the ledger as {open_now[-1].uid}")
+    moment = clock.stamp(clock.now())
+    params = {
+        "query_id": query_id,
+        "key": json.dumps(list(key), ensure_ascii=False),
+        "label": finding.label,
+        "owner_post": owner_post,
+        "due": due.isoformat(),
+        "note": note,
+        "user": user,
+        "history": json.dumps([{"status": "open", "user": user, "at": moment}], ensure_ascii=False),
+    }
+    for _ in range(3):  # numbers are taken in turn; a race for one tries the next
+        [row] = store.office_read(f"MATCH (r:{LABEL}) RETURN count(r) AS n")
+        uid = f"R{row['n'] + 1:04d}"
+        try:
+            store.office_write(
+                f"CREATE (:{LABEL} {{uid: $uid, query_id: $query_id, key: $key, label: $label, "
+                "owner_post: $owner_post, due: $due, note: $note, status: 'open', "
+                "opened_by: $user, history: $history})",
+                {**params, "uid": uid},
+            )
+        except QueryError:
+            continue
+        return find(store, uid)
+    raise LedgerError("could not number the new item; try again")
+
+
+def move(
+    store: GraphStore,
+    uid: str,
+    to: str,
+    user: str | None,
+    *,
+    done: str = "",
+    reason: str = "",
+    distinct_verifier: bool = False,
+) -> Item:
+    """Move an item; refuses what MOVES does not list, a rectification without what was
+    done, a rejection without a reason, and (with `distinct_verifier`) self-verification."""
+    item = find(store, uid)
+    action = MOVES.get((item.status, to))
+    if action is None:
+        allowed = ", ".join(t for (f, t) in MOVES if f == item.status) or "nothing"
+        raise LedgerError(f"{uid} is {item.status}: it can move to {allowed}, not to {to}")
+    if action == "rectify" and not done.strip():
+        raise LedgerError("say what was done to rectify it")
+    if action == "reject" and not reason.strip():
+        raise LedgerError("a rejection needs a reason")
+    if action == "verify" and distinct_verifier and user == item.rectified_by:
+        raise LedgerError(f"{uid} was marked rectified by {user}; another user must verify it")
+    moment = clock.stamp(clock.now())
+    step = {"status": to, "user": user, "at": moment, **({"reason": reason} if reason else {})}
+    sets = {
+        "rectify": ", r.done = $done, r.rectified_by = $user",
+        "verify": ", r.verified_by = $user, r.verified_on = $at",
+        "reject": ", r.rectified_by = null",
+        "start": "",
+    }[action]
+    changed = store.office_write(
+        f"MATCH (r:{LABEL} {{uid: $uid}}) WHERE r.status = $from "
+        f"SET r.status = $to, r.history = $history{sets} RETURN r.uid AS uid",
+        {
+            "uid": uid,
+            "from": item.status,
+            "to": to,
+            "history": json.dumps([*item.history, step], ensure_ascii=False),
+            "done": done,
+            "user": user,
+            "at": moment,
+        },
+    )
+    if not changed:
+        raise LedgerError(f"{uid} was changed meanwhile; look again")
+    return find(store, uid)
+
+
+@dataclass(frozen=True)
+class Followed:
+    """An item with what the graph says of its finding on a day."""
+
+    item: Item
+    present: bool  # the finding is still found
+    overdue_days: int
+
+    @property
+    def state(self) -> str:
+        """What an analyst should know beyond the status."""
+        if self.item.status == "verified":
+            return "reopened" if self.present else ""
+        return "" if self.present else "gap gone, awaiting verification"
+
+
+def followed(store: GraphStore, as_of: dt.date) -> list[Followed]:
+    """Every item with whether its finding is still there on `as_of`."""
+    present = {f.ident for f in findings(store, as_of)}
+    return [
+        Followed(i, (i.query_id, i.key) in present, i.overdue_days(as_of)) for i in items(store)
+    ]

@@ -1,0 +1,104 @@
+"""The yearly assessment (百分制考核): a score per unit and its grade.
+
+The deductions are data (loop/rules/score.yaml): points per finding by severity, capped
+per query; points per overdue rectification item, capped; points for a unit with posts
+and no risk point at all. A unit answers for the findings concerning it or its
+sub-units. Accepted findings (until expiry) cost nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from lianfang.graph.store import GraphStore
+from lianfang.loop import acceptance, ledger
+from lianfang.loop.findings import findings
+from lianfang.loop.rules import ScoreRules, score_rules
+from lianfang.queries.runner import run
+
+PROFILE = "unit-risk-profile"  # its figures roll each unit's subtree up
+
+
+@dataclass
+class UnitScore:
+    unit_id: str
+    unit_name: str
+    score: float
+    grade: str
+    grade_en: str
+    deductions: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_row(self) -> dict[str, Any]:
+        return {
+            "unit_id": self.unit_id,
+            "unit_name": self.unit_name,
+            "score": self.score,
+            "grade": self.grade,
+            "grade_en": self.grade_en,
+            "deductions": "; ".join(f"{d['what']} -{d['points']:g}" for d in self.deductions),
+        }
+
+
+def _ancestry(store: GraphStore) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """Unit names, and each unit's ancestors (itself included)."""
+    rows = store.read(
+        "MATCH (u:Unit) OPTIONAL MATCH (u)-[:PART_OF*0..]->(a:Unit) "
+        "RETURN u.uid AS uid, u.name AS name, collect(DISTINCT a.uid) AS up"
+    )
+    names = {row["uid"]: row["name"] for row in rows}
+    up = {row["uid"]: set(row["up"]) | {row["uid"]} for row in rows}
+    return names, up
+
+
+def compute(
+    store: GraphStore, as_of: dt.date, rules: ScoreRules | None = None
+) -> dict[str, UnitScore]:
+    """Every unit's score and grade on `as_of`."""
+    rules = rules or score_rules()
+    names, up = _ancestry(store)
+    accepted = acceptance.active(store, as_of)
+    per_query: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    severity: dict[str, str] = {}
+    for finding in findings(store, as_of):
+        if finding.ident in accepted:
+            continue
+        severity[finding.query_id] = finding.severity
+        concerned = {a for unit in finding.units for a in up.get(unit, {unit})}
+        for unit in concerned:
+            per_query[unit][finding.query_id] += 1
+    post_unit = {
+        row["post"]: row["unit"]
+        for row in store.read(
+            "MATCH (p:Post)-[:IN_UNIT]->(u:Unit) RETURN p.uid AS post, u.uid AS unit"
+        )
+    }
+    overdue: dict[str, int] = defaultdict(int)
+    for item in ledger.items(store):
+        if item.overdue_days(as_of) and item.owner_post in post_unit:
+            for unit in up.get(post_unit[item.owner_post], set()):
+                overdue[unit] += 1
+    without_risks = {
+        row["unit_id"]
+        for row in run(store, PROFILE, {"as_of": as_of}).rows
+        if row["posts"] and not row["risks"]
+    }
+    scores = {}
+    for uid, name in names.items():
+        deductions = []
+        for query_id, count in sorted(per_query[uid].items()):
+            rule = rules.findings[severity[query_id]]
+            points = min(count * rule.points, rule.cap_per_query)
+            deductions.append({"what": f"{query_id} ×{count}", "points": points})
+        if overdue[uid]:
+            rule = rules.overdue_rectification
+            points = min(overdue[uid] * rule.points, rule.cap)
+            deductions.append({"what": f"逾期整改 ×{overdue[uid]}", "points": points})
+        if uid in without_risks and rules.no_risk_register:
+            deductions.append({"what": "未排查风险点", "points": rules.no_risk_register})
+        score = max(0.0, rules.start - sum(d["points"] for d in deductions))
+        grade = rules.grade(score)
+        scores[uid] = UnitScore(uid, name, round(score, 1), grade.grade, grade.en, deductions)
+    return scores

@@ -1,0 +1,173 @@
+"""Graded warnings (分级预警): red, yellow or green per post, rolled up per unit.
+
+The rules are data (loop/rules/warnings.yaml). A post's reasons are the findings that
+name it (by query and key, accepted ones left out until they expire) and its overdue
+rectification items; a unit takes the highest level of the posts in it and its
+sub-units, with the count of posts at each level.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from lianfang.graph.store import GraphStore
+from lianfang.loop import acceptance, ledger
+from lianfang.loop.findings import findings
+from lianfang.loop.rules import WarningRules, warning_rules
+
+
+@dataclass
+class Reason:
+    kind: str  # finding or overdue
+    query_id: str
+    key: tuple[str, ...]
+    label: str
+    severity: str = ""
+    overdue_days: int = 0
+
+    def words(self) -> str:
+        if self.kind == "overdue":
+            return f"整改事项 {self.query_id} 逾期 {self.overdue_days} 天: {self.label}"
+        return f"{self.query_id} [{'/'.join(self.key)}] {self.label}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "key": list(self.key), "text": self.words()}
+
+
+@dataclass
+class PostWarning:
+    post_id: str
+    post_name: str
+    unit_id: str | None
+    unit_name: str | None
+    level: str
+    reasons: list[Reason] = field(default_factory=list)
+    disposition: list[str] = field(default_factory=list)
+
+    def as_row(self, rules: WarningRules) -> dict[str, Any]:
+        return {
+            "post_id": self.post_id,
+            "post_name": self.post_name,
+            "unit_id": self.unit_id,
+            "unit_name": self.unit_name,
+            "level": self.level,
+            "level_zh": rules.zh(self.level),
+            "disposition": "/".join(self.disposition),
+            "reasons": "; ".join(r.words() for r in self.reasons),
+        }
+
+
+@dataclass
+class UnitWarning:
+    unit_id: str
+    unit_name: str
+    level: str
+    counts: dict[str, int]
+
+
+@dataclass
+class Warnings:
+    """Every post's level and every unit's, on one day, under one set of rules."""
+
+    as_of: dt.date
+    rules: WarningRules
+    posts: dict[str, PostWarning]
+    units: dict[str, UnitWarning]
+
+    def post_rows(self, units_under: set[str] | None = None) -> list[dict[str, Any]]:
+        """Posts (in these units, if given), red first."""
+        order = {level: i for i, level in enumerate(self.rules.order())}
+        chosen = [
+            w
+            for w in self.posts.values()
+            if units_under is None or (w.unit_id is not None and w.unit_id in units_under)
+        ]
+        chosen.sort(key=lambda w: (order[w.level], w.unit_id or "", w.post_id))
+        return [w.as_row(self.rules) for w in chosen]
+
+
+def _level_for(rules: WarningRules, severity: str, query_id: str) -> str | None:
+    for level in rules.levels:
+        if severity in level.severities or query_id in level.queries:
+            return level.level
+    return None
+
+
+def _level_for_overdue(rules: WarningRules, days: int) -> str | None:
+    for level in rules.levels:
+        if level.overdue_days is not None and days > level.overdue_days:
+            return level.level
+    return None
+
+
+def compute(store: GraphStore, as_of: dt.date, rules: WarningRules | None = None) -> Warnings:
+    """Every post's and unit's level on `as_of`."""
+    rules = rules or warning_rules()
+    order = {level: i for i, level in enumerate(rules.order())}
+    posts = _posts(store)
+    result = {
+        uid: PostWarning(uid, row["name"], row["unit"], row["unit_name"], "green")
+        for uid, row in posts.items()
+    }
+
+    def raise_to(post: str, level: str, reason: Reason) -> None:
+        warning = result.get(post)
+        if warning is None:
+            return
+        warning.reasons.append(reason)
+        if order[level] < order[warning.level]:
+            warning.level = level
+
+    accepted = acceptance.active(store, as_of)
+    for finding in findings(store, as_of):
+        level = _level_for(rules, finding.severity, finding.query_id)
+        if level is None or finding.ident in accepted:
+            continue
+        reason = Reason("finding", finding.query_id, finding.key, finding.label, finding.severity)
+        for post in sorted(finding.posts):
+            raise_to(post, level, reason)
+    for item in ledger.items(store):
+        days = item.overdue_days(as_of)
+        level = _level_for_overdue(rules, days) if days else None
+        if level is not None and item.owner_post:
+            raise_to(
+                item.owner_post, level, Reason("overdue", item.uid, item.key, item.label, "", days)
+            )
+    for warning in result.values():
+        warning.disposition = rules.disposition(warning.level)
+    return Warnings(as_of, rules, result, _units(store, result, rules))
+
+
+def _posts(store: GraphStore) -> dict[str, dict[str, Any]]:
+    rows = store.read(
+        "MATCH (p:Post) OPTIONAL MATCH (p)-[:IN_UNIT]->(u:Unit) "
+        "RETURN p.uid AS uid, p.name AS name, u.uid AS unit, u.name AS unit_name ORDER BY uid"
+    )
+    return {row["uid"]: row for row in rows}
+
+
+def _units(
+    store: GraphStore, posts: dict[str, PostWarning], rules: WarningRules
+) -> dict[str, UnitWarning]:
+    """Each unit's posts are those in it and in its sub-units."""
+    order = {level: i for i, level in enumerate(rules.order())}
+    rows = store.read(
+        "MATCH (u:Unit) OPTIONAL MATCH (d:Unit)-[:PART_OF*0..]->(u) "
+        "RETURN u.uid AS uid, u.name AS name, collect(DISTINCT d.uid) AS under"
+    )
+    by_unit: dict[str, list[PostWarning]] = {}
+    for warning in posts.values():
+        if warning.unit_id:
+            by_unit.setdefault(warning.unit_id, []).append(warning)
+    units = {}
+    for row in rows:
+        mine = [w for d in row["under"] for w in by_unit.get(d, [])]
+        counts = Counter(w.level for w in mine)
+        level = min((w.level for w in mine), key=order.__getitem__, default="green")
+        units[row["uid"]] = UnitWarning(
+            row["uid"], row["name"], level, {lv: counts.get(lv, 0) for lv in rules.order()}
+        )
+    return units

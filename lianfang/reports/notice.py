@@ -1,0 +1,215 @@
+"""The notices an office sends after a warning or a failed assessment: 廉政风险预警通知书
+to a post or a unit, and 整改通知书 to a unit graded 不合格. One builder, two writers
+(DOCX for sending, HTML for the page)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from lianfang.graph.store import GraphStore
+from lianfang.loop import score, warnings
+from lianfang.queries.runner import find
+from lianfang.reports.docx_report import add_table, set_fonts
+
+REPLY_MUST = ("原因分析", "整改措施", "廉政承诺")
+DEFAULT_REPLY_DAYS = 5
+DEFAULT_ISSUER = "纪检监察机构"
+
+
+class NoticeError(LookupError):
+    """No such post or unit, or nothing to notify."""
+
+
+def working_days_after(start: dt.date, days: int) -> dt.date:
+    """`days` working days (Monday to Friday) after `start`; public holidays are not
+    known here, so an office setting a deadline over one gives more days."""
+    current = start
+    left = days
+    while left > 0:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5:
+            left -= 1
+    return current
+
+
+@dataclass
+class Notice:
+    kind: str  # warning or rectification
+    title: str
+    recipient: str
+    recipient_id: str
+    as_of: dt.date
+    reply_by: dt.date
+    level: str
+    level_zh: str
+    disposition: list[str]
+    findings: list[list[str]] = field(default_factory=list)  # query, ids, in words
+    deductions: list[list[str]] = field(default_factory=list)
+    score: str = ""
+    issuer: str = DEFAULT_ISSUER
+
+    @property
+    def reply_must(self) -> tuple[str, ...]:
+        return REPLY_MUST
+
+
+def _finding_rows(reasons: list[warnings.Reason]) -> list[list[str]]:
+    rows = []
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    rank = {"high": 0, "": 1, "medium": 2, "low": 3}  # overdue items have no severity
+    for reason in sorted(reasons, key=lambda r: rank.get(r.severity, 4)):
+        if (reason.query_id, reason.key) in seen:
+            continue
+        seen.add((reason.query_id, reason.key))
+        if reason.kind == "overdue":
+            rows.append(
+                [
+                    f"整改事项 {reason.query_id}",
+                    "/".join(reason.key),
+                    f"逾期 {reason.overdue_days} 天: {reason.label}",
+                ]
+            )
+        else:
+            title = find(reason.query_id).title_zh
+            rows.append([title, "/".join(reason.key), reason.label])
+    return rows
+
+
+def build(
+    store: GraphStore,
+    as_of: dt.date,
+    post: str | None = None,
+    unit: str | None = None,
+    kind: str = "warning",
+    reply_days: int = DEFAULT_REPLY_DAYS,
+    issuer: str = DEFAULT_ISSUER,
+) -> Notice:
+    """A notice to one post or one unit on `as_of`."""
+    if (post is None) == (unit is None):
+        raise NoticeError("a notice goes to one post or one unit")
+    state = warnings.compute(store, as_of)
+    rules = state.rules
+    reply_by = working_days_after(as_of, reply_days)
+    if kind == "rectification":
+        if unit is None:
+            raise NoticeError("a 整改通知书 goes to a unit")
+        scores = score.compute(store, as_of)
+        if unit not in scores:
+            raise NoticeError(f"no unit {unit!r}")
+        mine = scores[unit]
+        level = state.units[unit].level
+        return Notice(
+            "rectification",
+            "整改通知书",
+            mine.unit_name,
+            unit,
+            as_of,
+            reply_by,
+            level,
+            rules.zh(level),
+            ["责令整改"],
+            _finding_rows([r for w in _posts_under(store, state, unit) for r in w.reasons]),
+            [[d["what"], f"-{d['points']:g}"] for d in mine.deductions],
+            f"{mine.score:g} 分,{mine.grade}",
+            issuer,
+        )
+    if post is not None:
+        found = state.posts.get(post)
+        if found is None:
+            raise NoticeError(f"no post {post!r}")
+        name = f"{found.unit_name or ''}{found.post_name}"
+        return Notice(
+            "warning",
+            "廉政风险预警通知书",
+            name,
+            post,
+            as_of,
+            reply_by,
+            found.level,
+            rules.zh(found.level),
+            found.disposition,
+            _finding_rows(found.reasons),
+            issuer=issuer,
+        )
+    assert unit is not None
+    if unit not in state.units:
+        raise NoticeError(f"no unit {unit!r}")
+    mine_unit = state.units[unit]
+    reasons = [r for w in _posts_under(store, state, unit) for r in w.reasons]
+    return Notice(
+        "warning",
+        "廉政风险预警通知书",
+        mine_unit.unit_name,
+        unit,
+        as_of,
+        reply_by,
+        mine_unit.level,
+        rules.zh(mine_unit.level),
+        rules.disposition(mine_unit.level),
+        _finding_rows(reasons),
+        issuer=issuer,
+    )
+
+
+def _posts_under(
+    store: GraphStore, state: warnings.Warnings, unit: str
+) -> list[warnings.PostWarning]:
+    rows = store.read(
+        "MATCH (d:Unit)-[:PART_OF*0..]->(:Unit {uid: $uid}) RETURN d.uid AS uid", {"uid": unit}
+    )
+    under = {row["uid"] for row in rows}
+    return [w for w in state.posts.values() if w.unit_id in under and w.reasons]
+
+
+def _sentences(notice: Notice) -> list[str]:
+    told = (
+        f"经对照廉政风险防控登记及排查结果(截至 {notice.as_of.isoformat()}),"
+        f"{notice.recipient}存在下列问题,预警等级为「{notice.level_zh}」。"
+    )
+    if notice.kind == "rectification":
+        told = (
+            f"经年度廉政风险防控考核(截至 {notice.as_of.isoformat()}),{notice.recipient}"
+            f"得分 {notice.score},现责令整改。扣分情况及相关问题如下。"
+        )
+    return [
+        told,
+        f"处置方式:{'、'.join(notice.disposition) or '无'}。",
+        f"请于 {notice.reply_by.isoformat()} 前书面回复,回复须包括:"
+        f"{'、'.join(notice.reply_must)}。",
+    ]
+
+
+def write_docx(notice: Notice) -> bytes:
+    document = Document()
+    set_fonts(document)
+    heading = document.add_heading(notice.title, level=1)
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph(f"{notice.recipient}({notice.recipient_id}):")
+    for sentence in _sentences(notice):
+        document.add_paragraph(sentence)
+    if notice.deductions:
+        document.add_heading("扣分情况", level=2)
+        add_table(document, ["项目", "扣分"], notice.deductions)
+    document.add_heading("问题清单", level=2)
+    if notice.findings:
+        add_table(document, ["查询", "编号", "问题"], notice.findings)
+    else:
+        document.add_paragraph("无。")
+    for line in (notice.issuer, notice.as_of.isoformat(), "(签章)"):
+        document.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def write_html(notice: Notice) -> str:
+    env = Environment(
+        loader=PackageLoader("lianfang.reports", "templates"), autoescape=select_autoescape()
+    )
+    return env.get_template("notice.html").render(notice=notice, sentences=_sentences(notice))
