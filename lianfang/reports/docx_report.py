@@ -111,6 +111,13 @@ def write_docx(review: Review) -> bytes:
         document.add_heading(heading, level=2)
         for section in review.by_severity(severity):
             _section(document, section)
+    document.add_heading("四、预警、整改与考核", level=1)
+    for table in review.loop:
+        document.add_heading(table.title, level=2)
+        if table.rows:
+            add_table(document, table.names, table.rows[:MAX_ROWS])
+        else:
+            document.add_paragraph("无。")
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

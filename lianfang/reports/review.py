@@ -15,9 +15,11 @@ from typing import Any
 from lianfang.graph import vocab
 from lianfang.graph.store import GraphStore
 from lianfang.graph.vocab import SEVERITY_ORDER
+from lianfang.loop import acceptance
 from lianfang.queries.runner import QueryResult, run
 from lianfang.queries.spec import ID_COLUMNS, QuerySpec, library
 from lianfang.queries.stats import stats
+from lianfang.reports import loop_summary
 from lianfang.reports.drift import QueryDrift, by_query, compare
 from lianfang.reports.snapshots import PROFILE, Snapshot, take
 from lianfang.reports.snapshots import load as load_snapshot
@@ -31,14 +33,19 @@ PROFILE_COLUMNS = tuple(c.name for c in library()[PROFILE].columns)
 class Section:
     spec: QuerySpec
     result: QueryResult
-    rows: list[dict[str, Any]]
+    rows: list[dict[str, Any]]  # open findings (in the scope)
     drift: QueryDrift | None = None
+    accepted: list[dict[str, Any]] = field(default_factory=list)  # set aside until expiry
 
     @property
     def ratio(self) -> str:
-        if len(self.rows) == len(self.result.rows):
-            return self.result.ratio()
-        return str(len(self.rows))
+        base = self.result.ratio() if self.scoped_all else str(len(self.rows))
+        return f"{base}(另有已接受 {len(self.accepted)} 项)" if self.accepted else base
+
+    @property
+    def scoped_all(self) -> bool:
+        """Whether the section shows every open row (no unit cut it down)."""
+        return len(self.rows) == len(self.result.rows)
 
 
 @dataclass
@@ -54,6 +61,7 @@ class Review:
     distribution: dict[str, dict[str, int]]
     compared_with: Snapshot | None = None
     notes: list[str] = field(default_factory=list)
+    loop: list[loop_summary.Table] = field(default_factory=list)
 
     def by_severity(self, severity: str) -> list[Section]:
         return [s for s in self.sections if s.spec.severity == severity]
@@ -133,13 +141,15 @@ def build(
     drifts = by_query(compare(old, take(store, "now", as_of))) if old else {}
     sections = []
     specs = sorted(library().values(), key=lambda s: SEVERITY_ORDER[s.severity])
+    accepted = acceptance.active(store, as_of)
     for spec in specs:
         if spec.id == PROFILE:
             continue
         params = {"as_of": as_of}
-        result = run(store, spec.id, params)
-        rows = [r for r in result.rows if scope is None or in_scope(r, scope)]
-        sections.append(Section(spec, result, rows, drifts.get(spec.id)))
+        split = acceptance.split(run(store, spec.id, params), accepted)
+        rows = [r for r in split.open.rows if scope is None or in_scope(r, scope)]
+        aside = [r for r in split.accepted if scope is None or in_scope(r, scope)]
+        sections.append(Section(spec, split.open, rows, drifts.get(spec.id), aside))
     profile = profile_rows(store, unit, as_of)
     headline = (
         stats(store)["headline"] if unit is None else _headline(profile[0] if profile else {})
@@ -155,6 +165,14 @@ def build(
         sections=sections,
         distribution=distribution(store, scope.get("RiskPoint", set()) if scope else None),
         compared_with=old,
+        loop=loop_summary.tables(
+            store,
+            as_of,
+            unit,
+            scope.get("Unit") if scope else None,
+            scope.get("Post") if scope else None,
+            old,
+        ),
     )
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from lianfang.graph import model
 from lianfang.graph.store import GraphStore
+from lianfang.loop import score, warnings
 from lianfang.queries.runner import QueryResult, run
 from lianfang.queries.spec import finding_label, library
 
@@ -32,6 +33,8 @@ class Snapshot:
     created: str
     queries: dict[str, dict[str, Any]]
     profile: list[dict[str, Any]]
+    warnings: dict[str, str] = field(default_factory=dict)  # post → level
+    scores: dict[str, dict[str, Any]] = field(default_factory=dict)  # unit → score, grade
 
     def findings(self, query_id: str) -> dict[tuple[str, ...], str]:
         """Finding key → readable label."""
@@ -62,7 +65,11 @@ def take(store: GraphStore, name: str, as_of: dt.date) -> Snapshot:
         else:
             queries[spec.id] = record(result)
     created = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
-    return Snapshot(name, as_of.isoformat(), created, queries, profile)
+    levels = {uid: w.level for uid, w in warnings.compute(store, as_of).posts.items()}
+    scores = {
+        uid: {"score": s.score, "grade": s.grade} for uid, s in score.compute(store, as_of).items()
+    }
+    return Snapshot(name, as_of.isoformat(), created, queries, profile, levels, scores)
 
 
 def save(store: GraphStore, name: str, as_of: dt.date) -> Snapshot:
@@ -71,7 +78,14 @@ def save(store: GraphStore, name: str, as_of: dt.date) -> Snapshot:
         raise SnapshotError("a snapshot needs a name")
     snapshot = take(store, name.strip(), as_of)
     data = json.dumps(
-        {"queries": snapshot.queries, "profile": snapshot.profile}, ensure_ascii=False, default=str
+        {
+            "queries": snapshot.queries,
+            "profile": snapshot.profile,
+            "warnings": snapshot.warnings,
+            "scores": snapshot.scores,
+        },
+        ensure_ascii=False,
+        default=str,
     )
     store.write(
         f"MERGE (s:{LABEL} {{uid: $name}}) "
@@ -100,7 +114,15 @@ def load(store: GraphStore, name: str) -> Snapshot:
         raise SnapshotError(f"no snapshot {name!r} (saved: {known})")
     data = json.loads(rows[0]["data"])
     as_of = rows[0]["as_of"]
-    return Snapshot(name, str(as_of), rows[0]["created"], data["queries"], data["profile"])
+    return Snapshot(
+        name,
+        str(as_of),
+        rows[0]["created"],
+        data["queries"],
+        data["profile"],
+        data.get("warnings", {}),  # snapshots saved before warnings existed have none
+        data.get("scores", {}),
+    )
 
 
 def resolve(store: GraphStore, name: str, today: dt.date) -> Snapshot:

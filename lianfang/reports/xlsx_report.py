@@ -125,6 +125,10 @@ def write_xlsx(review: Review) -> bytes:
     taken = {"封面", "单位概况", "风险分布"}
     for section in review.sections:
         _section(book.create_sheet(_sheet_title(section, taken)), section)
+    for table in review.loop:  # a sheet each, named by the table's title up to any bracket
+        sheet = book.create_sheet(table.title.split("(")[0][:31])
+        sheet.cell(row=1, column=1, value=table.title).font = Font(bold=True)
+        add_table(sheet, 2, table.names, table.rows)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
