@@ -85,6 +85,9 @@ class QueryInfo(BaseModel):
     columns: list[QueryColumn]
     count: int | None = Field(default=None, description="Findings now, with default parameters")
     total: int | None = Field(default=None, description="The denominator, where there is one")
+    accepted: int | None = Field(
+        default=None, description="Findings accepted until a date, counted apart from `count`"
+    )
 
 
 class QueryRun(BaseModel):
@@ -92,9 +95,11 @@ class QueryRun(BaseModel):
     version: int
     dated: bool
     params: dict[str, Any]
-    count: int
+    count: int = Field(description="Open findings (accepted ones are counted apart)")
     total: int | None
-    rows: list[dict[str, Any]]
+    accepted: int = Field(default=0, description="Findings accepted until a date")
+    accepted_keys: list[list[str]] = Field(default_factory=list)
+    rows: list[dict[str, Any]] = Field(description="Every finding, accepted ones included")
 
 
 class SearchHit(BaseModel):

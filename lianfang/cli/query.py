@@ -10,9 +10,18 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from lianfang.cli.options import AsOf, ExportFormat, Lang, LangOpt, OptionalOutput, Params
+from lianfang.cli.options import (
+    AsOf,
+    ExportFormat,
+    Lang,
+    LangOpt,
+    OptionalOutput,
+    Params,
+    as_of_date,
+)
 from lianfang.cli.support import console, fail, opened, printable, split_params
 from lianfang.graph.store import GraphStore
+from lianfang.loop import acceptance
 from lianfang.queries.exports import cell, to_csv, to_json, to_xlsx
 from lianfang.queries.params import ParameterError
 from lianfang.queries.runner import QueryResult, UnknownQuery, find, run
@@ -112,8 +121,9 @@ def summary(ctx: typer.Context, as_of: str | None, title: str, lang: Lang | None
     for name in names:
         table.add_column(name, justify="right" if name == "findings" else "left")
     with opened(ctx) as store:
+        accepted = acceptance.active(store, as_of_date(as_of))
         for spec in library().values():
-            result = run_or_fail(store, spec.id, params)
+            result = acceptance.split(run_or_fail(store, spec.id, params), accepted)
             cells: list[str | Text] = [
                 spec.id,
                 spec.title_en if lang is Lang.en else spec.title_zh,

@@ -9,13 +9,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
-from lianfang.api import scoping
+from lianfang.api import accepted, scoping
 from lianfang.api.auth import Analyst, Principal, Viewer
 from lianfang.api.deps import SettingsDep, StoreDep
 from lianfang.api.html import show
 from lianfang.api.lookups import node_detail
 from lianfang.api.uploads import audited_import
 from lianfang.graph import model
+from lianfang.loop import score, warnings
 from lianfang.queries.cache import cached
 from lianfang.queries.runner import find
 from lianfang.queries.spec import ID_COLUMNS, QuerySpec
@@ -27,7 +28,8 @@ router = APIRouter(include_in_schema=False)
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, store: StoreDep, who: Viewer) -> HTMLResponse:
     units = top_units(store, who)
-    return show(request, store, "home.html", queries=scoping.queries(store, who), units=units)
+    listed = accepted.splits(store, scoping.queries(store, who))
+    return show(request, store, "home.html", queries=listed, units=units)
 
 
 def top_units(store: StoreDep, who: Principal) -> list[dict[str, Any]]:
@@ -59,7 +61,18 @@ def _unit_tree(store: StoreDep) -> list[dict[str, Any]]:
 
 @router.get("/units", response_class=HTMLResponse)
 def units(request: Request, store: StoreDep, who: Viewer) -> HTMLResponse:
-    return show(request, store, "units.html", units=top_units(store, who))
+    """The unit tree with each unit's warning level and score today."""
+    today = dt.date.today()
+    state = warnings.compute(store, today)
+    return show(
+        request,
+        store,
+        "units.html",
+        units=top_units(store, who),
+        levels={uid: u.level for uid, u in state.units.items()},
+        rules=state.rules,
+        scores=score.compute(store, today),
+    )
 
 
 def link_columns(columns: list[str]) -> dict[str, str]:
@@ -80,12 +93,15 @@ def query_page(query_id: str, request: Request, store: StoreDep, who: Viewer) ->
     columns = [c.name for c in spec.columns]
     chosen = request.query_params.get("compare") or ""
     changes, closed = compared(store, who, spec, result.rows, chosen)
+    split = accepted.split(store, result)
     return show(
         request,
         store,
         "query.html",
         spec=spec,
         result=result,
+        split=split,
+        accepted_keys={spec.finding_key(row) for row in split.accepted},
         columns=columns,
         links=link_columns(columns),
         params=shown,
@@ -124,7 +140,23 @@ def node_page(label: str, uid: str, request: Request, store: StoreDep, who: View
     if found is None:
         raise HTTPException(404, f"no {label} with id {uid!r}")
     found = scoping.node_detail(store, who, found)
-    return show(request, store, "node.html", label=label, uid=uid, found=found)
+    today = dt.date.today()
+    state = warnings.compute(store, today) if label in ("Post", "Unit") else None
+    warned = None
+    if state is not None:
+        warned = state.posts.get(uid) if label == "Post" else state.units.get(uid)
+    unit_score = score.compute(store, today).get(uid) if label == "Unit" else None
+    return show(
+        request,
+        store,
+        "node.html",
+        label=label,
+        uid=uid,
+        found=found,
+        warned=warned,
+        rules=state.rules if state else None,
+        unit_score=unit_score,
+    )
 
 
 @router.get("/search", response_class=HTMLResponse)

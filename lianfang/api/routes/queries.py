@@ -10,12 +10,13 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response, StreamingResponse
 
-from lianfang.api import scoping
+from lianfang.api import accepted, scoping
 from lianfang.api.auditing import audit
 from lianfang.api.auth import Viewer
 from lianfang.api.deps import StoreDep
 from lianfang.api.http import attachment
 from lianfang.api.models import QueryInfo, QueryRun
+from lianfang.loop.acceptance import Split
 from lianfang.queries.exports import safe_cell, to_xlsx
 from lianfang.queries.runner import QueryResult
 from lianfang.queries.spec import QuerySpec
@@ -24,7 +25,8 @@ router = APIRouter(prefix="/api/queries", tags=["queries"])
 FORMATS = ("json", "csv", "xlsx")
 
 
-def info(spec: QuerySpec, result: QueryResult | None = None) -> QueryInfo:
+def info(spec: QuerySpec, split: Split | None = None) -> QueryInfo:
+    result = split.open if split else None
     return QueryInfo(
         id=spec.id,
         title_zh=spec.title_zh,
@@ -48,13 +50,15 @@ def info(spec: QuerySpec, result: QueryResult | None = None) -> QueryInfo:
         columns=[{"name": c.name, "description": c.description} for c in spec.columns],
         count=result.count if result else None,
         total=result.total if result else None,
+        accepted=split.accepted_count if split else None,
     )
 
 
 @router.get("", response_model=list[QueryInfo])
 def list_queries(store: StoreDep, who: Viewer) -> list[QueryInfo]:
     """The catalogue: every canned query with its parameters and its findings now."""
-    return [info(spec, result) for spec, result in scoping.queries(store, who)]
+    listed = accepted.splits(store, scoping.queries(store, who))
+    return [info(spec, split) for spec, split in listed]
 
 
 def split_format(query_id: str, fmt: str | None) -> tuple[str, str]:
@@ -119,12 +123,15 @@ def run_query(
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers=attachment(f"{query_id}.xlsx"),
         )
+    split = accepted.split(store, result)
     return QueryRun(
         id=query_id,
         version=result.spec.version,
         dated=result.spec.dated,
         params=result.params,
-        count=result.count,
+        count=split.open.count,
         total=result.total,
+        accepted=split.accepted_count,
+        accepted_keys=[list(result.spec.finding_key(row)) for row in split.accepted],
         rows=result.rows,
     )
