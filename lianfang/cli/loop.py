@@ -66,15 +66,21 @@ def warnings_command(
     as_of: AsOf = None,
     unit: Unit = None,
     units_only: Annotated[bool, typer.Option("--units", help="One row per unit.")] = False,
+    compare: Annotated[
+        str | None, typer.Option("--compare", help="A snapshot: each post's level then.")
+    ] = None,
     fmt: Format = "table",
     out: OptionalOutput = None,
 ) -> None:
     """Red, yellow and green posts (分级预警) with their reasons and disposition."""
+    from lianfang.reports import snapshots
+
     day = as_of_date(as_of)
     with opened(ctx) as store:
         try:
             state = warnings.compute(store, day)
-        except RulesError as exc:
+            before = snapshots.load(store, compare) if compare else None
+        except (RulesError, snapshots.SnapshotError) as exc:
             fail(str(exc), code=2)
         under = _under(store, unit)
     if units_only:
@@ -92,7 +98,21 @@ def warnings_command(
         ]
     else:
         rows = state.post_rows(under)
+        if before is not None:
+            for row in rows:
+                row["since"] = change(
+                    state, before.warnings.get(row["post_id"]), row["level"], before.name
+                )
     emit(rows, fmt, out, "预警")
+
+
+def change(state: warnings.Warnings, was: str | None, now: str, name: str) -> str:
+    """`turned red since 2025年度`, or nothing if the level held."""
+    if was == now:
+        return ""
+    if was is None:
+        return f"new since {name}"
+    return f"turned {now} since {name} (was {was}) 由{state.rules.zh(was)}转{state.rules.zh(now)}"
 
 
 def notice_command(

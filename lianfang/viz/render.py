@@ -89,6 +89,8 @@ def _details(label: str, props: dict[str, Any]) -> list[list[str]]:
     lines += [[name, str(props[name])] for name in SHOWN if props.get(name) not in (None, "")]
     if label == "RiskPoint" and not props.get("level"):
         lines.append(["level", "未定级 ungraded"])
+    if props.get("_warning"):
+        lines.append(["预警 warning", props["_warning"]])
     if props.get("_holders"):
         lines.append(["在岗 holders", "、".join(props["_holders"])])
     if props.get("_controls"):

@@ -7,13 +7,27 @@ import datetime as dt
 
 from lianfang.graph import model
 from lianfang.graph.store import GraphStore
+from lianfang.loop import warnings
 from lianfang.queries.runner import QueryResult
 from lianfang.viz.subgraph import Subgraph, findings_map, mark_exposed, neighbourhood, unit_map
 
 
+def with_warnings(store: GraphStore, graph: Subgraph, as_of: dt.date) -> Subgraph:
+    """Each post and unit on the map says its warning level (and a post its reasons)."""
+    state = warnings.compute(store, as_of)
+    for (label, uid), props in graph.nodes.items():
+        if label == "Post" and uid in state.posts:
+            warned = state.posts[uid]
+            reasons = "; ".join(r.words() for r in warned.reasons[:5])
+            props["_warning"] = state.rules.zh(warned.level) + (f": {reasons}" if reasons else "")
+        elif label == "Unit" and uid in state.units:
+            props["_warning"] = state.rules.zh(state.units[uid].level)
+    return graph
+
+
 def unit_view(store: GraphStore, uid: str, as_of: dt.date) -> tuple[Subgraph, str]:
     """A unit's power-risk map; LookupError if there is no such unit."""
-    graph = mark_exposed(store, unit_map(store, uid, as_of))
+    graph = with_warnings(store, mark_exposed(store, unit_map(store, uid, as_of)), as_of)
     return graph, f"{graph.nodes[('Unit', uid)].get('name', uid)} 权力风险图 power-risk map"
 
 
@@ -23,13 +37,17 @@ def node_view(
     """A node's neighbourhood; LookupError for an unknown label or node."""
     if label not in model.nodes():
         raise LookupError(f"unknown label {label!r}; known: {', '.join(model.labels())}")
-    graph = mark_exposed(store, neighbourhood(store, label, uid, depth, as_of))
+    graph = with_warnings(
+        store, mark_exposed(store, neighbourhood(store, label, uid, depth, as_of)), as_of
+    )
     return graph, f"{model.node(label).zh} {uid} 邻域 neighbourhood"
 
 
 def query_view(store: GraphStore, result: QueryResult) -> tuple[Subgraph, str]:
     """The nodes behind a query's findings, on the query's own as_of."""
     as_of = dt.date.fromisoformat(result.params.get("as_of") or dt.date.today().isoformat())
-    graph = mark_exposed(store, findings_map(store, result.rows, as_of))
+    graph = with_warnings(
+        store, mark_exposed(store, findings_map(store, result.rows, as_of)), as_of
+    )
     spec = result.spec
     return graph, f"{spec.title_zh} {spec.title_en} ({result.ratio()})"
