@@ -21,6 +21,7 @@ from web import hostile_store
 from lianfang.access import accounts, audit
 from lianfang.api.main import create_app
 from lianfang.graph.falkor_store import EmbeddedFalkorStore
+from lianfang.loop import ledger
 
 pytestmark = pytest.mark.skipif(chromium_missing() is not None, reason=str(chromium_missing()))
 
@@ -150,3 +151,42 @@ def test_the_page_and_maps_pass_the_policy_in_local_mode(
         page.frame_locator("iframe.map").locator("body[data-rendered]").wait_for(timeout=30_000)
         assert violations == []
         context.close()
+
+
+def test_the_ledger_view_opens_moves_and_filters_items(browser, store: EmbeddedFalkorStore) -> None:
+    with serving(create_app(store=store)) as url:
+        context = browser.new_context()
+        page = context.new_page()
+        violations = policy_violations(page)
+        page.goto(url + "/ledger")
+        page.fill("#ledger-open input[name=query_id]", "unmitigated-high-risks")
+        page.fill("#ledger-open input[name=key]", "K3")
+        page.fill("#ledger-open input[name=due]", "2099-01-31")
+        page.click("#ledger-open button")
+        page.wait_for_selector("#item-R0001")
+        assert "R0001" in page.inner_text("#ledger-message")
+        assert page.inner_text("#item-R0001 .status") == "待整改"
+        page.click("#item-R0001 form[action$='/start'] button")
+        page.wait_for_function(
+            "document.querySelector('#item-R0001 .status').textContent === '整改中'"
+        )
+        page.fill("#item-R0001 input[name=done]", "已建立并落实审批复核制度")
+        page.click("#item-R0001 form[action$='/rectify'] button")
+        page.wait_for_function(
+            "document.querySelector('#item-R0001 .status').textContent === '已整改'"
+        )
+        page.click("#item-R0001 form[action$='/verify'] button")
+        page.wait_for_function(
+            "document.querySelector('#item-R0001 .status').textContent === '已销号'"
+        )
+        page.select_option("#ledger-filter select[name=status]", "open")
+        page.click("#ledger-filter button")
+        page.wait_for_url("**status=open**")
+        assert page.locator("#item-R0001").count() == 0
+        page.select_option("#ledger-filter select[name=status]", "verified")
+        page.click("#ledger-filter button")
+        page.wait_for_selector("#item-R0001")
+        assert violations == []
+        context.close()
+    [item] = ledger.items(store)
+    assert item.status == "verified" and item.done == "已建立并落实审批复核制度"

@@ -142,6 +142,22 @@ def exercise_access(store: GraphStore) -> None:
     audit.entries(store, "2020-01-01T00:00:00.000Z", "ana", "export")
 
 
+def exercise_loop(store: GraphStore, today) -> None:
+    """Every statement of warnings, scores, notices, the ledger and acceptances, once."""
+    import datetime as dt
+
+    from lianfang.loop import acceptance, ledger, score, warnings
+    from lianfang.reports import notice
+
+    warnings.compute(store, today), score.compute(store, today)
+    notice.build(store, today, unit="U1", kind="rectification")
+    item = ledger.open_item(store, "unmitigated-high-risks", ("K3",), today, "ana")
+    ledger.move(store, item.uid, "in_progress", "ana"), ledger.followed(store, today)
+    acceptance.accept(
+        store, "unmitigated-high-risks", ("K3",), "r", "a", today + dt.timedelta(days=9), "ana"
+    )
+
+
 def test_every_statement_the_product_sends_passes_the_lint(data_dir, tmp_path) -> None:
     """Run the product's features over a small graph, record each Cypher text they send,
     and lint them all: what runs on FalkorDB here also parses as Neo4j 5 Cypher."""
@@ -178,6 +194,7 @@ def test_every_statement_the_product_sends_passes_the_lint(data_dir, tmp_path) -
             scope.scoped(store, run(store, spec.id), within)
         stats(store, within)
         exercise_access(store)
+        exercise_loop(store, today)
     finally:
         store.close()
     assert len(store.seen) > 60
