@@ -180,3 +180,43 @@ def test_a_scoped_analyst_cannot_import(
         )
     assert answer.status_code == 403
     assert "units" in answer.json()["detail"]
+
+
+def test_the_loop_keeps_to_the_bureau(demo: tuple[TestClient, dict[str, str], set[str]]) -> None:
+    client, tokens, staff = demo
+    headers, county = bearer(tokens["scoped"]), bearer(tokens["all"])
+    sibling_risks = [
+        row
+        for row in client.get("/api/queries/unmitigated-high-risks", headers=county).json()["rows"]
+        if row["risk_id"].startswith(SIBLING) and row["post_id"]
+    ]
+    risk = sibling_risks[0]["risk_id"]
+    opened = client.post(
+        "/api/rectifications",
+        json={"query_id": "unmitigated-high-risks", "key": [risk], "due": "2099-01-01"},
+        headers=county,
+    )
+    assert opened.status_code == 201, opened.text
+    accepted = client.post(
+        "/api/acceptances",
+        json={
+            "query_id": "unmitigated-high-risks",
+            "key": [sibling_risks[1]["risk_id"]],
+            "reason": "整改中",
+            "approver": "王书记",
+            "expires": "2099-01-01",
+        },
+        headers=county,
+    )
+    assert accepted.status_code == 201, accepted.text
+    assert len(client.get("/api/rectifications", headers=county).json()) == 1
+    assert client.get("/api/rectifications", headers=headers).json() == []
+    assert client.get("/api/acceptances", headers=headers).json() == []
+    for url in ("/api/warnings", "/api/score", "/warnings", "/ledger", "/units"):
+        answer = client.get(url, headers=headers)
+        assert answer.status_code == 200, url
+        assert not outsiders(answer.text, staff), (url, outsiders(answer.text, staff))
+    assert client.get(f"/api/warnings?unit={SIBLING}", headers=headers).status_code == 404
+    assert client.get(f"/api/notice.html?unit={SIBLING}", headers=headers).status_code == 404
+    own = client.get(f"/api/notice.html?unit={OWN}", headers=headers)
+    assert own.status_code == 200 and not outsiders(own.text, staff)

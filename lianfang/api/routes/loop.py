@@ -17,6 +17,8 @@ from lianfang.api.http import attachment
 from lianfang.api.loop_views import followed_rows, move_item, units_in_view
 from lianfang.loop import acceptance, ledger, score, warnings
 from lianfang.loop.ledger import LedgerError
+from lianfang.queries.runner import find
+from lianfang.queries.spec import QuerySpec
 from lianfang.reports import notice
 
 router = APIRouter(tags=["loop"])
@@ -169,7 +171,19 @@ class AcceptIn(BaseModel):
 def list_acceptances(store: StoreDep, who: Viewer, as_of: AsOfQuery = None) -> list[dict[str, Any]]:
     """Every accepted finding, and whether the acceptance is in force on the day."""
     day = as_of or dt.date.today()
-    return [{**a.as_dict(), "in_force": a.active(day)} for a in acceptance.listing(store)]
+    listed = acceptance.listing(store)
+    if who.scope(store) is not None:  # a scoped user sees those naming something in scope
+        listed = [
+            a for a in listed if scoping.findings(store, who, _spec(a.query_id), {a.key: a.label})
+        ]
+    return [{**a.as_dict(), "in_force": a.active(day)} for a in listed]
+
+
+def _spec(query_id: str) -> QuerySpec | None:
+    try:
+        return find(query_id)
+    except LookupError:
+        return None
 
 
 @router.post("/api/acceptances", status_code=201, response_model=dict[str, Any])
