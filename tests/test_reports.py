@@ -71,7 +71,8 @@ def test_docx_has_the_sections_figures_chart_and_chinese(built: review.Review) -
 def test_xlsx_has_a_sheet_per_section_with_frozen_filtered_headers(built: review.Review) -> None:
     book = openpyxl.load_workbook(io.BytesIO(xlsx_report.write_xlsx(built)))
     assert book.sheetnames[:3] == ["封面", "单位概况", "风险分布"]
-    assert len(book.sheetnames) == 3 + len(SECTIONS)
+    assert len(book.sheetnames) == 3 + len(SECTIONS) + len(built.loop)
+    assert book.sheetnames[-4:] == ["考核得分", "分级预警", "整改台账", "暂缓处理"]
     assert "排查廉政风险点" in book["封面"]["B6"].value
     for section in built.sections:
         sheet = book[section.spec.title_zh[:28]]
