@@ -21,8 +21,10 @@ from lianfang.loop.rules import WarningRules, warning_rules
 
 @dataclass
 class Reason:
+    """Why a post is warned: a finding (by query and key), or an overdue ledger item."""
+
     kind: str  # finding or overdue
-    query_id: str
+    query_id: str  # the query; for an overdue item, the item's id
     key: tuple[str, ...]
     label: str
     severity: str = ""
