@@ -3,12 +3,14 @@ with nothing unknown: no syntax error, no unknown function, label, type or prope
 
 from __future__ import annotations
 
+import contextlib
+
 import cypher_lint
 import pytest
 
 from lianfang.graph import falkor_carry, model
 from lianfang.graph.falkor_compose import compose
-from lianfang.graph.store import Change, GraphStore
+from lianfang.graph.store import Change, GraphStore, Scratch
 from lianfang.ingest import plan
 from lianfang.queries.spec import library
 
@@ -50,6 +52,8 @@ def staging_statements() -> dict[str, str]:
         name = f"{edge.start}-{edge.type}->{edge.end}"
         statements[f"read {name}"] = falkor_carry.read_edges(edge)
         statements[f"carry {name}"] = falkor_carry.create_edges(edge)
+        statements[f"copy-read {name}"] = falkor_carry.read_edges(edge, by_uid=True)
+        statements[f"copy {name}"] = falkor_carry.create_edges(edge, by_uid=True)
     return statements
 
 
@@ -110,6 +114,20 @@ class Recording(GraphStore):
         self.seen.add(cypher)
         return self.inner.office_write(cypher, params)
 
+    @contextlib.contextmanager
+    def scratch(self):
+        with self.inner.scratch() as inner:
+
+            def read(cypher, params=None):
+                self.seen.add(cypher)
+                return inner.read(cypher, params)
+
+            def write(cypher, params=None):
+                self.seen.add(cypher)
+                return inner.write(cypher, params)
+
+            yield Scratch(read, write)
+
     def apply(self, changes, progress=None, replacing=None):
         changes = list(changes)
         self.seen.update(change.cypher for change in changes)
@@ -156,6 +174,14 @@ def exercise_loop(store: GraphStore, today) -> None:
     acceptance.accept(
         store, "unmitigated-high-risks", ("K3",), "r", "a", today + dt.timedelta(days=9), "ana"
     )
+    from lianfang.loop import whatif
+    from lianfang.queries import paths
+
+    changes = (("appoint", "E1@P2"), ("grant", "P1>Q2"), ("revoke", "P1>Q1"), ("end", "E1@P1"))
+    for kind, text in changes:
+        with contextlib.suppress(whatif.WhatIfError):
+            whatif.simulate(store, [whatif.parse(kind, text)], today)
+    paths.paths(store, "E1", "Q1", today)
 
 
 def test_every_statement_the_product_sends_passes_the_lint(data_dir, tmp_path) -> None:

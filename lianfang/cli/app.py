@@ -43,6 +43,8 @@ app.command("audit")(access_cli.audit_log)
 app.command("warnings")(loop_cli.warnings_command)
 app.command("notice")(loop_cli.notice_command)
 app.command("score")(loop_cli.score_command)
+app.command("whatif")(loop_cli.whatif_command)
+app.command("path")(loop_cli.path_command)
 app.add_typer(loop_cli.rectify_app, name="rectify")
 app.add_typer(loop_cli.accept_app, name="accept")
 

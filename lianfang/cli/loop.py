@@ -346,3 +346,103 @@ def accept_list(ctx: typer.Context, as_of: AsOf = None, fmt: Format = "table") -
         for a in found
     ]
     emit(rows, fmt, None, "风险接受")
+
+
+# -- what if ----------------------------------------------------------------------------
+
+
+def whatif_command(
+    ctx: typer.Context,
+    appoint: Annotated[
+        list[str] | None, typer.Option("--appoint", help="PERSON@POST[:START] (repeatable).")
+    ] = None,
+    end: Annotated[
+        list[str] | None, typer.Option("--end", help="PERSON@POST[:END] (repeatable).")
+    ] = None,
+    grant: Annotated[list[str] | None, typer.Option("--grant", help="POST>POWER.")] = None,
+    revoke: Annotated[list[str] | None, typer.Option("--revoke", help="POST>POWER.")] = None,
+    as_of: AsOf = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """Try appointments and changes of powers on a private copy of the graph, and list
+    the findings they would add and close. The graph itself is never changed."""
+    import json
+
+    from lianfang.loop import whatif
+
+    day = as_of_date(as_of)
+    try:
+        changes = [
+            whatif.parse(kind, text)
+            for kind, given in (
+                ("appoint", appoint),
+                ("end", end),
+                ("grant", grant),
+                ("revoke", revoke),
+            )
+            for text in given or []
+        ]
+    except whatif.WhatIfError as exc:
+        fail(str(exc), code=2)
+    with opened(ctx) as store:
+        try:
+            outcome = whatif.simulate(store, changes, day)
+        except whatif.WhatIfError as exc:
+            fail(str(exc), code=2)
+        record(store, "whatif", ", ".join(c.words() for c in changes), as_of=day.isoformat())
+    if fmt == "json":
+        print(json.dumps(outcome, ensure_ascii=False, default=str, indent=1))
+        return
+    if fmt != "table":
+        fail("--format must be table or json", code=2)
+    moved = {q: v for q, v in outcome["queries"].items() if v["new"] or v["closed"]}
+    if not moved:
+        console.print("no finding would appear or close", highlight=False)
+    for query_id, found in moved.items():
+        console.print(
+            f"[bold]{query_id}[/]: +{len(found['new'])} new, -{len(found['closed'])} closed",
+            highlight=False,
+        )
+        for kind in ("new", "closed"):
+            for row in found[kind]:
+                print(f"  {'+' if kind == 'new' else '-'} {finding_words(query_id, row)}")
+
+
+def finding_words(query_id: str, row: dict[str, Any]) -> str:
+    from lianfang.queries.runner import find
+    from lianfang.queries.spec import finding_label
+
+    spec = find(query_id)
+    return f"[{'/'.join(spec.finding_key(row))}] {finding_label(row)}"
+
+
+def path_command(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(help="A person id.")],
+    power: Annotated[str, typer.Argument(help="A power id.")],
+    as_of: AsOf = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """Every way a person reaches a power now: a post that exercises it, or a step of
+    one of its flowcharts that a post of theirs handles."""
+    import json
+
+    from lianfang.queries import paths
+
+    with opened(ctx) as store:
+        try:
+            found = paths.paths(store, person, power, as_of_date(as_of))
+        except LookupError as exc:
+            fail(str(exc).strip("'\""), code=2)
+    if fmt == "json":
+        print(json.dumps(found, ensure_ascii=False, default=str, indent=1))
+        return
+    if not found:
+        console.print(f"{person} does not reach {power}", highlight=False)
+    for route in found:
+        print(
+            f"{route['via']}: "
+            + " → ".join(
+                f"{n['label']} {n['uid']} {n['name'] or ''}".strip() for n in route["nodes"]
+            )
+        )

@@ -45,18 +45,29 @@ def create_nodes(label: str, dates: tuple[str, ...]) -> str:
 # Edges find their ends by the office's code and source, which an import never changes,
 # not by uid: an import may qualify another source's uid (GW01 → 财政局:GW01) once it
 # states the same code, after that source's nodes were carried.
-def read_edges(edge: model.EdgeSpec) -> str:
+# A whole copy with no import in it (a what-if scratch graph) renames nothing, so its
+# edges find their ends by uid, which every node has.
+def read_edges(edge: model.EdgeSpec, by_uid: bool = False) -> str:
+    ends = (
+        "[a.uid] AS a, [b.uid] AS b"
+        if by_uid
+        else "[a.code, a.source] AS a, [b.code, b.source] AS b"
+    )
     return (
         f"MATCH (a:{edge.start})-[r:{edge.type}]->(b:{edge.end}) WHERE {_KEPT_EDGE} "
-        "RETURN [a.code, a.source] AS a, [b.code, b.source] AS b, properties(r) AS p"
+        f"RETURN {ends}, properties(r) AS p"
     )
 
 
-def create_edges(edge: model.EdgeSpec) -> str:
+def create_edges(edge: model.EdgeSpec, by_uid: bool = False) -> str:
     sets = "".join(f", r.{name} = date(row.{name})" for name in _date_names(edge))
+    a, b = (
+        ("{uid: row.a[0]}", "{uid: row.b[0]}")
+        if by_uid
+        else ("{code: row.a[0], source: row.a[1]}", "{code: row.b[0], source: row.b[1]}")
+    )
     return (
-        f"UNWIND $rows AS row MATCH (a:{edge.start} {{code: row.a[0], source: row.a[1]}}) "
-        f"MATCH (b:{edge.end} {{code: row.b[0], source: row.b[1]}}) "
+        f"UNWIND $rows AS row MATCH (a:{edge.start} {a}) MATCH (b:{edge.end} {b}) "
         f"CREATE (a)-[r:{edge.type}]->(b) SET r = row.p{sets}"
     )
 
@@ -82,6 +93,7 @@ class Carry:
     read: Reader
     write: Writer
     replacing: str | None
+    by_uid: bool = False  # a whole copy: edges find their ends by uid
 
     def _params(self) -> dict[str, Any]:
         return {"source": self.replacing}
@@ -124,7 +136,11 @@ class Carry:
         # Once per (start, type, end): two attributes declaring one relationship would
         # otherwise copy its edges twice.
         parts = [
-            _Part(read_edges(edge), create_edges(edge), partial(_edge_row, _date_names(edge)))
+            _Part(
+                read_edges(edge, self.by_uid),
+                create_edges(edge, self.by_uid),
+                partial(_edge_row, _date_names(edge)),
+            )
             for edge in {(e.start, e.type, e.end): e for e in model.edges()}.values()
         ]
         self._check("edges", COUNT_EDGES, self._copy(parts))

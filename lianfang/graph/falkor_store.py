@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from lianfang.graph import falkor_values, model
-from lianfang.graph.embedded import EmbeddedServer, start_rewrite
+from lianfang.graph.embedded import EmbeddedServer, pid_alive, start_rewrite
 from lianfang.graph.falkor_carry import Carry
 from lianfang.graph.falkor_compose import compose, rows_in
 from lianfang.graph.falkor_params import with_params
@@ -39,6 +41,7 @@ from lianfang.graph.store import (
     Progress,
     QueryError,
     Row,
+    Scratch,
     StoreError,
     WriteRefused,
     changes_version,
@@ -46,6 +49,7 @@ from lianfang.graph.store import (
 )
 
 LOCK_TIMEOUT = 300
+SCRATCH = "__scratch_"  # what-if copies: <graph>__scratch_<pid>_<random>
 REWRITE_AFTER_ROWS = 10_000  # an import this large is folded into the snapshot at once
 # What a write query reports when it changed the graph.
 _CHANGES = (
@@ -223,7 +227,7 @@ class FalkorStore(GraphStore):
         self._install_indexes(self._graph(staging))
         return staging
 
-    def _carry(self, staging: Graph, replacing: str | None) -> Carry:
+    def _carry(self, staging: Graph, replacing: str | None, by_uid: bool = False) -> Carry:
         def read(cypher: str, params: Mapping[str, Any]) -> list[Row]:
             command = ("GRAPH.RO_QUERY", self.graph_name, with_params(cypher, params), "--compact")
             execute = self.db.connection.execute_command
@@ -233,7 +237,7 @@ class FalkorStore(GraphStore):
             text = with_params(cypher, params)
             self._run(lambda: staging.query(text))
 
-        return Carry(read, write, replacing)
+        return Carry(read, write, replacing, by_uid)
 
     @changes_version
     def apply(
@@ -284,6 +288,42 @@ class FalkorStore(GraphStore):
                 self._drop(graph.name)
             raise
         self.db.connection.rename(graph.name, self.graph_name)
+
+    # -- what-if copies ---------------------------------------------------------------
+    @contextlib.contextmanager
+    def scratch(self) -> Iterator[Scratch]:
+        """A copy carried through Cypher (never GRAPH.COPY, which forks), under the write
+        lock so that no import lands halfway through it, and dropped afterwards. A copy
+        left by a killed process is dropped by the next embedded store to open."""
+        name = f"{self.graph_name}{SCRATCH}{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        graph = self._graph(name)
+        try:
+            self._install_indexes(graph)
+            with self._write_lock():
+                carry = self._carry(graph, None, by_uid=True)
+                carry.nodes()
+                carry.edges()
+
+            def read(cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+                text = with_params(cypher, params)
+                return self._run(lambda: graph.ro_query(text))
+
+            def write(cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+                text = with_params(cypher, params)
+                return self._run(lambda: graph.query(text))
+
+            yield Scratch(read, write)
+        finally:
+            with contextlib.suppress(StoreError, redis.exceptions.RedisError):
+                self._drop(name)
+
+    def _drop_stale_scratch(self) -> None:
+        """Copies whose process is gone (killed mid what-if)."""
+        prefix = f"{self.graph_name}{SCRATCH}"
+        for name in self._retrying(self.db.list_graphs):
+            pid = name.removeprefix(prefix).split("_", 1)[0] if name.startswith(prefix) else ""
+            if pid.isdigit() and not pid_alive(int(pid)):
+                self._drop(name)
 
     # -- schema ---------------------------------------------------------------------
     def _install_indexes(self, graph: Graph, wanted: Iterable[Index] | None = None) -> None:
@@ -374,6 +414,7 @@ class EmbeddedFalkorStore(FalkorStore):
             self.server.release()
             raise
         self.kind = "falkordb (embedded)"
+        self._drop_stale_scratch()
 
     @changes_version
     def apply(

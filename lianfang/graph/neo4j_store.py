@@ -26,6 +26,7 @@ from lianfang.graph.store import (
     Progress,
     QueryError,
     Row,
+    Scratch,
     StoreError,
     WriteRefused,
     changes_version,
@@ -126,6 +127,20 @@ class Neo4jStore(GraphStore):
 
         with self._errors(), self._session(neo4j.WRITE_ACCESS) as session:
             return session.execute_write(work)
+
+    @contextlib.contextmanager
+    def scratch(self) -> Iterator[Scratch]:
+        """One transaction, rolled back whatever happens: other sessions never see it."""
+        with self._errors(), self._session(neo4j.WRITE_ACCESS) as session:
+            tx = session.begin_transaction()
+            try:
+
+                def run(cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+                    return _rows(tx.run(cypher, to_params(params)))
+
+                yield Scratch(run, run)
+            finally:
+                tx.rollback()
 
     def office_read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         return self.read(cypher, params)

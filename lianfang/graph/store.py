@@ -8,6 +8,7 @@ queries write `date($d)` and both engines read the same text.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import re
@@ -121,6 +122,15 @@ def version_bump() -> Change:
         f"MERGE (v:{model.VERSION_LABEL} {{uid: $uid}}) SET v.token = $token",
         {"uid": VERSION_UID, "token": uuid.uuid4().hex},
     )
+
+
+@dataclass(frozen=True)
+class Scratch:
+    """A private copy of the graph (or a transaction never committed) to change and
+    query: what-if analysis. Whatever is done through it never reaches the graph."""
+
+    read: Callable[[str, Mapping[str, Any] | None], list[Row]]
+    write: Callable[[str, Mapping[str, Any] | None], list[Row]]
 
 
 @dataclass(frozen=True)
@@ -263,6 +273,10 @@ class GraphStore(ABC):
     def office_write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Write them, atomically, apart from the graph: no import, carry, snapshot or
         clear touches them, and they do not change the graph's state token."""
+
+    @abstractmethod
+    def scratch(self) -> contextlib.AbstractContextManager[Scratch]:
+        """The graph as it stands, to change and query privately; discarded on exit."""
 
     _seen_version: tuple[float, str] | None = None
 

@@ -1,0 +1,162 @@
+"""What if: an appointment, the end of one, or a change of powers, tried on a private
+copy of the graph before it happens, and every canned query's findings compared.
+
+The live graph is never touched: on FalkorDB the changes go to a scratch copy that is
+dropped afterwards (and by the next start, if the process dies), on Neo4j to a
+transaction that is rolled back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from lianfang.graph.store import GraphStore, Scratch
+from lianfang.queries.params import bind
+from lianfang.queries.runner import run
+from lianfang.queries.spec import library
+
+SKIPPED = frozenset({"unit-risk-profile"})  # a profile, not findings
+KINDS = ("appoint", "end", "grant", "revoke")
+_HOLDING = re.compile(r"^(?P<a>[^@]+)@(?P<b>[^:]+)(?::(?P<day>\d{4}-\d{2}-\d{2}))?$")
+_POWER = re.compile(r"^(?P<a>[^>]+)>(?P<b>.+)$")
+_CURRENT = "h.start_date <= date($day) AND (h.end_date IS NULL OR h.end_date > date($day))"
+
+
+class WhatIfError(ValueError):
+    """A change that cannot be simulated; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    a: str  # the person (appoint, end) or the post (grant, revoke)
+    b: str  # the post, or the power
+    day: dt.date | None = None
+
+    def words(self) -> str:
+        arrow = "@" if self.kind in ("appoint", "end") else ">"
+        when = f":{self.day.isoformat()}" if self.day else ""
+        return f"{self.kind} {self.a}{arrow}{self.b}{when}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "a": self.a, "b": self.b, "day": self.day}
+
+
+def parse(kind: str, text: str) -> Change:
+    """`PERSON@POST[:DATE]` for appoint and end, `POST>POWER` for grant and revoke."""
+    pattern = _HOLDING if kind in ("appoint", "end") else _POWER
+    form = "PERSON@POST[:YYYY-MM-DD]" if kind in ("appoint", "end") else "POST>POWER"
+    match = pattern.match(text.strip())
+    if not match:
+        raise WhatIfError(f"--{kind} {text!r}: expected {form}")
+    day = match.groupdict().get("day")
+    try:
+        when = dt.date.fromisoformat(day) if day else None
+    except ValueError:
+        raise WhatIfError(f"--{kind} {text!r}: {day} is not a date") from None
+    return Change(kind, match["a"].strip(), match["b"].strip(), when)
+
+
+def _exists(store: GraphStore, label: str, uid: str) -> None:
+    if not store.read(f"MATCH (n:{label} {{uid: $uid}}) RETURN n.uid AS uid", {"uid": uid}):
+        raise WhatIfError(f"no {label} {uid!r}")
+
+
+def check(store: GraphStore, change: Change, as_of: dt.date) -> Change:
+    """The change as it will be applied (its day filled in), or WhatIfError."""
+    day = change.day or as_of
+    if change.kind in ("appoint", "end"):
+        _exists(store, "Person", change.a)
+        _exists(store, "Post", change.b)
+        held = store.read(
+            f"MATCH (:Person {{uid: $a}})-[h:HOLDS]->(:Post {{uid: $b}}) WHERE {_CURRENT} "
+            "RETURN h.start_date AS start",
+            {"a": change.a, "b": change.b, "day": day},
+        )
+        if change.kind == "appoint" and held:
+            raise WhatIfError(f"{change.a} already holds {change.b} on {day.isoformat()}")
+        if change.kind == "end" and not held:
+            _never_held(store, change, day)
+    else:
+        _exists(store, "Post", change.a)
+        _exists(store, "Power", change.b)
+        held = store.read(
+            "MATCH (:Post {uid: $a})-[r:EXERCISES]->(:Power {uid: $b}) RETURN count(r) AS n",
+            {"a": change.a, "b": change.b},
+        )
+        if change.kind == "grant" and held[0]["n"]:
+            raise WhatIfError(f"{change.a} exercises {change.b} already")
+        if change.kind == "revoke" and not held[0]["n"]:
+            raise WhatIfError(f"{change.a} does not exercise {change.b}")
+    return Change(change.kind, change.a, change.b, day)
+
+
+def _never_held(store: GraphStore, change: Change, day: dt.date) -> None:
+    """Why an `end` cannot apply: the holding starts later, or there is none."""
+    started = store.read(
+        "MATCH (:Person {uid: $a})-[h:HOLDS]->(:Post {uid: $b}) RETURN min(h.start_date) AS start",
+        {"a": change.a, "b": change.b},
+    )
+    first = started[0]["start"] if started else None
+    if first is not None and first > day:
+        raise WhatIfError(
+            f"{change.a}'s holding of {change.b} starts {first.isoformat()}: "
+            f"it cannot end on {day.isoformat()}, before it starts"
+        )
+    raise WhatIfError(f"{change.a} does not hold {change.b} on {day.isoformat()}")
+
+
+APPLY = {
+    "appoint": (
+        "MATCH (e:Person {uid: $a}) MATCH (p:Post {uid: $b}) "
+        "CREATE (e)-[:HOLDS {origin: 'whatif', start_date: date($day), concurrent: false}]->(p)"
+    ),
+    "end": (
+        f"MATCH (:Person {{uid: $a}})-[h:HOLDS]->(:Post {{uid: $b}}) WHERE {_CURRENT} "
+        "SET h.end_date = date($day)"
+    ),
+    "grant": (
+        "MATCH (p:Post {uid: $a}) MATCH (q:Power {uid: $b}) "
+        "CREATE (p)-[:EXERCISES {origin: 'whatif'}]->(q)"
+    ),
+    "revoke": "MATCH (:Post {uid: $a})-[r:EXERCISES]->(:Power {uid: $b}) DELETE r",
+}
+
+
+def _answers(scratch: Scratch, as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
+    answers = {}
+    for spec in library().values():
+        if spec.id in SKIPPED:
+            continue
+        bound = bind(spec.parameters, {"as_of": as_of}, as_of)
+        answers[spec.id] = scratch.read(spec.cypher, {n: bound[n] for n in spec.sent})
+    return answers
+
+
+def simulate(store: GraphStore, changes: list[Change], as_of: dt.date) -> dict[str, Any]:
+    """Per query, the findings the changes would add and those they would close."""
+    if not changes:
+        raise WhatIfError("give at least one change (--appoint, --end, --grant, --revoke)")
+    checked = [check(store, change, as_of) for change in changes]
+    with store.scratch() as scratch:
+        for change in checked:
+            scratch.write(APPLY[change.kind], {"a": change.a, "b": change.b, "day": change.day})
+        after = _answers(scratch, as_of)
+    queries: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for query_id, rows in after.items():
+        spec = library()[query_id]
+        before = run(store, query_id, {"as_of": as_of}).rows
+        old = {spec.finding_key(row) for row in before}
+        new = {spec.finding_key(row) for row in rows}
+        queries[query_id] = {
+            "new": [row for row in rows if spec.finding_key(row) not in old],
+            "closed": [row for row in before if spec.finding_key(row) not in new],
+        }
+    return {
+        "as_of": as_of,
+        "changes": [c.as_dict() for c in checked],
+        "queries": queries,
+    }

@@ -1,0 +1,179 @@
+"""What if: changes tried on a private copy, their findings, and the live graph never
+touched (during the run, for a concurrent reader, and after a kill); and how a person
+reaches a power."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+from tiny import Tiny
+
+from lianfang.graph.falkor_store import EmbeddedFalkorStore
+from lianfang.graph.store import GraphStore
+from lianfang.loop import whatif
+from lianfang.loop.whatif import WhatIfError
+from lianfang.queries import paths
+from lianfang.queries.runner import run
+from lianfang.queries.spec import library
+
+AS_OF = dt.date(2025, 12, 31)
+
+
+def conflicted(store: GraphStore) -> GraphStore:
+    """Q1 and Q2 are incompatible; P1 (key) exercises Q1 and P2 (key) Q2. E1 holds P1,
+    E2 holds P2 alone. Q1's flowchart has a step P3 handles; E3 holds P3."""
+    g = Tiny()
+    g.node("Unit", "U1", name="县局")
+    for post in ("P1", "P2", "P3"):
+        g.node("Post", post, name=f"岗位{post}", key_post=post != "P3").edge(post, "IN_UNIT", "U1")
+    g.node("Power", "Q1", name="审批", category="行政许可")
+    g.node("Power", "Q2", name="监督检查", category="行政检查")
+    g.edge("Q1", "CONFLICTS_WITH", "Q2", reason="审批与监管分离")
+    g.edge("P1", "EXERCISES", "Q1").edge("P2", "EXERCISES", "Q2")
+    g.node("Process", "F1", name="审批流程").edge("F1", "IMPLEMENTS", "Q1")
+    g.node("Step", "F1#1", seq=1, name="受理").edge("F1", "HAS_STEP", "F1#1")
+    g.edge("F1#1", "HANDLED_BY", "P3")
+    for person, post in (("E1", "P1"), ("E2", "P2"), ("E3", "P3")):
+        g.node("Person", person, name=f"人员{person}")
+        g.holds(person, post, "2020-01-01")
+    return g.write(store)
+
+
+def answers(store: GraphStore) -> dict[str, list[dict[str, object]]]:
+    return {spec.id: run(store, spec.id, {"as_of": AS_OF}).rows for spec in library().values()}
+
+
+def keys(outcome: dict[str, object], query_id: str, kind: str) -> set[tuple[str, ...]]:
+    spec = library()[query_id]
+    return {spec.finding_key(row) for row in outcome["queries"][query_id][kind]}  # type: ignore[index]
+
+
+def test_an_appointment_reports_new_conflicts_and_changes_nothing(store: GraphStore) -> None:
+    conflicted(store)
+    before, counts = answers(store), store.counts()
+    outcome = whatif.simulate(store, [whatif.parse("appoint", "E1@P2")], AS_OF)
+    assert keys(outcome, "incompatible-duties", "new")
+    assert ("E1",) in keys(outcome, "concurrent-key-posts", "new")
+    assert not keys(outcome, "incompatible-duties", "closed")
+    assert outcome["changes"] == [{"kind": "appoint", "a": "E1", "b": "P2", "day": AS_OF}]
+    assert store.counts() == counts and answers(store) == before
+
+
+def test_ending_the_only_holder_empties_a_key_post(store: GraphStore) -> None:
+    conflicted(store)
+    outcome = whatif.simulate(store, [whatif.parse("end", "E2@P2:2025-12-01")], AS_OF)
+    assert ("P2",) in keys(outcome, "vacant-key-posts", "new")
+    revoked = whatif.simulate(store, [whatif.parse("revoke", "P2>Q2")], AS_OF)
+    granted = whatif.simulate(store, [whatif.parse("grant", "P2>Q1")], AS_OF)
+    assert revoked["queries"] and granted["queries"]
+    assert store.read("MATCH (:Post {uid: 'P2'})-[r:EXERCISES]->() RETURN count(r) AS n") == [
+        {"n": 1}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "message"),
+    [
+        ("appoint", "E9@P1", "no Person 'E9'"),
+        ("appoint", "E1@P9", "no Post 'P9'"),
+        ("appoint", "E1@P1", "E1 already holds P1"),
+        ("end", "E1@P1:2019-06-30", "before it starts"),
+        ("end", "E1@P2", "does not hold"),
+        ("grant", "P1>Q1", "exercises Q1 already"),
+        ("revoke", "P1>Q2", "does not exercise"),
+        ("grant", "P1Q1", "expected POST>POWER"),
+        ("appoint", "E1@P2:2025-13-01", "not a date"),
+    ],
+)
+def test_changes_that_cannot_be_simulated(
+    store: GraphStore, kind: str, text: str, message: str
+) -> None:
+    conflicted(store)
+    with pytest.raises(WhatIfError, match=message):
+        whatif.simulate(store, [whatif.parse(kind, text)], AS_OF)
+
+
+def test_a_reader_sees_the_live_graph_throughout(data_dir: Path) -> None:
+    with EmbeddedFalkorStore(data_dir, "lianfang") as store:
+        conflicted(store)
+        expected = store.counts()
+        seen: list[object] = []
+        done = threading.Event()
+
+        def read() -> None:
+            while not done.is_set():
+                seen.append(store.counts())
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        try:
+            for _ in range(5):
+                whatif.simulate(store, [whatif.parse("appoint", "E1@P2")], AS_OF)
+        finally:
+            done.set()
+            reader.join()
+        assert seen and all(counts == expected for counts in seen)
+        assert not [g for g in store.db.list_graphs() if "__scratch_" in g]
+
+
+HOLDER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from lianfang.graph.falkor_store import EmbeddedFalkorStore
+    from lianfang.loop import whatif
+
+    store = EmbeddedFalkorStore(Path(sys.argv[1]), "lianfang")
+    with store.scratch() as scratch:
+        scratch.write(whatif.APPLY["appoint"], {"a": "E1", "b": "P2", "day": "2025-01-01"})
+        print("changed", flush=True)
+        sys.stdin.readline()
+    """
+)
+
+
+def test_a_killed_simulation_leaves_the_graph_as_it_was(data_dir: Path) -> None:
+    with EmbeddedFalkorStore(data_dir, "lianfang") as store:
+        conflicted(store)
+        expected = store.counts()
+        child = subprocess.Popen(
+            [sys.executable, "-c", HOLDER, str(data_dir)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert child.stdout is not None and child.stdout.readline().strip() == "changed"
+        assert [g for g in store.db.list_graphs() if "__scratch_" in g]
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+        assert store.counts() == expected
+    with EmbeddedFalkorStore(data_dir, "lianfang") as reopened:  # drops the orphan copy
+        assert reopened.counts() == expected
+        assert not [g for g in reopened.db.list_graphs() if "__scratch_" in g]
+
+
+def test_paths_by_post_and_by_flowchart_step(store: GraphStore) -> None:
+    conflicted(store)
+    [route] = paths.paths(store, "E1", "Q1", AS_OF)
+    assert route["via"] == "post"
+    assert [n["uid"] for n in route["nodes"]] == ["E1", "P1", "Q1"]
+    assert route["edges"] == [
+        {"type": "HOLDS", "from": "E1", "to": "P1"},
+        {"type": "EXERCISES", "from": "P1", "to": "Q1"},
+    ]
+    [step] = paths.paths(store, "E3", "Q1", AS_OF)
+    assert step["via"] == "step"
+    assert [n["uid"] for n in step["nodes"]] == ["E3", "P3", "F1#1", "F1", "Q1"]
+    assert {"type": "HANDLED_BY", "from": "F1#1", "to": "P3"} in step["edges"]
+    assert paths.paths(store, "E2", "Q1", AS_OF) == []  # a near miss: E2 reaches Q2 only
+    assert paths.paths(store, "E1", "Q1", dt.date(2019, 1, 1)) == []  # before the holding
+    with pytest.raises(LookupError, match="no Person"):
+        paths.paths(store, "E9", "Q1", AS_OF)
