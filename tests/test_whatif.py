@@ -177,3 +177,37 @@ def test_paths_by_post_and_by_flowchart_step(store: GraphStore) -> None:
     assert paths.paths(store, "E1", "Q1", dt.date(2019, 1, 1)) == []  # before the holding
     with pytest.raises(LookupError, match="no Person"):
         paths.paths(store, "E9", "Q1", AS_OF)
+
+
+def test_on_the_demo_county(demo_dir: Path) -> None:
+    """An appointment that joins incompatible powers, and the end of a key post's only
+    holder, on the demo organisation; nothing of the graph changes."""
+    with EmbeddedFalkorStore(demo_dir, "lianfang") as store:
+        [pick] = store.read(
+            "MATCH (a:Power)-[:CONFLICTS_WITH]-(b:Power) "
+            "MATCH (pa:Post {key_post: true})-[:EXERCISES]->(a) "
+            "MATCH (pb:Post {key_post: true})-[:EXERCISES]->(b) WHERE pa <> pb "
+            "MATCH (e:Person)-[h:HOLDS]->(pa) WHERE h.end_date IS NULL "
+            "AND NOT (e)-[:HOLDS]->(pb) AND NOT (e)-[:HOLDS]->(:Post)-[:EXERCISES]->(b) "
+            "MATCH (e)-[now:HOLDS]->() WHERE now.end_date IS NULL "
+            "WITH e, pb, count(now) AS posts WHERE posts = 1 "  # one post today: no finding yet
+            "RETURN e.uid AS person, pb.uid AS post ORDER BY person, post LIMIT 1"
+        )
+        [alone] = store.read(
+            "MATCH (e:Person)-[h:HOLDS]->(p:Post {key_post: true}) WHERE h.end_date IS NULL "
+            "WITH p, collect(e.uid) AS holders WHERE size(holders) = 1 "
+            "RETURN p.uid AS post, holders[0] AS person ORDER BY post LIMIT 1"
+        )
+        before, counts = answers(store), store.counts()
+        appointed = whatif.simulate(
+            store, [whatif.parse("appoint", f"{pick['person']}@{pick['post']}")], AS_OF
+        )
+        assert any(
+            key[1] == pick["person"] for key in keys(appointed, "incompatible-duties", "new")
+        )
+        assert (pick["person"],) in keys(appointed, "concurrent-key-posts", "new")
+        ended = whatif.simulate(
+            store, [whatif.parse("end", f"{alone['person']}@{alone['post']}")], AS_OF
+        )
+        assert (alone["post"],) in keys(ended, "vacant-key-posts", "new")
+        assert store.counts() == counts and answers(store) == before
