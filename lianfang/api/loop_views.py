@@ -7,13 +7,14 @@ import datetime as dt
 from typing import Any
 
 from fastapi import HTTPException, Request
+from starlette.datastructures import QueryParams
 
 from lianfang.access import accounts
 from lianfang.api import scoping
 from lianfang.api.auditing import audit
 from lianfang.api.auth import Principal
 from lianfang.graph.store import GraphStore
-from lianfang.loop import ledger
+from lianfang.loop import ledger, whatif
 from lianfang.loop.ledger import LedgerError
 
 ACTIONS = {
@@ -86,3 +87,37 @@ def move_item(
         raise HTTPException(404 if str(exc).startswith("no ") else 422, str(exc)) from None
     audit(request, who.name, f"rectify {action}", uid, done=done, reason=reason)
     return item
+
+
+def simulated(store: GraphStore, who: Principal, asked: dict[str, Any]) -> dict[str, Any]:
+    """A what-if for a requester (its ids must be within the scope), or a 422/404."""
+    try:
+        changes = [
+            whatif.parse(kind, text) for kind in whatif.KINDS for text in asked.get(kind) or []
+        ]
+    except whatif.WhatIfError as exc:
+        raise HTTPException(422, str(exc)) from None
+    for change in changes:
+        first, second = (
+            ("Person", "Post") if change.kind in ("appoint", "end") else ("Post", "Power")
+        )
+        scoping.require_node(store, who, first, change.a)
+        scoping.require_node(store, who, second, change.b)
+    try:
+        return whatif.simulate(store, changes, asked.get("as_of") or dt.date.today())
+    except whatif.WhatIfError as exc:
+        raise HTTPException(404 if str(exc).startswith("no ") else 422, str(exc)) from None
+
+
+def changes_in_query(params: QueryParams) -> dict[str, Any]:
+    """appoint=…&end=…&grant=…&revoke=… (each repeatable), and as_of, from a URL; a node
+    page's form sends `person` and `post` for one appointment."""
+    asked: dict[str, Any] = {kind: [v for v in params.getlist(kind) if v] for kind in whatif.KINDS}
+    if params.get("person") and params.get("post"):
+        asked["appoint"].append(f"{params['person'].strip()}@{params['post'].strip()}")
+    if params.get("as_of"):
+        try:
+            asked["as_of"] = dt.date.fromisoformat(params["as_of"])
+        except ValueError:
+            raise HTTPException(422, "as_of must be YYYY-MM-DD") from None
+    return asked

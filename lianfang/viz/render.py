@@ -122,6 +122,10 @@ def _look(key: Key, props: dict[str, Any], graph: Subgraph) -> dict[str, Any]:
     return look
 
 
+# A what-if edge: not in the registers, only proposed.
+PROPOSED = {"dashes": True, "color": "#dc2626", "width": 3}
+
+
 def network(graph: Subgraph) -> Network:
     """The pyvis network of a subgraph (ids are `Label:uid`)."""
     net = Network(height="100%", width="100%", directed=True, cdn_resources="local")
@@ -135,7 +139,8 @@ def network(graph: Subgraph) -> Network:
             **_look(key, props, graph),
         )
     for start, type_, end in sorted(graph.edges):
-        net.add_edge(f"{start[0]}:{start[1]}", f"{end[0]}:{end[1]}", title=type_, label="")
+        look = PROPOSED if (start, type_, end) in graph.proposed else {}
+        net.add_edge(f"{start[0]}:{start[1]}", f"{end[0]}:{end[1]}", title=type_, label="", **look)
     net.barnes_hut(gravity=-4000, spring_length=110)
     net.options.layout = {"improvedLayout": len(graph.nodes) <= 100}
     net.options.nodes = {

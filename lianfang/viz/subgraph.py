@@ -27,6 +27,7 @@ class Subgraph:
     edges: set[tuple[Key, str, Key]] = field(default_factory=set)
     highlighted: set[Key] = field(default_factory=set)
     exposed: set[Key] = field(default_factory=set)  # high risks with no control in effect
+    proposed: set[tuple[Key, str, Key]] = field(default_factory=set)  # what-if edges, dashed
     notes: list[str] = field(default_factory=list)
 
     def add(self, label: str, props: dict[str, Any]) -> Key:

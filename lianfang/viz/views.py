@@ -4,12 +4,20 @@ routes and `lianfang map`, so both draw exactly the same thing."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from lianfang.graph import model
 from lianfang.graph.store import GraphStore
 from lianfang.loop import warnings
 from lianfang.queries.runner import QueryResult
-from lianfang.viz.subgraph import Subgraph, findings_map, mark_exposed, neighbourhood, unit_map
+from lianfang.viz.subgraph import (
+    Subgraph,
+    fetch_nodes,
+    findings_map,
+    mark_exposed,
+    neighbourhood,
+    unit_map,
+)
 
 
 def with_warnings(store: GraphStore, graph: Subgraph, as_of: dt.date) -> Subgraph:
@@ -23,6 +31,26 @@ def with_warnings(store: GraphStore, graph: Subgraph, as_of: dt.date) -> Subgrap
         elif label == "Unit" and uid in state.units:
             props["_warning"] = state.rules.zh(state.units[uid].level)
     return graph
+
+
+def whatif_view(store: GraphStore, outcome: dict[str, Any], as_of: dt.date) -> tuple[Subgraph, str]:
+    """A simulated change: the proposed edges dashed, and what the new findings name
+    highlighted (for incompatible duties, the conflicting pair with its conflict)."""
+    rows = [row for found in outcome["queries"].values() for row in found["new"]]
+    graph = findings_map(store, rows, as_of)
+    for change in outcome["changes"]:
+        holding = change["kind"] in ("appoint", "end")
+        (first, second), type_ = (
+            (("Person", "Post"), "HOLDS") if holding else (("Post", "Power"), "EXERCISES")
+        )
+        for label, uid in ((first, change["a"]), (second, change["b"])):
+            for props in fetch_nodes(store, label, [uid]):
+                graph.highlighted.add(graph.add(label, props))
+        edge = ((first, change["a"]), type_, (second, change["b"]))
+        graph.edges.add(edge)
+        graph.proposed.add(edge)  # made or ended: either way, what would change
+    words = "; ".join(f"{c['kind']} {c['a']} → {c['b']}" for c in outcome["changes"])
+    return graph, f"模拟 what-if: {words}"
 
 
 def unit_view(store: GraphStore, uid: str, as_of: dt.date) -> tuple[Subgraph, str]:

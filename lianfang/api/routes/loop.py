@@ -14,9 +14,10 @@ from lianfang.api.auditing import audit
 from lianfang.api.auth import Analyst, Viewer
 from lianfang.api.deps import AsOfQuery, StoreDep, UnitQuery
 from lianfang.api.http import attachment
-from lianfang.api.loop_views import followed_rows, move_item, units_in_view
-from lianfang.loop import acceptance, ledger, score, warnings
+from lianfang.api.loop_views import followed_rows, move_item, simulated, units_in_view
+from lianfang.loop import acceptance, ledger, score, warnings, whatif
 from lianfang.loop.ledger import LedgerError
+from lianfang.queries import paths
 from lianfang.queries.runner import find
 from lianfang.queries.spec import QuerySpec
 from lianfang.reports import notice
@@ -215,3 +216,38 @@ def accept_finding(
         approver=made.approver,
     )
     return made.as_dict()
+
+
+class WhatIfIn(BaseModel):
+    appoint: list[str] = Field(default_factory=list, description="PERSON@POST[:START]")
+    end: list[str] = Field(default_factory=list, description="PERSON@POST[:END]")
+    grant: list[str] = Field(default_factory=list, description="POST>POWER")
+    revoke: list[str] = Field(default_factory=list, description="POST>POWER")
+    as_of: dt.date | None = None
+
+
+@router.post("/api/whatif", response_model=dict[str, Any])
+def post_whatif(asked: WhatIfIn, request: Request, store: StoreDep, who: Viewer) -> dict[str, Any]:
+    """Try appointments and changes of powers on a private copy of the graph: per query,
+    the findings that would appear (`new`) and close (`closed`). Nothing is changed."""
+    outcome = simulated(store, who, asked.model_dump())
+    words = ", ".join(whatif.Change(**c).words() for c in outcome["changes"])
+    audit(request, who.name, "whatif", words, as_of=outcome["as_of"])
+    return outcome
+
+
+@router.get("/api/paths", response_model=list[dict[str, Any]])
+def get_paths(
+    store: StoreDep,
+    who: Viewer,
+    person: Annotated[str, Query(alias="from", description="A person id")],
+    power: Annotated[str, Query(alias="to", description="A power id")],
+    as_of: AsOfQuery = None,
+) -> list[dict[str, Any]]:
+    """Every way the person reaches the power now: by a post, or by a flowchart step."""
+    scoping.require_node(store, who, "Person", person)
+    scoping.require_node(store, who, "Power", power)
+    try:
+        return paths.paths(store, person, power, as_of or dt.date.today())
+    except LookupError as exc:
+        raise HTTPException(404, str(exc).strip("'\"")) from None

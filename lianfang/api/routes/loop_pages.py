@@ -14,10 +14,18 @@ from lianfang.api.auditing import audit
 from lianfang.api.auth import Analyst, Viewer
 from lianfang.api.deps import StoreDep
 from lianfang.api.html import show
-from lianfang.api.loop_views import followed_rows, move_item, units_in_view
+from lianfang.api.loop_views import (
+    changes_in_query,
+    followed_rows,
+    move_item,
+    simulated,
+    units_in_view,
+)
 from lianfang.graph.model import RECTIFICATION_STATUSES as RECTIFICATION_ZH
-from lianfang.loop import ledger, warnings
+from lianfang.loop import ledger, warnings, whatif
 from lianfang.loop.ledger import LedgerError
+from lianfang.queries.runner import find
+from lianfang.queries.spec import finding_label
 
 router = APIRouter(include_in_schema=False)
 
@@ -127,6 +135,46 @@ def ledger_move(
     except HTTPException as exc:
         return _back(str(exc.detail))
     return _back(f"{item.uid}: {RECTIFICATION_ZH[item.status]}")
+
+
+@router.get("/whatif", response_class=HTMLResponse)
+def whatif_page(request: Request, store: StoreDep, who: Viewer) -> HTMLResponse:
+    """The findings a simulated change would add and close, and its map."""
+    asked = changes_in_query(request.query_params)
+    if not any(asked[kind] for kind in whatif.KINDS):
+        return show(request, store, "whatif.html", outcome=None, query_string="", error="")
+    try:
+        outcome = simulated(store, who, asked)
+    except HTTPException as exc:  # said on the page, beside the form to correct it
+        return show(
+            request,
+            store,
+            "whatif.html",
+            outcome=None,
+            query_string="",
+            error=str(exc.detail),
+            status=exc.status_code,
+        )
+    words = ", ".join(whatif.Change(**c).words() for c in outcome["changes"])
+    audit(request, who.name, "whatif", words, as_of=outcome["as_of"])
+    moved = {q: v for q, v in outcome["queries"].items() if v["new"] or v["closed"]}
+    labelled = {
+        q: {
+            kind: [(find(q).finding_key(r), finding_label(r)) for r in v[kind]]
+            for kind in ("new", "closed")
+        }
+        for q, v in moved.items()
+    }
+    return show(
+        request,
+        store,
+        "whatif.html",
+        outcome=outcome,
+        moved=labelled,
+        titles={q: find(q).title_zh for q in moved},
+        query_string=request.url.query,
+        error="",
+    )
 
 
 def _back(message: str) -> RedirectResponse:

@@ -15,10 +15,11 @@ from fastapi.responses import HTMLResponse
 from lianfang.api import scoping
 from lianfang.api.auth import Principal, Viewer
 from lianfang.api.deps import AsOfQuery, SettingsDep, StoreDep
+from lianfang.api.loop_views import changes_in_query, simulated
 from lianfang.queries.cache import cached, frozen
 from lianfang.viz.render import render
 from lianfang.viz.subgraph import Subgraph
-from lianfang.viz.views import node_view, query_view, unit_view
+from lianfang.viz.views import node_view, query_view, unit_view, whatif_view
 
 router = APIRouter(prefix="/maps", tags=["maps"])
 INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
@@ -89,6 +90,21 @@ def node(
     day = as_of or dt.date.today()
     key = ("node", label, uid, depth, day)
     return page(store, settings, who, key, lambda: node_view(store, label, uid, depth, day))
+
+
+@router.get(
+    "/whatif",
+    response_class=HTMLResponse,
+    responses={404: {"description": "Unknown id"}, 422: {"description": "Bad change"}},
+)
+def whatif_map(
+    request: Request, store: StoreDep, settings: SettingsDep, who: Viewer
+) -> HTMLResponse:
+    """A simulated change: the proposed edge dashed, the new findings' nodes highlighted."""
+    asked = changes_in_query(request.query_params)
+    outcome = simulated(store, who, asked)
+    key = ("whatif", frozen({k: v for k, v in asked.items()}))
+    return page(store, settings, who, key, lambda: whatif_view(store, outcome, outcome["as_of"]))
 
 
 @router.get(
