@@ -190,3 +190,31 @@ def test_the_ledger_view_opens_moves_and_filters_items(browser, store: EmbeddedF
         context.close()
     [item] = ledger.items(store)
     assert item.status == "verified" and item.done == "已建立并落实审批复核制度"
+
+
+def test_simulate_an_appointment_from_the_person_page(browser, store: EmbeddedFalkorStore) -> None:
+    before = store.counts()
+    with serving(create_app(store=store)) as url:
+        context = browser.new_context()
+        page = context.new_page()
+        violations = policy_violations(page)
+        page.goto(url + "/nodes/Person/E1")
+        page.fill("#simulate-form input[name=post]", "P2")
+        page.click("#simulate-form button")
+        page.wait_for_selector("#whatif-results")
+        found = page.locator(".whatif-query").evaluate_all(
+            "sections => sections.map(s => s.dataset.query)"
+        )
+        assert {"incompatible-duties", "concurrent-key-posts", "process-capture"} <= set(found)
+        assert "appoint E1 → P2" in page.inner_text("#whatif-changes")
+        frame = page.frame_locator("#whatif-map")
+        frame.locator("body[data-rendered]").wait_for(timeout=30_000)
+        assert frame.locator("canvas").count() == 1
+        page.goto(url + "/whatif?appoint=E1@P1")
+        assert "already holds" in page.inner_text("#whatif-error")
+        page.goto(url + "/maps/path?from=E1&to=Q1")
+        page.wait_for_selector("body[data-rendered]", timeout=30_000)
+        assert violations == []
+        context.close()
+    assert store.counts() == before
+    assert [e.action for e in audit.entries(store)] == ["whatif"]

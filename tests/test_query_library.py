@@ -37,7 +37,11 @@ IDS = {
     "unit-risk-profile",
 }
 # The register ids each query's rows carry (QUERIES.md, "row carries").
+# Beyond the contract's eighteen: issue 16's exposure queries.
+ADDED = {"power-exposure", "exposure-choke-posts"}
 CARRIES = {
+    "power-exposure": {"power_id", "people", "post_ids"},
+    "exposure-choke-posts": {"post_id", "people", "exposure"},
     "unmitigated-high-risks": {"risk_id", "level", "post_id", "unit_id", "control_ids"},
     "risks-without-controls": {"risk_id", "level"},
     "ungraded-risks": {"risk_id", "post_ids", "unit_id"},
@@ -74,12 +78,13 @@ GOOD = LIBRARY / "vacant-key-posts.yaml"
 
 
 def test_the_library_holds_exactly_the_contracts_queries() -> None:
-    assert set(library()) == IDS
+    assert set(library()) == IDS | ADDED
     if QUERIES_MD.exists():
         listed = set(re.findall(r"^\| ([a-z-]+) \|", QUERIES_MD.read_text(), re.M)) - {"id"}
         assert listed == IDS
         for spec in library().values():
-            assert f"| {spec.id} | {spec.title_zh} |" in QUERIES_MD.read_text()
+            if spec.id not in ADDED:
+                assert f"| {spec.id} | {spec.title_zh} |" in QUERIES_MD.read_text()
 
 
 def test_every_query_is_documented() -> None:

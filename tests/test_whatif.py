@@ -211,3 +211,36 @@ def test_on_the_demo_county(demo_dir: Path) -> None:
         )
         assert (alone["post"],) in keys(ended, "vacant-key-posts", "new")
         assert store.counts() == counts and answers(store) == before
+
+
+def exposed(store: GraphStore) -> GraphStore:
+    """Q1 has a high risk, reached by E1 through P1 and by E3 through a step P3
+    handles; Q2 has only a low risk (the near miss); E4's holding of P1 ended."""
+    conflicted(store)
+    g = Tiny()
+    g.node("Power", "Q1", name="审批", category="行政许可")
+    g.node("Power", "Q2", name="监督检查", category="行政检查")
+    g.node("Post", "P1", name="岗位P1")
+    g.node("RiskPoint", "K1", description="风险K1", category="业务流程", level="high")
+    g.node("RiskPoint", "K2", description="风险K2", category="业务流程", level="low")
+    g.edge("K1", "OF_POWER", "Q1").edge("K2", "OF_POWER", "Q2")
+    g.node("Person", "E4", name="人员E4").holds("E4", "P1", "2010-01-01", "2015-01-01")
+    return g.write(store)
+
+
+def test_power_exposure_counts_who_reaches_high_risk_powers(store: GraphStore) -> None:
+    exposed(store)
+    result = run(store, "power-exposure", {"as_of": AS_OF})
+    assert [(r["power_id"], r["high_risks"], r["people"]) for r in result.rows] == [("Q1", 1, 2)]
+    assert sorted(result.rows[0]["post_ids"]) == ["P1", "P3"]
+    assert result.total == 1  # Q2's risk is low: not exposure
+    choke = run(store, "exposure-choke-posts", {"as_of": AS_OF})
+    assert [
+        (r["post_id"], r["high_risk_powers"], r["people"], r["exposure"]) for r in choke.rows
+    ] == [
+        ("P1", 1, 1, 1),
+        ("P3", 1, 1, 1),
+    ]
+    # On 2012-01-01 only E4, then in P1, reaches Q1.
+    early = run(store, "power-exposure", {"as_of": dt.date(2012, 1, 1)})
+    assert [(r["power_id"], r["people"], r["post_ids"]) for r in early.rows] == [("Q1", 1, ["P1"])]

@@ -53,6 +53,22 @@ def whatif_view(store: GraphStore, outcome: dict[str, Any], as_of: dt.date) -> t
     return graph, f"模拟 what-if: {words}"
 
 
+def path_view(routes: list[dict[str, Any]], title: str) -> tuple[Subgraph, str]:
+    """Every route by which a person reaches a power (queries.paths), highlighted."""
+    graph = Subgraph()
+    for route in routes:
+        for node in route["nodes"]:
+            props = {"uid": node["uid"], "name": node["name"]}
+            graph.highlighted.add(graph.add(node["label"], props))
+        labels = {node["uid"]: node["label"] for node in route["nodes"]}
+        for edge in route["edges"]:
+            start, end = (labels[edge["from"]], edge["from"]), (labels[edge["to"]], edge["to"])
+            graph.edges.add((start, edge["type"], end))
+    if not routes:
+        graph.notes.append("没有路径 no route")
+    return graph, title
+
+
 def unit_view(store: GraphStore, uid: str, as_of: dt.date) -> tuple[Subgraph, str]:
     """A unit's power-risk map; LookupError if there is no such unit."""
     graph = with_warnings(store, mark_exposed(store, unit_map(store, uid, as_of)), as_of)

@@ -16,10 +16,11 @@ from lianfang.api import scoping
 from lianfang.api.auth import Principal, Viewer
 from lianfang.api.deps import AsOfQuery, SettingsDep, StoreDep
 from lianfang.api.loop_views import changes_in_query, simulated
+from lianfang.queries import paths
 from lianfang.queries.cache import cached, frozen
 from lianfang.viz.render import render
 from lianfang.viz.subgraph import Subgraph
-from lianfang.viz.views import node_view, query_view, unit_view, whatif_view
+from lianfang.viz.views import node_view, path_view, query_view, unit_view, whatif_view
 
 router = APIRouter(prefix="/maps", tags=["maps"])
 INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
@@ -105,6 +106,26 @@ def whatif_map(
     outcome = simulated(store, who, asked)
     key = ("whatif", frozen({k: v for k, v in asked.items()}))
     return page(store, settings, who, key, lambda: whatif_view(store, outcome, outcome["as_of"]))
+
+
+@router.get("/path", response_class=HTMLResponse, responses={404: {"description": "Unknown id"}})
+def path_map(
+    store: StoreDep,
+    settings: SettingsDep,
+    who: Viewer,
+    person: Annotated[str, Query(alias="from")],
+    power: Annotated[str, Query(alias="to")],
+    as_of: AsOfQuery = None,
+) -> HTMLResponse:
+    """How a person reaches a power: each route by a post or a flowchart step."""
+    scoping.require_node(store, who, "Person", person)
+    scoping.require_node(store, who, "Power", power)
+    day = as_of or dt.date.today()
+
+    def view() -> tuple[Subgraph, str]:
+        return path_view(paths.paths(store, person, power, day), f"{person} → {power} 路径 paths")
+
+    return page(store, settings, who, ("path", person, power, day), view)
 
 
 @router.get(
