@@ -244,3 +244,26 @@ def test_power_exposure_counts_who_reaches_high_risk_powers(store: GraphStore) -
     # On 2012-01-01 only E4, then in P1, reaches Q1.
     early = run(store, "power-exposure", {"as_of": dt.date(2012, 1, 1)})
     assert [(r["power_id"], r["people"], r["post_ids"]) for r in early.rows] == [("Q1", 1, ["P1"])]
+
+
+def test_a_conflict_finding_is_drawn_as_its_paths(store: GraphStore) -> None:
+    from lianfang.viz.views import query_view
+
+    conflicted(store)
+    Tiny().node("Person", "E1", name="人员E1").node("Post", "P2", name="岗位P2").holds(
+        "E1", "P2", "2021-01-01"
+    ).write(store)
+    result = run(store, "incompatible-duties", {"as_of": AS_OF})
+    assert {r["person_id"] for r in result.rows} == {"E1"}
+    graph, _ = query_view(store, result)
+    assert set(graph.nodes) >= {
+        ("Person", "E1"),
+        ("Post", "P1"),
+        ("Post", "P2"),
+        ("Power", "Q1"),
+        ("Power", "Q2"),
+    }
+    assert ("Person", "E2") not in graph.nodes  # P2's other holder is not on E1's paths
+    assert (("Person", "E1"), "HOLDS", ("Post", "P2")) in graph.edges
+    assert (("Post", "P2"), "EXERCISES", ("Power", "Q2")) in graph.edges
+    assert (("Power", "Q1"), "CONFLICTS_WITH", ("Power", "Q2")) in graph.edges

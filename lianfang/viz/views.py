@@ -9,6 +9,7 @@ from typing import Any
 from lianfang.graph import model
 from lianfang.graph.store import GraphStore
 from lianfang.loop import warnings
+from lianfang.queries import paths
 from lianfang.queries.runner import QueryResult
 from lianfang.viz.subgraph import (
     Subgraph,
@@ -87,11 +88,58 @@ def node_view(
     return graph, f"{model.node(label).zh} {uid} 邻域 neighbourhood"
 
 
+# Findings about a person reaching powers: their map is the routes by which they do.
+PATH_FINDINGS = frozenset({"incompatible-duties", "power-concentration"})
+_HELD_POWERS = (
+    "MATCH (:Person {uid: $person})-[h:HOLDS]->(:Post)-[:EXERCISES]->(q:Power) "
+    "WHERE h.start_date <= date($as_of) AND (h.end_date IS NULL OR h.end_date > date($as_of)) "
+    "RETURN DISTINCT q.uid AS uid ORDER BY uid"
+)
+
+
+def paths_of_findings(store: GraphStore, result: QueryResult, as_of: dt.date) -> Subgraph:
+    """Each finding's person with every route to its powers (queries.paths); a post
+    finding with no holder, the post and the pair it exercises; conflicts between the
+    powers drawn too."""
+    routes: list[dict[str, Any]] = []
+    posts: list[tuple[str, list[str]]] = []
+    for row in result.rows:
+        pair = [p for p in (row.get("power_a"), row.get("power_b")) if p]
+        person = row.get("person_id")
+        if not person:
+            if row.get("post_id"):
+                posts.append((row["post_id"], pair))
+            continue
+        powers = pair or [
+            r["uid"] for r in store.read(_HELD_POWERS, {"person": person, "as_of": as_of})
+        ]
+        for power in powers:
+            routes += paths.paths(store, person, power, as_of)
+    graph, _ = path_view(routes, "")
+    for post, pair in posts:
+        for props in fetch_nodes(store, "Post", [post]):
+            graph.highlighted.add(graph.add("Post", props))
+        for power in pair:
+            for props in fetch_nodes(store, "Power", [power]):
+                graph.highlighted.add(graph.add("Power", props))
+            graph.edges.add((("Post", post), "EXERCISES", ("Power", power)))
+    for row in result.rows:
+        if row.get("power_a") and row.get("power_b"):
+            graph.edges.add(
+                (("Power", row["power_a"]), "CONFLICTS_WITH", ("Power", row["power_b"]))
+            )
+    graph.notes = [n for n in graph.notes if "no route" not in n]
+    return graph
+
+
 def query_view(store: GraphStore, result: QueryResult) -> tuple[Subgraph, str]:
     """The nodes behind a query's findings, on the query's own as_of."""
     as_of = dt.date.fromisoformat(result.params.get("as_of") or dt.date.today().isoformat())
-    graph = with_warnings(
-        store, mark_exposed(store, findings_map(store, result.rows, as_of)), as_of
+    drawn = (
+        paths_of_findings(store, result, as_of)
+        if result.spec.id in PATH_FINDINGS
+        else findings_map(store, result.rows, as_of)
     )
+    graph = with_warnings(store, mark_exposed(store, drawn), as_of)
     spec = result.spec
     return graph, f"{spec.title_zh} {spec.title_en} ({result.ratio()})"
