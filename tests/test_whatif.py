@@ -267,3 +267,24 @@ def test_a_conflict_finding_is_drawn_as_its_paths(store: GraphStore) -> None:
     assert (("Person", "E1"), "HOLDS", ("Post", "P2")) in graph.edges
     assert (("Post", "P2"), "EXERCISES", ("Power", "Q2")) in graph.edges
     assert (("Power", "Q1"), "CONFLICTS_WITH", ("Power", "Q2")) in graph.edges
+
+
+def test_lianfang_path_prints_both_routes(data_dir: Path) -> None:
+    import json
+
+    from servers import cli
+
+    with EmbeddedFalkorStore(data_dir, "lianfang") as store:
+        conflicted(store)
+        Tiny().node("Person", "E3", name="人员E3").node("Post", "P1", name="岗位P1").holds(
+            "E3", "P1", "2021-01-01"
+        ).write(store)
+    printed = cli(data_dir, "path", "E3", "Q1", "--as-of", "2025-12-31", "-f", "json")
+    assert printed.returncode == 0, printed.stderr
+    routes = json.loads(printed.stdout)
+    assert [(r["via"], [n["uid"] for n in r["nodes"]]) for r in routes] == [
+        ("post", ["E3", "P1", "Q1"]),
+        ("step", ["E3", "P3", "F1#1", "F1", "Q1"]),
+    ]
+    unknown = cli(data_dir, "path", "E3", "Q9")
+    assert unknown.returncode == 2 and "no Power 'Q9'" in unknown.stderr

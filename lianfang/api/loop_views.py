@@ -104,9 +104,15 @@ def simulated(store: GraphStore, who: Principal, asked: dict[str, Any]) -> dict[
         scoping.require_node(store, who, first, change.a)
         scoping.require_node(store, who, second, change.b)
     try:
-        return whatif.simulate(store, changes, asked.get("as_of") or dt.date.today())
+        outcome = whatif.simulate(store, changes, asked.get("as_of") or dt.date.today())
     except whatif.WhatIfError as exc:
         raise HTTPException(404 if str(exc).startswith("no ") else 422, str(exc)) from None
+    within = who.scope(store)
+    if within is not None:  # findings elsewhere that the change would touch stay unseen
+        for found in outcome["queries"].values():
+            for kind in ("new", "closed"):
+                found[kind] = [row for row in found[kind] if within.keeps_row(row)]
+    return outcome
 
 
 def changes_in_query(params: QueryParams) -> dict[str, Any]:

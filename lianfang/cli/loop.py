@@ -433,7 +433,7 @@ def path_command(
         try:
             found = paths.paths(store, person, power, as_of_date(as_of))
         except LookupError as exc:
-            fail(str(exc).strip("'\""), code=2)
+            fail(str(exc), code=2)
     if fmt == "json":
         print(json.dumps(found, ensure_ascii=False, default=str, indent=1))
         return

@@ -250,4 +250,4 @@ def get_paths(
     try:
         return paths.paths(store, person, power, as_of or dt.date.today())
     except LookupError as exc:
-        raise HTTPException(404, str(exc).strip("'\"")) from None
+        raise HTTPException(404, str(exc)) from None
