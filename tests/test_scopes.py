@@ -220,3 +220,37 @@ def test_the_loop_keeps_to_the_bureau(demo: tuple[TestClient, dict[str, str], se
     assert client.get(f"/api/notice.html?unit={SIBLING}", headers=headers).status_code == 404
     own = client.get(f"/api/notice.html?unit={OWN}", headers=headers)
     assert own.status_code == 200 and not outsiders(own.text, staff)
+
+
+def test_a_scoped_analyst_acts_only_on_its_bureaus_findings(
+    demo: tuple[TestClient, dict[str, str], set[str]],
+) -> None:
+    client, tokens, _ = demo
+    analyst, county = bearer(tokens["scoped-analyst"]), bearer(tokens["all"])
+    rows = client.get("/api/queries/unmitigated-high-risks", headers=county).json()["rows"]
+    sibling = next(r["risk_id"] for r in rows if r["risk_id"].startswith(SIBLING) and r["post_id"])
+    own = next(r["risk_id"] for r in rows if r["risk_id"].startswith(OWN) and r["post_id"])
+    body = {"query_id": "unmitigated-high-risks", "due": "2099-01-01"}
+    assert (
+        client.post(
+            "/api/rectifications", json={**body, "key": [sibling]}, headers=analyst
+        ).status_code
+        == 404
+    )
+    mine = client.post("/api/rectifications", json={**body, "key": [own]}, headers=analyst)
+    assert mine.status_code == 201, mine.text
+    theirs = [
+        i for i in client.get("/api/rectifications", headers=county).json() if i["key"] != [own]
+    ]
+    assert (
+        client.post(
+            f"/api/rectifications/{theirs[0]['uid']}/start", json={}, headers=analyst
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/api/rectifications/{mine.json()['uid']}/start", json={}, headers=analyst
+        ).status_code
+        == 200
+    )

@@ -16,6 +16,7 @@ from lianfang.api.auth import Principal
 from lianfang.graph.store import GraphStore
 from lianfang.loop import ledger, whatif
 from lianfang.loop.ledger import LedgerError
+from lianfang.queries.runner import find
 
 ACTIONS = {
     "start": "in_progress",
@@ -71,6 +72,14 @@ def move_item(
     """One move, audited before and after; a refused move is a 422 with the reason."""
     if action not in ACTIONS:
         raise HTTPException(404, f"the actions are {', '.join(ACTIONS)}")
+    within = who.scope(store)
+    if within is not None:
+        try:
+            owner = ledger.find(store, uid).owner_post
+        except LedgerError:
+            owner = None
+        if not within.contains("Post", owner):
+            raise HTTPException(404, f"no rectification item {uid!r}")
     audit(request, who.name, f"rectify {action}", uid, "started")
     try:
         item = ledger.move(
@@ -127,3 +136,16 @@ def changes_in_query(params: QueryParams) -> dict[str, Any]:
         except ValueError:
             raise HTTPException(422, "as_of must be YYYY-MM-DD") from None
     return asked
+
+
+def require_finding(store: GraphStore, who: Principal, query_id: str, key: tuple[str, ...]) -> None:
+    """A scoped user may act only on findings that name something in its scope (404
+    otherwise, as for anything outside it)."""
+    if who.scope(store) is None:
+        return
+    try:
+        spec = find(query_id)
+    except LookupError:
+        raise HTTPException(404, f"unknown query {query_id!r}") from None
+    if not scoping.findings(store, who, spec, {key: ""}):
+        raise HTTPException(404, f"{query_id} has no finding {'/'.join(key)!r}")

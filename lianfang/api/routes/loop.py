@@ -14,7 +14,13 @@ from lianfang.api.auditing import audit
 from lianfang.api.auth import Analyst, Viewer
 from lianfang.api.deps import AsOfQuery, StoreDep, UnitQuery
 from lianfang.api.http import attachment
-from lianfang.api.loop_views import followed_rows, move_item, simulated, units_in_view
+from lianfang.api.loop_views import (
+    followed_rows,
+    move_item,
+    require_finding,
+    simulated,
+    units_in_view,
+)
 from lianfang.loop import acceptance, ledger, score, warnings, whatif
 from lianfang.loop.ledger import LedgerError
 from lianfang.queries import paths
@@ -134,6 +140,7 @@ def open_rectification(
     asked: OpenItem, request: Request, store: StoreDep, who: Analyst
 ) -> dict[str, Any]:
     """Open an item for a finding present today."""
+    require_finding(store, who, asked.query_id, tuple(asked.key))
     audit(request, who.name, "rectify open", asked.query_id, "started", key=asked.key)
     try:
         item = ledger.open_item(
@@ -192,6 +199,7 @@ def accept_finding(
     asked: AcceptIn, request: Request, store: StoreDep, who: Analyst
 ) -> dict[str, Any]:
     """Accept a finding until `expires`: counted apart, never dropped, open again then."""
+    require_finding(store, who, asked.query_id, tuple(asked.key))
     audit(request, who.name, "accept", asked.query_id, "started", key=asked.key)
     try:
         made = acceptance.accept(

@@ -18,6 +18,7 @@ from lianfang.api.loop_views import (
     changes_in_query,
     followed_rows,
     move_item,
+    require_finding,
     simulated,
     units_in_view,
 )
@@ -110,6 +111,10 @@ def ledger_open(
     note: Annotated[str, Form()] = "",
 ) -> Response:
     parts = tuple(part.strip() for part in key.split("/") if part.strip())
+    try:
+        require_finding(store, who, query_id, parts)
+    except HTTPException as exc:
+        return _back(str(exc.detail))
     audit(request, who.name, "rectify open", query_id, "started", key=list(parts))
     try:
         item = ledger.open_item(store, query_id, parts, due, who.name, owner_post or None, note)
