@@ -119,3 +119,56 @@ def test_a_rectification_survives_a_re_import_and_reaches_the_review(
     assert accepted.returncode == 0, accepted.stderr
     checked = cli(data_dir, "check")
     assert "(+1" in checked.stdout
+
+
+def test_the_post_risk_card(demo_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "card.docx"
+    written = cli(demo_dir, "card", "C01B02S05-P03", "--as-of", "2025-12-31", "-o", str(out))
+    assert written.returncode == 0, written.stderr
+    document = Document(str(out))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    holders = json.loads(
+        cli(
+            demo_dir,
+            "cypher",
+            "MATCH (e:Person)-[h:HOLDS]->(:Post)-[:IN_UNIT]->(:Unit {uid: 'C01B02S05'}) "
+            "WHERE h.end_date IS NULL RETURN DISTINCT e.name AS name",
+            "-f",
+            "json",
+        ).stdout
+    )
+    mine = json.loads(
+        cli(
+            demo_dir,
+            "cypher",
+            "MATCH (e:Person)-[h:HOLDS]->(:Post {uid: 'C01B02S05-P03'}) WHERE h.end_date IS NULL "
+            "RETURN e.name AS name",
+            "-f",
+            "json",
+        ).stdout
+    )
+    assert "岗位廉政风险防控卡" in text and "国库科科员" in text
+    assert all(h["name"] in text for h in mine)
+    assert "经职权" in cells  # risks reached through the post's powers are marked
+    assert "主要领导" in cells and any("局长" in c for c in cells)
+    public = tmp_path / "card.html"
+    assert cli(demo_dir, "card", "C01B02S05-P03", "--public", "-o", str(public)).returncode == 0
+    html = public.read_text(encoding="utf-8")
+    assert "国库科科员" in html
+    assert not [h["name"] for h in holders if h["name"] in html]  # names no person
+    assert "在岗人员" not in html and "当前预警" not in html
+    unit = tmp_path / "cards.docx"
+    assert cli(demo_dir, "card", "--unit", "C01B02S05", "-o", str(unit)).returncode == 0
+    posts = json.loads(
+        cli(
+            demo_dir,
+            "cypher",
+            "MATCH (p:Post)-[:IN_UNIT]->(:Unit {uid: 'C01B02S05'}) RETURN p.uid AS uid",
+            "-f",
+            "json",
+        ).stdout
+    )
+    titles = [p for p in Document(str(unit)).paragraphs if p.text == "岗位廉政风险防控卡"]
+    assert len(titles) == len(posts) > 1
+    assert cli(demo_dir, "card", "NOPE", "-o", str(out)).returncode == 2

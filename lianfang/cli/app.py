@@ -45,6 +45,7 @@ app.command("notice")(loop_cli.notice_command)
 app.command("score")(loop_cli.score_command)
 app.command("whatif")(loop_cli.whatif_command)
 app.command("path")(loop_cli.path_command)
+app.command("card")(loop_cli.card_command)
 app.add_typer(loop_cli.rectify_app, name="rectify")
 app.add_typer(loop_cli.accept_app, name="accept")
 

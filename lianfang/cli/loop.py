@@ -446,3 +446,36 @@ def path_command(
                 f"{n['label']} {n['uid']} {n['name'] or ''}".strip() for n in route["nodes"]
             )
         )
+
+
+def card_command(
+    ctx: typer.Context,
+    out: Output,
+    post: Annotated[str | None, typer.Argument(help="A post id.")] = None,
+    unit: Unit = None,
+    public: Annotated[bool, typer.Option("--public", help="Name no person.")] = False,
+    as_of: AsOf = None,
+) -> None:
+    """The post risk card (岗位廉政风险防控卡) of one post, or of every post of a unit
+    (one per page), as .docx or .html."""
+    from lianfang.reports import card
+
+    if (post is None) == (unit is None):
+        fail("give one post id, or --unit", code=2)
+    if out.suffix.lower() not in (".docx", ".html"):
+        fail("-o must end in .docx or .html", code=2)
+    day = as_of_date(as_of)
+    with opened(ctx) as store:
+        try:
+            cards = (
+                card.unit_cards(store, unit, day, public)
+                if unit
+                else [card.build(store, post or "", day, public)]
+            )
+        except card.CardError as exc:
+            fail(str(exc), code=2)
+    if out.suffix.lower() == ".docx":
+        out.write_bytes(card.write_docx(cards))
+    else:
+        out.write_text(card.write_html(cards), encoding="utf-8")
+    console.print(f"wrote {out}: {len(cards)} card(s)", highlight=False)

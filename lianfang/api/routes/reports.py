@@ -14,8 +14,17 @@ from lianfang.api.auditing import audit
 from lianfang.api.auth import Analyst, DisclosureReader, Viewer
 from lianfang.api.deps import AsOfQuery, StoreDep, UnitQuery
 from lianfang.api.http import attachment
+from lianfang.graph.store import GraphStore
 from lianfang.queries.runner import find
-from lianfang.reports import disclosure, docx_report, html_report, review, snapshots, xlsx_report
+from lianfang.reports import (
+    card,
+    disclosure,
+    docx_report,
+    html_report,
+    review,
+    snapshots,
+    xlsx_report,
+)
 from lianfang.reports.drift import compare
 
 router = APIRouter(tags=["reports"])
@@ -83,6 +92,38 @@ def disclosure_report(
     if fmt == "xlsx":
         return download(disclosure.write_xlsx(rows, title), XLSX, "disclosure.xlsx")
     return HTMLResponse(disclosure.write_html(rows, title))
+
+
+def _card(store: GraphStore, uid: str, public: bool) -> HTMLResponse:
+    try:
+        built = card.build(store, uid, dt.date.today(), public)
+    except card.CardError as exc:
+        raise HTTPException(404, str(exc)) from None
+    return HTMLResponse(card.write_html([built]))
+
+
+@router.get(
+    "/cards/post/{uid}", response_class=HTMLResponse, responses={404: {"description": "No post"}}
+)
+def post_card(uid: str, request: Request, store: StoreDep, who: Viewer) -> HTMLResponse:
+    """A post's risk card (岗位廉政风险防控卡): its powers, risks, controls, the leaders
+    answering for each level, its holders and its warning today."""
+    scoping.require_node(store, who, "Post", uid)
+    answer = _card(store, uid, public=False)
+    audit(request, who.name, "download", "card", post=uid)
+    return answer
+
+
+@router.get(
+    "/cards/public/post/{uid}",
+    response_class=HTMLResponse,
+    responses={404: {"description": "No post"}},
+)
+def public_post_card(uid: str, store: StoreDep, who: DisclosureReader) -> HTMLResponse:
+    """The card as posted publicly: no person named (open to anyone when the public
+    disclosure is)."""
+    scoping.require_node(store, who, "Post", uid)
+    return _card(store, uid, public=True)
 
 
 class SnapshotInfo(BaseModel):
