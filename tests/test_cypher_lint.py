@@ -182,6 +182,9 @@ def exercise_loop(store: GraphStore, today) -> None:
         with contextlib.suppress(whatif.WhatIfError):
             whatif.simulate(store, [whatif.parse(kind, text)], today)
     paths.paths(store, "E1", "Q1", today)
+    from lianfang.reports import card
+
+    card.unit_cards(store, "U1", today)
 
 
 def test_every_statement_the_product_sends_passes_the_lint(data_dir, tmp_path) -> None:
