@@ -37,17 +37,6 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="The embedded database server.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-app.add_typer(access_cli.user_app, name="user")
-app.add_typer(access_cli.token_app, name="token")
-app.command("audit")(access_cli.audit_log)
-app.command("warnings")(loop_cli.warnings_command)
-app.command("notice")(loop_cli.notice_command)
-app.command("score")(loop_cli.score_command)
-app.command("whatif")(loop_cli.whatif_command)
-app.command("path")(loop_cli.path_command)
-app.command("card")(loop_cli.card_command)
-app.add_typer(loop_cli.rectify_app, name="rectify")
-app.add_typer(loop_cli.accept_app, name="accept")
 
 
 DataDir = Annotated[
@@ -241,3 +230,17 @@ def map_command(
         html = map_cli.build(store, unit, node, query, depth, params, as_of_date(as_of))
     out.write_text(html, encoding="utf-8")
     console.print(f"wrote {out}", highlight=False)
+
+
+# After the gaps, and who may use the web app: listed after the commands above.
+app.add_typer(access_cli.user_app, name="user")
+app.add_typer(access_cli.token_app, name="token")
+app.command("audit")(access_cli.audit_log)
+app.command("warnings")(loop_cli.warnings_command)
+app.command("notice")(loop_cli.notice_command)
+app.command("score")(loop_cli.score_command)
+app.command("whatif")(loop_cli.whatif_command)
+app.command("path")(loop_cli.path_command)
+app.command("card")(loop_cli.card_command)
+app.add_typer(loop_cli.rectify_app, name="rectify")
+app.add_typer(loop_cli.accept_app, name="accept")

@@ -364,8 +364,9 @@ def whatif_command(
     as_of: AsOf = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
 ) -> None:
-    """Try appointments and changes of powers on a private copy of the graph, and list
-    the findings they would add and close. The graph itself is never changed."""
+    """Simulate appointments or changes of powers: the findings they would add and close.
+
+    They are tried on a private copy of the graph; the graph itself is never changed."""
     import json
 
     from lianfang.loop import whatif
@@ -423,8 +424,9 @@ def path_command(
     as_of: AsOf = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
 ) -> None:
-    """Every way a person reaches a power now: a post that exercises it, or a step of
-    one of its flowcharts that a post of theirs handles."""
+    """Every way a person reaches a power now, by a post or by a flowchart step.
+
+    A post of theirs exercises the power, or handles a step of one of its flowcharts."""
     import json
 
     from lianfang.queries import paths
@@ -456,8 +458,9 @@ def card_command(
     public: Annotated[bool, typer.Option("--public", help="Name no person.")] = False,
     as_of: AsOf = None,
 ) -> None:
-    """The post risk card (岗位廉政风险防控卡) of one post, or of every post of a unit
-    (one per page), as .docx or .html."""
+    """Write the post risk card (岗位廉政风险防控卡) of a post, or of a unit's posts.
+
+    One post per page, as .docx or .html."""
     from lianfang.reports import card
 
     if (post is None) == (unit is None):
