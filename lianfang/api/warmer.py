@@ -3,17 +3,19 @@
 A province's unit-risk-profile takes seconds to compute and milliseconds to answer from
 the result cache. The web app looks at the graph's state token every few seconds; when
 an import (through the page, the API or another process's `lianfang ingest`) has
-changed it, the headline figures and every canned query (at its default parameters)
-are computed once in the background, so the first analyst to open a page after an
-import does not wait for it.
+changed it, the headline figures, every canned query (at its default parameters) and
+today's warning levels and scores are computed once in the background, so the first
+analyst to open a page after an import does not wait for it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 
 from lianfang.graph.store import GraphStore, StoreError
+from lianfang.loop import score, warnings
 from lianfang.queries.runner import run
 from lianfang.queries.spec import library
 from lianfang.queries.stats import stats
@@ -58,4 +60,7 @@ class Warmer:
             if self._stop.is_set():
                 return
             run(self.store, query_id)
+        today = dt.date.today()  # the levels and scores every unit and node page shows
+        warnings.compute(self.store, today)
+        score.compute(self.store, today)
         self.warmed = version

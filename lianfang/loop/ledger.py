@@ -207,6 +207,26 @@ def move(
 
 
 @dataclass(frozen=True)
+class Overdue:
+    """An overdue item, as warnings and scores count it against its owner post."""
+
+    uid: str
+    post: str
+    days: int
+    key: tuple[str, ...]
+    label: str
+
+
+def overdue(store: GraphStore, as_of: dt.date) -> tuple[Overdue, ...]:
+    """The items overdue on `as_of` that have an owner post."""
+    return tuple(
+        Overdue(i.uid, i.owner_post, i.overdue_days(as_of), i.key, i.label)
+        for i in items(store)
+        if i.owner_post and i.overdue_days(as_of)
+    )
+
+
+@dataclass(frozen=True)
 class Followed:
     """An item with what the graph says of its finding on a day."""
 

@@ -17,6 +17,7 @@ from lianfang.graph.store import GraphStore
 from lianfang.loop import acceptance, ledger
 from lianfang.loop.findings import findings
 from lianfang.loop.rules import ScoreRules, score_rules
+from lianfang.queries.cache import cached
 from lianfang.queries.runner import run
 
 PROFILE = "unit-risk-profile"  # its figures roll each unit's subtree up
@@ -56,10 +57,23 @@ def _ancestry(store: GraphStore) -> tuple[dict[str, str], dict[str, set[str]]]:
 def compute(
     store: GraphStore, as_of: dt.date, rules: ScoreRules | None = None
 ) -> dict[str, UnitScore]:
-    """Every unit's score and grade on `as_of`."""
+    """Every unit's score and grade on `as_of`, kept like warnings (per state of the
+    graph, the acceptances in force and the overdue items). Shared: read it only."""
     rules = rules or score_rules()
-    names, up = _ancestry(store)
     accepted = acceptance.active(store, as_of)
+    late = ledger.overdue(store, as_of)
+    key = ("score", as_of, rules.model_dump_json(), frozenset(accepted), late)
+    return cached(store, key, lambda: _computed(store, as_of, rules, set(accepted), late))
+
+
+def _computed(
+    store: GraphStore,
+    as_of: dt.date,
+    rules: ScoreRules,
+    accepted: set[acceptance.Ident],
+    late: tuple[ledger.Overdue, ...],
+) -> dict[str, UnitScore]:
+    names, up = _ancestry(store)
     per_query: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     severity: dict[str, str] = {}
     for finding in findings(store, as_of):
@@ -76,9 +90,9 @@ def compute(
         )
     }
     overdue: dict[str, int] = defaultdict(int)
-    for item in ledger.items(store):
-        if item.overdue_days(as_of) and item.owner_post in post_unit:
-            for unit in up.get(post_unit[item.owner_post], set()):
+    for item in late:
+        if item.post in post_unit:
+            for unit in up.get(post_unit[item.post], set()):
                 overdue[unit] += 1
     without_risks = {
         row["unit_id"]

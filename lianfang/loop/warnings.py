@@ -17,6 +17,7 @@ from lianfang.graph.store import GraphStore
 from lianfang.loop import acceptance, ledger
 from lianfang.loop.findings import findings
 from lianfang.loop.rules import WarningRules, warning_rules
+from lianfang.queries.cache import cached
 
 
 @dataclass
@@ -106,8 +107,23 @@ def _level_for_overdue(rules: WarningRules, days: int) -> str | None:
 
 
 def compute(store: GraphStore, as_of: dt.date, rules: WarningRules | None = None) -> Warnings:
-    """Every post's and unit's level on `as_of`."""
+    """Every post's and unit's level on `as_of`, kept per state of the graph and of the
+    office's records it reads (acceptances in force, overdue items): every node page
+    shows a post's level. The answer is shared: read it only."""
     rules = rules or warning_rules()
+    accepted = acceptance.active(store, as_of)
+    overdue = ledger.overdue(store, as_of)
+    key = ("warnings", as_of, rules.model_dump_json(), frozenset(accepted), overdue)
+    return cached(store, key, lambda: _computed(store, as_of, rules, set(accepted), overdue))
+
+
+def _computed(
+    store: GraphStore,
+    as_of: dt.date,
+    rules: WarningRules,
+    accepted: set[acceptance.Ident],
+    overdue: tuple[ledger.Overdue, ...],
+) -> Warnings:
     order = {level: i for i, level in enumerate(rules.order())}
     posts = _posts(store)
     result = {
@@ -123,7 +139,6 @@ def compute(store: GraphStore, as_of: dt.date, rules: WarningRules | None = None
         if order[level] < order[warning.level]:
             warning.level = level
 
-    accepted = acceptance.active(store, as_of)
     for finding in findings(store, as_of):
         level = _level_for(rules, finding.severity, finding.query_id)
         if level is None or finding.ident in accepted:
@@ -131,12 +146,11 @@ def compute(store: GraphStore, as_of: dt.date, rules: WarningRules | None = None
         reason = Reason("finding", finding.query_id, finding.key, finding.label, finding.severity)
         for post in sorted(finding.posts):
             raise_to(post, level, reason)
-    for item in ledger.items(store):
-        days = item.overdue_days(as_of)
-        level = _level_for_overdue(rules, days) if days else None
-        if level is not None and item.owner_post:
+    for item in overdue:
+        level = _level_for_overdue(rules, item.days)
+        if level is not None:
             raise_to(
-                item.owner_post, level, Reason("overdue", item.uid, item.key, item.label, "", days)
+                item.post, level, Reason("overdue", item.uid, item.key, item.label, "", item.days)
             )
     for warning in result.values():
         warning.disposition = rules.disposition(warning.level)
