@@ -128,3 +128,29 @@ def test_serve_refuses_an_open_address_without_accounts(data_dir: Path) -> None:
     refused = cli(data_dir, "serve", "--host", "0.0.0.0", "--port", "1")
     assert refused.returncode == 2
     assert "lianfang user add NAME --role admin" in refused.stderr.replace("\n", " ")
+
+
+def test_first_use_of_the_office_graph_from_many_threads_and_stores(data_dir: Path) -> None:
+    """The office graph's indexes are installed by whichever caller comes first: request
+    threads, the warmer, and another process's store may all arrive at once."""
+    import threading
+
+    stores = [EmbeddedFalkorStore(data_dir, "lianfang") for _ in range(3)]
+    failures: list[Exception] = []
+
+    def read(store: EmbeddedFalkorStore) -> None:
+        try:
+            store.office_read("MATCH (a:Account) RETURN count(a) AS n")
+        except Exception as exc:
+            failures.append(exc)
+
+    try:
+        threads = [threading.Thread(target=read, args=(s,)) for s in stores for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        for store in stores:
+            store.close()
+    assert failures == []

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -65,6 +66,16 @@ _CHANGES = (
 # redis-py retries a failed command by default; a write must never silently run twice.
 NO_RETRY = Retry(NoBackoff(), 0)
 Index = tuple[str, str, str, bool]  # NODE or RELATIONSHIP, label or type, property, unique
+
+
+def _unless_there(create: Callable[[str, str], Any], label: str, prop: str) -> None:
+    """Create an index or a constraint that another process may have created since the
+    list was read (two processes opening one store for the first time)."""
+    try:
+        create(label, prop)
+    except redis.exceptions.ResponseError as exc:
+        if "already indexed" not in str(exc) and "already exists" not in str(exc):
+            raise
 
 
 def schema_indexes() -> list[Index]:
@@ -125,6 +136,7 @@ class FalkorStore(GraphStore):
         self._write_lock = write_lock
         self._reconnect = reconnect
         self._office_indexed = False
+        self._office_lock = threading.Lock()
         self.ensure_schema()
 
     # -- running queries -----------------------------------------------------------
@@ -337,12 +349,12 @@ class FalkorStore(GraphStore):
         for entity, label, prop, unique in schema_indexes() if wanted is None else wanted:
             if (entity, label, prop) not in existing:
                 if entity == "NODE":
-                    graph.create_node_range_index(label, prop)
+                    _unless_there(graph.create_node_range_index, label, prop)
                 else:
-                    graph.create_edge_range_index(label, prop)
+                    _unless_there(graph.create_edge_range_index, label, prop)
                 existing.add((entity, label, prop))
             if unique and (label, (prop,)) not in constrained:
-                graph.create_node_unique_constraint(label, prop)
+                _unless_there(graph.create_node_unique_constraint, label, prop)
 
     # -- the office's records: accounts, tokens, sessions, the audit log --------------
     @property
@@ -352,13 +364,16 @@ class FalkorStore(GraphStore):
         return f"{self.graph_name}__office"
 
     def _office(self) -> Graph:
+        """The office graph, its indexes installed on first use (once per store, whichever
+        request thread, or the warmer, gets here first)."""
         graph = self._graph(self.office_graph)
-        if not self._office_indexed:
-            wanted = [
-                ("NODE", label, prop, unique) for label, prop, unique in model.office_indexes()
-            ]
-            self._retrying(lambda: self._install_indexes(graph, wanted))
-            self._office_indexed = True
+        with self._office_lock:
+            if not self._office_indexed:
+                wanted = [
+                    ("NODE", label, prop, unique) for label, prop, unique in model.office_indexes()
+                ]
+                self._retrying(lambda: self._install_indexes(graph, wanted))
+                self._office_indexed = True
         return graph
 
     def office_read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
