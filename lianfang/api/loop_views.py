@@ -11,7 +11,7 @@ from starlette.datastructures import QueryParams
 
 from lianfang.access import accounts
 from lianfang.api import scoping
-from lianfang.api.auditing import audit
+from lianfang.api.auditing import audited
 from lianfang.api.auth import Principal
 from lianfang.graph.store import GraphStore
 from lianfang.loop import ledger, whatif
@@ -80,21 +80,41 @@ def move_item(
             owner = None
         if not within.contains("Post", owner):
             raise HTTPException(404, f"no rectification item {uid!r}")
-    audit(request, who.name, f"rectify {action}", uid, "started")
-    try:
-        item = ledger.move(
-            store,
-            uid,
-            ACTIONS[action],
-            who.name,
-            done=done,
-            reason=reason,
-            distinct_verifier=accounts.any_exist(store),
-        )
-    except LedgerError as exc:
-        audit(request, who.name, f"rectify {action}", uid, "failed", reason=str(exc))
-        raise HTTPException(404 if str(exc).startswith("no ") else 422, str(exc)) from None
-    audit(request, who.name, f"rectify {action}", uid, done=done, reason=reason)
+    with audited(request, who.name, f"rectify {action}", uid) as end:
+        try:
+            item = ledger.move(
+                store,
+                uid,
+                ACTIONS[action],
+                who.name,
+                done=done,
+                reason=reason,
+                distinct_verifier=accounts.any_exist(store),
+            )
+        except LedgerError as exc:
+            raise HTTPException(404 if str(exc).startswith("no ") else 422, str(exc)) from None
+        end.update(done=done, reason=reason)
+    return item
+
+
+def open_item(
+    request: Request,
+    store: GraphStore,
+    who: Principal,
+    query_id: str,
+    key: tuple[str, ...],
+    due: dt.date,
+    owner_post: str | None,
+    note: str,
+) -> ledger.Item:
+    """Open a ledger item, audited before and after; a refusal is a 4xx with the reason."""
+    require_finding(store, who, query_id, key)
+    with audited(request, who.name, "rectify open", query_id, key=list(key)) as end:
+        try:
+            item = ledger.open_item(store, query_id, key, due, who.name, owner_post, note)
+        except LedgerError as exc:
+            raise HTTPException(422, str(exc)) from None
+        end.update(target=item.uid, due=item.due)
     return item
 
 

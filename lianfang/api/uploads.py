@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fastapi import HTTPException, Request, UploadFile
 
-from lianfang.api.auditing import audit
+from lianfang.api.auditing import audit, audited
 from lianfang.api.auth import Principal
 from lianfang.api.models import IngestReport, IssueOut
 from lianfang.graph.embedded import pid_alive
@@ -126,24 +126,14 @@ def audited_import(
         reason = "an account limited to some units cannot import registers"
         audit(request, who.name, "import", source or name, "refused", file=name, reason=reason)
         raise HTTPException(403, reason)
-    audit(request, who.name, "import", source or name, "started", file=name, dry_run=dry_run)
-    try:
+    with audited(request, who.name, "import", source or name, file=name, dry_run=dry_run) as end:
         body, status = ingest_upload(upload, store, limit, source, dry_run)
-    except Exception as exc:
-        reason = str(exc.detail) if isinstance(exc, HTTPException) else str(exc)
-        audit(request, who.name, "import", source or name, "failed", file=name, reason=reason)
-        raise
-    audit(
-        request,
-        who.name,
-        "import",
-        body.source or source or name,
-        "ok" if body.ok else "failed",
-        file=name,
-        dry_run=dry_run,
-        nodes=body.nodes,
-        edges=body.edges,
-        removed=body.removed,
-        errors=body.error_count or len(body.errors),
-    )
+        end.update(
+            target=body.source or source or name,
+            outcome="ok" if body.ok else "failed",
+            nodes=body.nodes,
+            edges=body.edges,
+            removed=body.removed,
+            errors=body.error_count or len(body.errors),
+        )
     return body, status

@@ -10,18 +10,19 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from lianfang.api import scoping
-from lianfang.api.auditing import audit
+from lianfang.api.auditing import audit, audited
 from lianfang.api.auth import Analyst, Viewer
 from lianfang.api.deps import AsOfQuery, StoreDep, UnitQuery
 from lianfang.api.http import attachment
 from lianfang.api.loop_views import (
     followed_rows,
     move_item,
+    open_item,
     require_finding,
     simulated,
     units_in_view,
 )
-from lianfang.loop import acceptance, ledger, score, warnings, whatif
+from lianfang.loop import acceptance, score, warnings, whatif
 from lianfang.loop.ledger import LedgerError
 from lianfang.queries import paths
 from lianfang.queries.runner import find
@@ -140,22 +141,10 @@ def open_rectification(
     asked: OpenItem, request: Request, store: StoreDep, who: Analyst
 ) -> dict[str, Any]:
     """Open an item for a finding present today."""
-    require_finding(store, who, asked.query_id, tuple(asked.key))
-    audit(request, who.name, "rectify open", asked.query_id, "started", key=asked.key)
-    try:
-        item = ledger.open_item(
-            store,
-            asked.query_id,
-            tuple(asked.key),
-            asked.due,
-            who.name,
-            asked.owner_post,
-            asked.note,
-        )
-    except LedgerError as exc:
-        audit(request, who.name, "rectify open", asked.query_id, "failed", reason=str(exc))
-        raise HTTPException(422, str(exc)) from None
-    audit(request, who.name, "rectify open", item.uid, key=asked.key, due=item.due)
+    key = tuple(asked.key)
+    item = open_item(
+        request, store, who, asked.query_id, key, asked.due, asked.owner_post, asked.note
+    )
     return item.as_dict()
 
 
@@ -200,29 +189,20 @@ def accept_finding(
 ) -> dict[str, Any]:
     """Accept a finding until `expires`: counted apart, never dropped, open again then."""
     require_finding(store, who, asked.query_id, tuple(asked.key))
-    audit(request, who.name, "accept", asked.query_id, "started", key=asked.key)
-    try:
-        made = acceptance.accept(
-            store,
-            asked.query_id,
-            tuple(asked.key),
-            asked.reason,
-            asked.approver,
-            asked.expires,
-            who.name,
-        )
-    except LedgerError as exc:
-        audit(request, who.name, "accept", asked.query_id, "failed", reason=str(exc))
-        raise HTTPException(422, str(exc)) from None
-    audit(
-        request,
-        who.name,
-        "accept",
-        made.uid,
-        key=asked.key,
-        expires=made.expires,
-        approver=made.approver,
-    )
+    with audited(request, who.name, "accept", asked.query_id, key=asked.key) as end:
+        try:
+            made = acceptance.accept(
+                store,
+                asked.query_id,
+                tuple(asked.key),
+                asked.reason,
+                asked.approver,
+                asked.expires,
+                who.name,
+            )
+        except LedgerError as exc:
+            raise HTTPException(422, str(exc)) from None
+        end.update(target=made.uid, expires=made.expires, approver=made.approver)
     return made.as_dict()
 
 

@@ -18,13 +18,12 @@ from lianfang.api.loop_views import (
     changes_in_query,
     followed_rows,
     move_item,
-    require_finding,
+    open_item,
     simulated,
     units_in_view,
 )
 from lianfang.graph.model import RECTIFICATION_STATUSES as RECTIFICATION_ZH
-from lianfang.loop import ledger, warnings, whatif
-from lianfang.loop.ledger import LedgerError
+from lianfang.loop import warnings, whatif
 from lianfang.queries.runner import find
 from lianfang.queries.spec import finding_label
 
@@ -112,16 +111,9 @@ def ledger_open(
 ) -> Response:
     parts = tuple(part.strip() for part in key.split("/") if part.strip())
     try:
-        require_finding(store, who, query_id, parts)
+        item = open_item(request, store, who, query_id, parts, due, owner_post or None, note)
     except HTTPException as exc:
         return _back(str(exc.detail))
-    audit(request, who.name, "rectify open", query_id, "started", key=list(parts))
-    try:
-        item = ledger.open_item(store, query_id, parts, due, who.name, owner_post or None, note)
-    except LedgerError as exc:
-        audit(request, who.name, "rectify open", query_id, "failed", reason=str(exc))
-        return _back(str(exc))
-    audit(request, who.name, "rectify open", item.uid, key=list(parts), due=item.due)
     return _back(f"{item.uid} opened")
 
 
