@@ -16,7 +16,6 @@ from lianfang.api.auth import Principal
 from lianfang.graph.store import GraphStore
 from lianfang.loop import ledger, whatif
 from lianfang.loop.ledger import LedgerError
-from lianfang.queries.runner import find
 
 ACTIONS = {
     "start": "in_progress",
@@ -161,11 +160,5 @@ def changes_in_query(params: QueryParams) -> dict[str, Any]:
 def require_finding(store: GraphStore, who: Principal, query_id: str, key: tuple[str, ...]) -> None:
     """A scoped user may act only on findings that name something in its scope (404
     otherwise, as for anything outside it)."""
-    if who.scope(store) is None:
-        return
-    try:
-        spec = find(query_id)
-    except LookupError:
-        raise HTTPException(404, f"unknown query {query_id!r}") from None
-    if not scoping.findings(store, who, spec, {key: ""}):
+    if who.scope(store) is not None and not scoping.findings(store, who, query_id, {key: ""}):
         raise HTTPException(404, f"{query_id} has no finding {'/'.join(key)!r}")

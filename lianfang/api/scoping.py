@@ -19,7 +19,7 @@ from lianfang.api.auth import Principal
 from lianfang.api.http import run_or_http
 from lianfang.graph.store import GraphStore
 from lianfang.queries.cache import cached
-from lianfang.queries.runner import QueryResult, catalogue
+from lianfang.queries.runner import QueryResult, catalogue, find
 from lianfang.queries.scope import Scope, scoped
 from lianfang.queries.spec import ID_COLUMNS, QuerySpec
 from lianfang.queries.stats import stats
@@ -111,13 +111,16 @@ def report_unit(store: GraphStore, who: Principal, unit: str | None) -> str | No
 
 
 def findings(
-    store: GraphStore, who: Principal, spec: QuerySpec | None, found: Mapping[Any, str]
+    store: GraphStore, who: Principal, query_id: str, found: Mapping[Any, str]
 ) -> dict[Any, str]:
-    """Saved findings (key → label) whose key names something in scope."""
+    """Findings of a query (key → label) whose key names something in scope; for a
+    scoped user, none of a query the library no longer has (an old snapshot's)."""
     within = who.scope(store)
     if within is None:
         return dict(found)
-    if spec is None:
+    try:
+        spec = find(query_id)
+    except LookupError:
         return {}
     return {key: label for key, label in found.items() if _keeps_key(within, spec, key)}
 

@@ -25,8 +25,6 @@ from lianfang.api.loop_views import (
 from lianfang.loop import acceptance, score, warnings, whatif
 from lianfang.loop.ledger import LedgerError
 from lianfang.queries import paths
-from lianfang.queries.runner import find
-from lianfang.queries.spec import QuerySpec
 from lianfang.reports import notice
 
 router = APIRouter(tags=["loop"])
@@ -170,17 +168,8 @@ def list_acceptances(store: StoreDep, who: Viewer, as_of: AsOfQuery = None) -> l
     day = as_of or dt.date.today()
     listed = acceptance.listing(store)
     if who.scope(store) is not None:  # a scoped user sees those naming something in scope
-        listed = [
-            a for a in listed if scoping.findings(store, who, _spec(a.query_id), {a.key: a.label})
-        ]
+        listed = [a for a in listed if scoping.findings(store, who, a.query_id, {a.key: a.label})]
     return [{**a.as_dict(), "in_force": a.active(day)} for a in listed]
-
-
-def _spec(query_id: str) -> QuerySpec | None:
-    try:
-        return find(query_id)
-    except LookupError:
-        return None
 
 
 @router.post("/api/acceptances", status_code=201, response_model=dict[str, Any])

@@ -121,7 +121,9 @@ def compared(
     if not name:
         return [], []
     try:
-        before = scoping.findings(store, who, spec, snapshots.load(store, name).findings(spec.id))
+        before = scoping.findings(
+            store, who, spec.id, snapshots.load(store, name).findings(spec.id)
+        )
     except snapshots.SnapshotError as exc:
         raise HTTPException(404, str(exc)) from None
     keys = [spec.finding_key(row) for row in rows]

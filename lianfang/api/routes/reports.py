@@ -15,7 +15,6 @@ from lianfang.api.auth import Analyst, DisclosureReader, Viewer
 from lianfang.api.deps import AsOfQuery, StoreDep, UnitQuery
 from lianfang.api.http import attachment
 from lianfang.graph.store import GraphStore
-from lianfang.queries.runner import find
 from lianfang.reports import (
     card,
     disclosure,
@@ -189,7 +188,7 @@ def drift(
                 kind: [
                     Finding(key=list(k), label=label)
                     for k, label in scoping.findings(
-                        store, who, _spec(d.query_id), dict(getattr(d, kind))
+                        store, who, d.query_id, dict(getattr(d, kind))
                     ).items()
                 ]
                 for kind in ("new", "closed", "persisting")
@@ -197,11 +196,3 @@ def drift(
         )
         for d in compare(before, after)
     ]
-
-
-def _spec(query_id: str) -> Any:
-    """A drift's query, or None if a snapshot names one the library no longer has."""
-    try:
-        return find(query_id)
-    except LookupError:
-        return None
