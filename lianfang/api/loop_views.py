@@ -16,6 +16,7 @@ from lianfang.api.auth import Principal
 from lianfang.graph.store import GraphStore
 from lianfang.loop import ledger, whatif
 from lianfang.loop.ledger import LedgerError
+from lianfang.queries.scope import units_under
 
 ACTIONS = {
     "start": "in_progress",
@@ -30,13 +31,10 @@ def units_in_view(store: GraphStore, who: Principal, unit: str | None) -> set[st
     or the scope's, or every unit."""
     if unit is not None:
         scoping.require_node(store, who, "Unit", unit)
-        rows = store.read(
-            "MATCH (d:Unit)-[:PART_OF*0..]->(:Unit {uid: $uid}) RETURN d.uid AS uid",
-            {"uid": unit},
-        )
-        if not rows:
+        under = units_under(store, unit)
+        if not under:
             raise HTTPException(404, f"no unit {unit!r}")
-        return {row["uid"] for row in rows}
+        return under
     within = who.scope(store)
     return None if within is None else set(within.members.get("Unit", ()))
 

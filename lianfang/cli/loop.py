@@ -16,6 +16,7 @@ from lianfang.loop import acceptance, ledger, score, warnings
 from lianfang.loop.ledger import LedgerError
 from lianfang.loop.rules import RulesError
 from lianfang.queries.exports import to_xlsx
+from lianfang.queries.scope import units_under
 
 rectify_app = typer.Typer(help="The rectification ledger (整改台账).", no_args_is_help=True)
 accept_app = typer.Typer(help="Accepted findings (暂缓/风险接受).", no_args_is_help=True)
@@ -53,12 +54,10 @@ def emit(rows: list[dict[str, Any]], fmt: str, out: Path | None, title: str) -> 
 def _under(store: GraphStore, unit: str | None) -> set[str] | None:
     if unit is None:
         return None
-    rows = store.read(
-        "MATCH (d:Unit)-[:PART_OF*0..]->(:Unit {uid: $uid}) RETURN d.uid AS uid", {"uid": unit}
-    )
-    if not rows:
+    under = units_under(store, unit)
+    if not under:
         fail(f"no unit {unit!r}", code=2)
-    return {row["uid"] for row in rows}
+    return under
 
 
 def warnings_command(

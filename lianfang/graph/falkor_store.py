@@ -431,7 +431,6 @@ class EmbeddedFalkorStore(FalkorStore):
         self.kind = "falkordb (embedded)"
         self._drop_stale_scratch()
 
-    @changes_version
     def apply(
         self,
         changes: Iterable[Change],

@@ -112,6 +112,16 @@ def _reach_query(start: str, type_: str, end: str, extra: str, inward: bool) -> 
     )
 
 
+def units_under(store: GraphStore, unit: str) -> set[str]:
+    """A unit and its sub-units; empty if there is no such unit."""
+    label = model.node("Unit").label
+    rows = store.read(
+        f"MATCH (d:{label})-[:PART_OF*0..]->(:{label} {{uid: $uid}}) RETURN d.uid AS uid",
+        {"uid": unit},
+    )
+    return {row["uid"] for row in rows}
+
+
 def compute(store: GraphStore, units: Iterable[str]) -> Scope:
     """Read a scope from the graph (see `scope` for the kept one)."""
     roots = sorted(set(units))

@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from lianfang.graph.store import GraphStore
 from lianfang.loop import score, warnings
 from lianfang.queries.runner import find
+from lianfang.queries.scope import units_under
 from lianfang.reports.docx_report import add_table, set_fonts
 
 REPLY_MUST = ("原因分析", "整改措施", "廉政承诺")
@@ -160,10 +161,7 @@ def build(
 def _posts_under(
     store: GraphStore, state: warnings.Warnings, unit: str
 ) -> list[warnings.PostWarning]:
-    rows = store.read(
-        "MATCH (d:Unit)-[:PART_OF*0..]->(:Unit {uid: $uid}) RETURN d.uid AS uid", {"uid": unit}
-    )
-    under = {row["uid"] for row in rows}
+    under = units_under(store, unit)
     return [w for w in state.posts.values() if w.unit_id in under and w.reasons]
 
 
