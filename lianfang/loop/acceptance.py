@@ -12,8 +12,8 @@ from typing import Any
 
 from lianfang.access import clock
 from lianfang.graph import model
-from lianfang.graph.store import GraphStore, QueryError
-from lianfang.loop.ledger import LedgerError, current_finding
+from lianfang.graph.store import GraphStore
+from lianfang.loop.ledger import LedgerError, create_numbered, current_finding
 from lianfang.queries.runner import QueryResult
 
 LABEL = model.ACCEPTANCE_LABEL
@@ -78,30 +78,25 @@ def accept(
         raise LedgerError(f"{query_id} has no finding {'/'.join(key)!r} now")
     if (query_id, key) in active(store, today):
         raise LedgerError("this finding is accepted already")
-    for _ in range(3):
-        [row] = store.office_read(f"MATCH (a:{LABEL}) RETURN count(a) AS n")
-        uid = f"A{row['n'] + 1:04d}"
-        try:
-            store.office_write(
-                f"CREATE (:{LABEL} {{uid: $uid, query_id: $query_id, key: $key, label: $label, "
-                "reason: $reason, approver: $approver, expires: $expires, accepted_by: $user, "
-                "created: $created})",
-                {
-                    "uid": uid,
-                    "query_id": query_id,
-                    "key": json.dumps(list(key), ensure_ascii=False),
-                    "label": finding.label,
-                    "reason": reason,
-                    "approver": approver,
-                    "expires": expires.isoformat(),
-                    "user": user,
-                    "created": clock.stamp(clock.now()),
-                },
-            )
-        except QueryError:
-            continue
-        return next(a for a in listing(store) if a.uid == uid)
-    raise LedgerError("could not number the acceptance; try again")
+    uid = create_numbered(
+        store,
+        LABEL,
+        "A",
+        f"CREATE (:{LABEL} {{uid: $uid, query_id: $query_id, key: $key, label: $label, "
+        "reason: $reason, approver: $approver, expires: $expires, accepted_by: $user, "
+        "created: $created})",
+        {
+            "query_id": query_id,
+            "key": json.dumps(list(key), ensure_ascii=False),
+            "label": finding.label,
+            "reason": reason,
+            "approver": approver,
+            "expires": expires.isoformat(),
+            "user": user,
+            "created": clock.stamp(clock.now()),
+        },
+    )
+    return next(a for a in listing(store) if a.uid == uid)
 
 
 @dataclass(frozen=True)

@@ -141,20 +141,32 @@ def open_item(
         "user": user,
         "history": json.dumps([{"status": "open", "user": user, "at": moment}], ensure_ascii=False),
     }
-    for _ in range(3):  # numbers are taken in turn; a race for one tries the next
-        [row] = store.office_read(f"MATCH (r:{LABEL}) RETURN count(r) AS n")
-        uid = f"R{row['n'] + 1:04d}"
+    uid = create_numbered(
+        store,
+        LABEL,
+        "R",
+        f"CREATE (:{LABEL} {{uid: $uid, query_id: $query_id, key: $key, label: $label, "
+        "owner_post: $owner_post, due: $due, note: $note, status: 'open', "
+        "opened_by: $user, history: $history})",
+        params,
+    )
+    return find(store, uid)
+
+
+def create_numbered(
+    store: GraphStore, label: str, prefix: str, create: str, params: dict[str, Any]
+) -> str:
+    """Create an office record numbered in turn (R0001, A0001 …) and return its number;
+    the uniqueness constraint turns a race for one number into a try at the next."""
+    for _ in range(3):
+        [row] = store.office_read(f"MATCH (n:{label}) RETURN count(n) AS n")
+        uid = f"{prefix}{row['n'] + 1:04d}"
         try:
-            store.office_write(
-                f"CREATE (:{LABEL} {{uid: $uid, query_id: $query_id, key: $key, label: $label, "
-                "owner_post: $owner_post, due: $due, note: $note, status: 'open', "
-                "opened_by: $user, history: $history})",
-                {**params, "uid": uid},
-            )
+            store.office_write(create, {**params, "uid": uid})
         except QueryError:
             continue
-        return find(store, uid)
-    raise LedgerError("could not number the new item; try again")
+        return uid
+    raise LedgerError(f"could not number the new {label}; try again")
 
 
 def move(
