@@ -163,6 +163,15 @@ def stored_labels() -> dict[str, tuple[str, ...]]:
     }
 
 
+def held_on(day: str = "as_of", edge: str = "h") -> str:
+    """Cypher: the HOLDS edge `edge` is current on the date parameter `day`: started by
+    then and not yet ended (an end date is the first day without the post)."""
+    return (
+        f"{edge}.start_date <= date(${day}) "
+        f"AND ({edge}.end_date IS NULL OR {edge}.end_date > date(${day}))"
+    )
+
+
 def office_labels() -> tuple[str, ...]:
     return tuple(cls.__label__ for cls in schema.OFFICE_CLASSES)
 

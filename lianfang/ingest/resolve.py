@@ -243,7 +243,7 @@ class Resolver:
             return []
         rows = self.store.read(
             "MATCH (p:Person {code: $code, source: $source})-[h:HOLDS]->(q:Post) "
-            "WHERE h.start_date <= date($day) AND (h.end_date IS NULL OR h.end_date > date($day)) "
+            f"WHERE {model.held_on('day')} "
             "RETURN q.uid AS uid ORDER BY uid",
             {"code": code, "source": source, "day": self.today.isoformat()},
         )

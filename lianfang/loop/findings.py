@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from lianfang.graph import model
 from lianfang.graph.store import GraphStore
 from lianfang.queries.cache import cached
 from lianfang.queries.runner import run
@@ -22,10 +23,7 @@ from lianfang.queries.spec import ID_COLUMNS, QuerySpec, finding_label, library
 
 # label → how its posts are found (Cypher from `id` to `post`), for findings naming no post.
 POSTS_OF = {
-    "Person": (
-        "MATCH (:Person {uid: id})-[h:HOLDS]->(p:Post) WHERE h.start_date <= date($as_of) "
-        "AND (h.end_date IS NULL OR h.end_date > date($as_of))"
-    ),
+    "Person": (f"MATCH (:Person {{uid: id}})-[h:HOLDS]->(p:Post) WHERE {model.held_on()}"),
     "Power": "MATCH (p:Post)-[:EXERCISES]->(:Power {uid: id})",
     "Process": "MATCH (:Process {uid: id})-[:HAS_STEP]->(:Step)-[:HANDLED_BY]->(p:Post)",
     "RiskPoint": "MATCH (:RiskPoint {uid: id})-[:AT_POST]->(p:Post)",

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from lianfang.graph import model
 from lianfang.graph.store import GraphStore, Scratch
 from lianfang.queries.params import bind
 from lianfang.queries.runner import run
@@ -22,7 +23,7 @@ SKIPPED = frozenset({"unit-risk-profile"})  # a profile, not findings
 KINDS = ("appoint", "end", "grant", "revoke")
 _HOLDING = re.compile(r"^(?P<a>[^@]+)@(?P<b>[^:]+)(?::(?P<day>\d{4}-\d{2}-\d{2}))?$")
 _POWER = re.compile(r"^(?P<a>[^>]+)>(?P<b>.+)$")
-_CURRENT = "h.start_date <= date($day) AND (h.end_date IS NULL OR h.end_date > date($day))"
+_CURRENT = model.held_on("day")
 
 
 class WhatIfError(ValueError):

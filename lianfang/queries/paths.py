@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from lianfang.graph import model
 from lianfang.graph.store import GraphStore
 
-_CURRENT = "h.start_date <= date($as_of) AND (h.end_date IS NULL OR h.end_date > date($as_of))"
+_CURRENT = model.held_on()
 ROUTES = {
     "post": (
         "MATCH (e:Person {uid: $person})-[h:HOLDS]->(p:Post)-[:EXERCISES]->(q:Power {uid: $power}) "

@@ -12,14 +12,14 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from lianfang.graph import vocab
+from lianfang.graph import model, vocab
 from lianfang.graph.store import GraphStore
 from lianfang.loop import warnings
 from lianfang.reports.docx_report import add_table, set_fonts
 
 # Who answers for a risk of each level ("就高不就低"): the post's unit's leaders.
 RESPONSIBLE = {"high": "主要领导", "medium": "分管领导", "low": "部门负责人"}
-_CURRENT = "h.start_date <= date($as_of) AND (h.end_date IS NULL OR h.end_date > date($as_of))"
+_CURRENT = model.held_on()
 # A post's risks: naming it, or reached through a power it exercises or a step it handles.
 RISKS = (
     "MATCH (p:Post {uid: $uid}) "

@@ -92,7 +92,7 @@ def node_view(
 PATH_FINDINGS = frozenset({"incompatible-duties", "power-concentration"})
 _HELD_POWERS = (
     "MATCH (:Person {uid: $person})-[h:HOLDS]->(:Post)-[:EXERCISES]->(q:Power) "
-    "WHERE h.start_date <= date($as_of) AND (h.end_date IS NULL OR h.end_date > date($as_of)) "
+    f"WHERE {model.held_on()} "
     "RETURN DISTINCT q.uid AS uid ORDER BY uid"
 )
 
