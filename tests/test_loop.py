@@ -285,3 +285,18 @@ def test_the_notice_names_the_findings_and_the_deadline(store: GraphStore) -> No
     assert "整改通知书" in html and "扣分情况" in html
     with pytest.raises(notice.NoticeError):
         notice.build(store, AS_OF, post="P404")
+
+
+def test_rankings_are_not_gaps(store: GraphStore) -> None:
+    """The exposure rankings list every high-risk power someone reaches: information for
+    the analyst, not findings that cost a unit points or raise a post's level."""
+    organisation(store)
+    store.write(
+        "MATCH (r:RiskPoint {uid: 'K1'}) MATCH (q:Power {uid: 'Q1'}) "
+        "CREATE (r)-[:OF_POWER {origin: 't'}]->(q)"
+    )
+    assert run(store, "power-exposure", {"as_of": AS_OF}).rows  # Q1 now has a high risk
+    from lianfang.loop.findings import findings
+
+    listed = {f.query_id for f in findings(store, AS_OF)}
+    assert not listed & {"power-exposure", "exposure-choke-posts", "unit-risk-profile"}
