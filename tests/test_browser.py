@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS, chromium_missing, serving
+from browser import chromium_missing, serving
 from registers_data import SHEETS, write_workbook
 from web import XSS, hostile_store
 
@@ -28,16 +28,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object
     with serving(create_app(store=store)) as url:
         yield url, store
     store.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

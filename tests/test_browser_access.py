@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from accounts_web import PASSWORD
-from browser import CHROMIUM, CHROMIUM_ARGS, chromium_missing, serving
+from browser import chromium_missing, serving
 from conftest import free_port
 from registers_data import write_workbook
 from web import hostile_store
@@ -24,16 +24,6 @@ from lianfang.graph.falkor_store import EmbeddedFalkorStore
 from lianfang.loop import ledger
 
 pytestmark = pytest.mark.skipif(chromium_missing() is not None, reason=str(chromium_missing()))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
