@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -145,16 +145,6 @@ class AccountOut(BaseModel):
     created: str
 
 
-class AuditOut(BaseModel):
-    at: str
-    user: str | None
-    client: str | None
-    action: str
-    target: str | None
-    outcome: str
-    detail: dict[str, Any]
-
-
 SinceQuery = Annotated[str | None, Query(description="YYYY-MM-DD or an ISO time (UTC)")]
 
 
@@ -179,16 +169,16 @@ def list_users(store: StoreDep, who: Admin) -> list[AccountOut]:
     ]
 
 
-@router.get("/api/admin/audit", response_model=list[AuditOut], tags=["admin"])
+@router.get("/api/admin/audit", response_model=list[audit.Entry], tags=["admin"])
 def audit_log(
     store: StoreDep,
     who: Admin,
     since: SinceQuery = None,
     user: str | None = None,
     action: str | None = None,
-) -> list[AuditOut]:
+) -> list[audit.Entry]:
     """The audit log, oldest first, filtered by time, user and action."""
-    return [AuditOut(**e.as_dict()) for e in _entries(store, since, user, action)]
+    return _entries(store, since, user, action)
 
 
 @router.get("/admin/audit", response_class=HTMLResponse, include_in_schema=False)
