@@ -123,6 +123,17 @@ def test_maps_keep_to_the_bureau(demo: tuple[TestClient, dict[str, str], set[str
         assert not outsiders(drawn.text, staff), query_id
     unscoped = client.get("/maps/query/power-concentration", headers=bearer(tokens["all"]))
     assert outsiders(unscoped.text, staff)  # the near miss is there to be missed
+    # What an overview expands with, asked for directly.
+    assert client.get(f"/maps/unit/{SIBLING}?format=json", headers=headers).status_code == 404
+    sibling = f"/maps/query/overdue-controls?within={SIBLING}&format=json"
+    assert client.get(sibling, headers=headers).status_code == 404
+    grouped = client.get("/maps/query/overdue-controls?format=json", headers=headers)
+    assert grouped.status_code == 200 and not outsiders(grouped.text, staff)
+    everyone = client.get("/maps/query/overdue-controls?format=json", headers=bearer(tokens["all"]))
+    groups = {node["uid"] for node in everyone.json()["nodes"] if "expand" in node}
+    assert OWN in groups and SIBLING in groups  # the county's analyst gets every bureau
+    mine = client.get(f"/maps/unit/{OWN}?own=1&format=json", headers=headers)
+    assert mine.status_code == 200 and not outsiders(mine.text, staff)
 
 
 def test_reports_are_forced_to_the_bureau(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from web import XSS, hostile_store
 from lianfang.graph import model
 from lianfang.graph.store import GraphStore
 from lianfang.viz.aggregate import fit
+from lianfang.viz.layout import COLUMNS, layered, spaced
 from lianfang.viz.render import render, script_json
 from lianfang.viz.style import LOOKS, legend
 from lianfang.viz.subgraph import Subgraph, findings_map, mark_exposed, neighbourhood, unit_map
@@ -82,6 +85,13 @@ def test_rendered_map_is_offline_and_escapes_text(store: GraphStore) -> None:
     assert "/static/" not in html  # everything inline
 
 
+def map_data(html: str) -> dict:
+    """The data a map page draws, read back from its JSON block."""
+    found = re.search(r'<script type="application/json" id="map-data">(.*?)</script>', html, re.S)
+    assert found
+    return json.loads(found.group(1))
+
+
 def test_script_json_cannot_close_the_script() -> None:
     text = script_json([{"name": "</script><script>alert(1)</script>", "x": "a&b\u2028"}])
     assert "</" not in text and "<" not in text and "&" not in text and "\u2028" not in text
@@ -95,8 +105,19 @@ def test_map_command_writes_a_self_contained_file(
     result = cli(data_dir, "map", "--unit", "U1", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert "vis-network" in out.read_text() and out.stat().st_size > 300_000
+    drawn = map_data(out.read_text())
+    assert drawn["layout"] == "layered" and all("x" in node for node in drawn["nodes"])
     for args in (["--node", "Post:P3"], ["--query", "unmitigated-high-risks"]):
         assert cli(data_dir, "map", *args, "-o", str(tmp_path / "m.html")).returncode == 0
+    forced = tmp_path / "force.html"
+    assert (
+        cli(data_dir, "map", "--unit", "U1", "--layout", "force", "-o", str(forced)).returncode == 0
+    )
+    drawn = map_data(forced.read_text())
+    assert drawn["layout"] == "force" and not any("x" in node for node in drawn["nodes"])
+    tight = tmp_path / "tight.html"
+    assert cli(data_dir, "map", "--unit", "U1", "--limit", "5", "-o", str(tight)).returncode == 0
+    assert any(n["nodeLabel"] == "Aggregate" for n in map_data(tight.read_text())["nodes"])
     errors = [
         (["--unit", "U1", "--node", "Post:P1"], "exactly one"),
         (["--node", "P1"], "LABEL:UID"),
@@ -111,3 +132,50 @@ def test_map_command_writes_a_self_contained_file(
 def test_subgraph_keys_are_label_and_uid() -> None:
     graph = Subgraph()
     assert graph.add("Post", {"uid": 7}) == ("Post", "7")
+
+
+def test_spaced_keeps_order_and_gap_as_near_the_wish_as_can_be() -> None:
+    assert spaced([0, 100, 200], 10) == [0, 100, 200]  # already apart: unchanged
+    assert spaced([50, 50, 50], 10) == [40, 50, 60]  # crowded: spread around the wish
+    placed = spaced([30, 0, 5, 100], 20)
+    assert all(b - a >= 20 - 1e-9 for a, b in pairwise(placed))
+    assert placed[-1] == 100
+
+
+def test_the_layered_layout_puts_kinds_in_columns_and_a_units_posts_together(
+    store: GraphStore,
+) -> None:
+    graph = mark_exposed(store, unit_map(store, "U1", TODAY))
+    placed = layered(graph).positions
+    assert set(placed) == set(graph.nodes)
+    column = {
+        label: {x for (lab, _), (x, _) in placed.items() if lab == label} for label in COLUMNS
+    }
+    order = ["Unit", "Person", "Post", "Power", "RiskPoint", "Control", "Rule"]
+    xs = [column[label] for label in order if column[label]]
+    assert len(xs) == len(order) and all(len(x) == 1 for x in xs)  # one column per kind
+    lefts = [min(x) for x in xs]
+    assert lefts == sorted(lefts) and len(set(lefts)) == len(lefts)  # in the office's order
+    units = {e[0]: e[2] for e in graph.edges if e[1] == "IN_UNIT" and e[0][0] == "Post"}
+    posts = sorted((y, units[key]) for key, (_, y) in placed.items() if key[0] == "Post")
+    runs = [unit for i, (_, unit) in enumerate(posts) if i == 0 or posts[i - 1][1] != unit]
+    assert len(runs) == len(set(runs))  # each unit's posts in one run
+
+
+def test_a_flowchart_is_a_row_of_steps_in_order(store: GraphStore) -> None:
+    graph = neighbourhood(store, "Process", "F1", 2, TODAY)
+    placed = layered(graph).positions
+    steps = sorted(
+        (graph.nodes[key].get("seq"), placed[key]) for key in graph.nodes if key[0] == "Step"
+    )
+    assert len(steps) >= 2
+    assert len({y for _, (_, y) in steps}) == 1  # one row
+    assert [x for _, (x, _) in steps] == sorted(x for _, (x, _) in steps)
+    bottom = max(y for key, (_, y) in placed.items() if key[0] not in ("Step", "Process"))
+    assert steps[0][1][1] > bottom  # beneath the columns
+
+
+def test_a_unit_neighbourhood_keeps_part_of_pointing_up(store: GraphStore) -> None:
+    near = neighbourhood(store, "Unit", "U1", 1, TODAY)
+    part_of = {(s[1], e[1]) for s, t, e in near.edges if t == "PART_OF"}
+    assert ("U3", "U1") in part_of and ("U1", "U3") not in part_of

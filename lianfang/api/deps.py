@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, Query, Request
 
@@ -23,3 +23,7 @@ StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[AppSettings, Depends(get_settings)]
 AsOfQuery = Annotated[dt.date | None, Query(description="Review date YYYY-MM-DD (default today)")]
 UnitQuery = Annotated[str | None, Query(description="A unit id: that unit and its sub-units")]
+LayoutQuery = Annotated[
+    Literal["layered", "force"],
+    Query(description="layered (columns, the default) or force (a simulation in the browser)"),
+]

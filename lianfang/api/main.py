@@ -36,7 +36,7 @@ from lianfang.api.uploads import remove_stale_uploads
 from lianfang.api.warmer import Warmer
 from lianfang.graph.settings import StoreSettings
 from lianfang.graph.store import GraphStore, StoreError
-from lianfang.viz.render import VIS_DIR
+from lianfang.viz.render import ASSETS_DIR, VIS_DIR
 
 STATIC = Path(__file__).parent / "static"
 ROUTERS = (
@@ -93,6 +93,7 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static/vis", StaticFiles(directory=VIS_DIR), name="vis")
+    app.mount("/static/map", StaticFiles(directory=ASSETS_DIR), name="map")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(HTTPException, http_error)

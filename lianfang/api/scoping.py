@@ -23,7 +23,7 @@ from lianfang.queries.runner import QueryResult, catalogue, find
 from lianfang.queries.scope import Scope, scoped
 from lianfang.queries.spec import ID_COLUMNS, QuerySpec
 from lianfang.queries.stats import stats
-from lianfang.viz.subgraph import Subgraph
+from lianfang.viz.subgraph import Finding, Subgraph
 
 
 def run(store: GraphStore, who: Principal, query_id: str, params: dict[str, Any]) -> QueryResult:
@@ -75,6 +75,12 @@ def search(store: GraphStore, who: Principal, text: str, limit: int = 50) -> lis
     return [hit for hit in found if within.contains(hit["label"], hit["uid"])][:limit]
 
 
+def units(store: GraphStore, who: Principal, uids: list[str]) -> list[str]:
+    """The given units that the requester may see, in order."""
+    within = who.scope(store)
+    return [uid for uid in uids if within is None or within.contains("Unit", uid)]
+
+
 def map_key(store: GraphStore, who: Principal) -> tuple[str, ...]:
     """What a drawn map is kept under besides its own key: the scope's units."""
     within = who.scope(store)
@@ -93,6 +99,13 @@ def graph(store: GraphStore, who: Principal, drawn: Subgraph) -> Subgraph:
     kept.edges = {e for e in drawn.edges if e[0] in kept.nodes and e[2] in kept.nodes}
     kept.highlighted = {key for key in drawn.highlighted if key in kept.nodes}
     kept.exposed = {key for key in drawn.exposed if key in kept.nodes}
+    kept.unmitigated = {key for key in drawn.unmitigated if key in kept.nodes}
+    kept.proposed = drawn.proposed & kept.edges
+    kept.findings = [
+        Finding(f.title, frozenset(f.nodes & kept.nodes.keys()), frozenset(f.edges & kept.edges))
+        for f in drawn.findings
+        if f.nodes & kept.nodes.keys()
+    ]
     return kept
 
 

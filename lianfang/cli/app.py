@@ -15,7 +15,16 @@ from lianfang.cli import ingest as ingest_cli
 from lianfang.cli import loop as loop_cli
 from lianfang.cli import query as query_cli
 from lianfang.cli import report as report_cli
-from lianfang.cli.options import AsOf, Params, RowsFormat, Unit, as_of_date
+from lianfang.cli.options import (
+    AsOf,
+    LayoutOpt,
+    LimitOpt,
+    MapLayout,
+    Params,
+    RowsFormat,
+    Unit,
+    as_of_date,
+)
 from lianfang.cli.support import (
     console,
     errors,
@@ -27,6 +36,7 @@ from lianfang.cli.support import (
 )
 from lianfang.graph.settings import StoreSettings
 from lianfang.graph.store import ConfigError, StoreError
+from lianfang.viz.aggregate import DEFAULT_LIMIT
 
 app = typer.Typer(
     name="lianfang",
@@ -218,6 +228,8 @@ def map_command(
     depth: Annotated[int, typer.Option("--depth", min=1, max=3)] = 2,
     param: Params = None,
     as_of: AsOf = None,
+    layout: LayoutOpt = MapLayout.layered,
+    limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
     """Write a self-contained map (works offline) of a unit, a node or a query's findings."""
     from lianfang.cli import maps as map_cli
@@ -227,7 +239,8 @@ def map_command(
         fail("give exactly one of --unit, --node or --query", code=2)
     with opened(ctx) as store:
         params = split_params(param or [])
-        html = map_cli.build(store, unit, node, query, depth, params, as_of_date(as_of))
+        asked = map_cli.Asked(unit, node, query, depth, params, as_of_date(as_of))
+        html = map_cli.build(store, asked, layout.value, limit or None)
     out.write_text(html, encoding="utf-8")
     console.print(f"wrote {out}", highlight=False)
 

@@ -3,39 +3,55 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from lianfang.cli.support import fail
 from lianfang.graph.store import GraphStore
+from lianfang.queries.involvement import involvement
 from lianfang.queries.params import ParameterError
-from lianfang.queries.runner import run
+from lianfang.queries.runner import catalogue, run
 from lianfang.viz.render import render
+from lianfang.viz.subgraph import Subgraph
 from lianfang.viz.views import node_view, query_view, unit_view
 
 
-def build(
-    store: GraphStore,
-    unit: str | None,
-    node: str | None,
-    query: str | None,
-    depth: int,
-    params: dict[str, str],
-    as_of: dt.date,
-) -> str:
-    """The map's HTML, with vis-network inlined; one-line errors for unknown things."""
+@dataclass(frozen=True)
+class Asked:
+    """Which map: exactly one of unit, node (LABEL:UID) or query."""
+
+    unit: str | None
+    node: str | None
+    query: str | None
+    depth: int
+    params: dict[str, str]
+    as_of: dt.date
+
+
+def _view(store: GraphStore, asked: Asked) -> tuple[Subgraph, str]:
+    if asked.unit:
+        return unit_view(store, asked.unit, asked.as_of)
+    if asked.node:
+        label, sep, uid = asked.node.partition(":")
+        if not sep:
+            fail(f"--node {asked.node!r}: expected LABEL:UID, such as Post:P1", 2)
+        return node_view(store, label, uid, asked.depth, asked.as_of)
+    params = {"as_of": asked.as_of.isoformat(), **asked.params}
+    return query_view(store, run(store, asked.query or "", params))
+
+
+def build(store: GraphStore, asked: Asked, layout: str, limit: int | None) -> str:
+    """The map's HTML, with its scripts inlined; one-line errors for unknown things."""
     try:
-        if unit:
-            graph, title = unit_view(store, unit, as_of)
-        elif node:
-            label, sep, uid = node.partition(":")
-            if not sep:
-                fail(f"--node {node!r}: expected LABEL:UID, such as Post:P1", 2)
-            graph, title = node_view(store, label, uid, depth, as_of)
-        else:
-            graph, title = query_view(
-                store, run(store, query or "", {"as_of": as_of.isoformat(), **params})
-            )
+        graph, title = _view(store, asked)
     except ParameterError as exc:
         fail(str(exc), 2)
     except LookupError as exc:
         fail(str(exc), 1)
-    return render(graph, title, inline=True)
+    return render(
+        graph,
+        title,
+        limit=limit,
+        inline=True,
+        layout=layout,
+        involved=involvement(catalogue(store)),
+    )

@@ -87,3 +87,16 @@ OptionalOutput = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file.", show_default=False)
 ]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of sheet names and headers.")]
+
+
+class MapLayout(StrEnum):
+    layered = "layered"
+    force = "force"
+
+
+LayoutOpt = Annotated[
+    MapLayout, typer.Option("--layout", help="Columns (layered) or a force simulation.")
+]
+LimitOpt = Annotated[
+    int, typer.Option("--limit", min=0, help="Fold detail above this many nodes (0: never).")
+]

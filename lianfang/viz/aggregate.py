@@ -33,13 +33,14 @@ def fold_people(graph: Subgraph) -> None:
         graph.notes.append(f"{len(people)} 名人员已并入其岗位 people folded into their posts")
 
 
-def _anchor(graph: Subgraph, risk: Key) -> Key | None:
-    """The post (else unit) a risk point hangs from on the map."""
-    for wanted in ("AT_POST", "IN_UNIT"):
-        for start, type_, end in graph.edges:
-            if start == risk and type_ == wanted:
-                return end
-    return None
+def _anchors(graph: Subgraph, risks: set[Key]) -> dict[Key, Key]:
+    """The post (else unit) each risk point hangs from on the map."""
+    found: dict[Key, Key] = {}
+    for wanted in ("IN_UNIT", "AT_POST"):  # a post wins over a unit
+        for start, type_, end in sorted(graph.edges):
+            if type_ == wanted and start in risks:
+                found[start] = end
+    return found
 
 
 def fold_risks(graph: Subgraph, level: str) -> None:
@@ -51,27 +52,33 @@ def fold_risks(graph: Subgraph, level: str) -> None:
         and k not in graph.highlighted
         and k not in graph.exposed
     }
+    anchors = _anchors(graph, risks)
     by_anchor: dict[Key | None, list[Key]] = defaultdict(list)
-    for risk in risks:
-        by_anchor[_anchor(graph, risk)].append(risk)
-    only_theirs = {
-        end
-        for start, type_, end in graph.edges
-        if type_ == "MITIGATED_BY"
-        and start in risks
-        and all(s in risks for s, t, e in graph.edges if e == end and t == "MITIGATED_BY")
-    }
-    _drop(graph, risks | {c for c in only_theirs if c not in graph.highlighted})
-    for anchor, members in by_anchor.items():
-        if anchor is None:
-            continue
-        key = ("Aggregate", f"{level}:{anchor[0]}:{anchor[1]}")
-        graph.nodes[key] = {
-            "uid": key[1],
+    for risk in sorted(risks):
+        by_anchor[anchors.get(risk)].append(risk)
+    mitigates: dict[Key, set[Key]] = defaultdict(set)
+    for start, type_, end in graph.edges:
+        if type_ == "MITIGATED_BY":
+            mitigates[end].add(start)
+    only_theirs = {control for control, of in mitigates.items() if of <= risks}
+    summaries = {
+        anchor: {
+            "uid": f"{level}:{anchor[0]}:{anchor[1]}",
             "name": f"{len(members)} 个{LEVEL_ZH[level]}风险点",
             "level": level,
             "members": sorted(uid for _, uid in members),
+            # what the map's filters ask of a count: its members' categories, and how
+            # many of them have no control in effect
+            "categories": sorted({str(graph.nodes[m].get("category") or "") for m in members}),
+            "unmitigated": sum(1 for m in members if m in graph.unmitigated),
         }
+        for anchor, members in by_anchor.items()
+        if anchor is not None
+    }
+    _drop(graph, risks | {c for c in only_theirs if c not in graph.highlighted})
+    for anchor, summary in summaries.items():
+        key = ("Aggregate", summary["uid"])
+        graph.nodes[key] = summary
         graph.edges.add((key, "AT_POST" if anchor[0] == "Post" else "IN_UNIT", anchor))
     if risks:
         zh = LEVEL_ZH[level]

@@ -22,7 +22,24 @@ LOOKS: dict[str, tuple[str, str]] = {
 LEVEL_COLOURS = {"high": "#E8363D", "medium": "#FF9845", "low": "#B5D334"}
 EXPOSED_RING = "#6A0DAD"  # a high risk with no control in effect
 FOCUS_BORDER = "#111111"
-AGGREGATE = ("box", "#E0E0E0")
+AGGREGATE = ("box", "#9E9E9E")
+TEXT = "#1F2937"  # labels: dark on white, or on a light tint inside a shape
+INSIDE = frozenset({"box", "ellipse", "circle", "database", "text"})  # label drawn within
+
+
+def tint(colour: str, share: float = 0.8) -> str:
+    """The colour mixed with white, so dark text inside a shape stays readable."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    mixed = (round(c + (255 - c) * share) for c in (red, green, blue))
+    return "#" + "".join(f"{c:02X}" for c in mixed)
+
+
+def colours(shape: str, colour: str, strong: bool = False) -> dict[str, str]:
+    """vis-network colours for a node: a shape holding its label gets a light fill
+    (stronger for a risk level, which must read at a glance) with a border in the
+    kind's colour; a mark with its label beneath is filled."""
+    fill = tint(colour, 0.55 if strong else 0.8) if shape in INSIDE else colour
+    return {"background": fill, "border": colour}
 
 
 @dataclass(frozen=True)
@@ -33,6 +50,11 @@ class LegendEntry:
     shape: str
     colour: str
     ring: str | None = None
+
+    def fill(self, boxed: bool) -> str:
+        """The swatch's fill: as the node is drawn, a box on the layered map."""
+        risky = self.key.startswith("RiskPoint:") or self.key == "exposed"
+        return colours("box" if boxed else self.shape, self.colour, risky)["background"]
 
 
 def legend() -> list[LegendEntry]:

@@ -17,6 +17,16 @@ from lianfang.graph.store import GraphStore
 from lianfang.queries.spec import ID_COLUMNS
 
 Key = tuple[str, str]  # (label, uid)
+Edge = tuple[Key, str, Key]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One query row on a map: the nodes and edges that make it."""
+
+    title: str
+    nodes: frozenset[Key]
+    edges: frozenset[Edge]
 
 
 @dataclass
@@ -24,10 +34,12 @@ class Subgraph:
     """Nodes by (label, uid) with their properties, and typed edges between them."""
 
     nodes: dict[Key, dict[str, Any]] = field(default_factory=dict)
-    edges: set[tuple[Key, str, Key]] = field(default_factory=set)
+    edges: set[Edge] = field(default_factory=set)
     highlighted: set[Key] = field(default_factory=set)
     exposed: set[Key] = field(default_factory=set)  # high risks with no control in effect
-    proposed: set[tuple[Key, str, Key]] = field(default_factory=set)  # what-if edges, dashed
+    unmitigated: set[Key] = field(default_factory=set)  # risks of any level with none
+    proposed: set[Edge] = field(default_factory=set)  # what-if edges, dashed
+    findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def add(self, label: str, props: dict[str, Any]) -> Key:
@@ -65,9 +77,9 @@ def expand(
     not current on as_of) are not followed."""
     reached: dict[str, set[str]] = {}
     for edge in edges:
-        for near, far, pattern in (
-            (edge.start, edge.end, f"(a:{edge.start})-[r:{edge.type}]->(b:{edge.end})"),
-            (edge.end, edge.start, f"(a:{edge.end})<-[r:{edge.type}]-(b:{edge.start})"),
+        for near, far, forward, pattern in (
+            (edge.start, edge.end, True, f"(a:{edge.start})-[r:{edge.type}]->(b:{edge.end})"),
+            (edge.end, edge.start, False, f"(a:{edge.end})<-[r:{edge.type}]-(b:{edge.start})"),
         ):
             uids = frontier.get(near)
             if not uids:
@@ -81,7 +93,7 @@ def expand(
                 new = (far, str(row["b"]["uid"])) not in graph.nodes
                 b = graph.add(far, row["b"])
                 a = (near, str(row["a"]))
-                start, end = (a, b) if near == edge.start else (b, a)
+                start, end = (a, b) if forward else (b, a)  # Unit PART_OF Unit: both ends alike
                 graph.edges.add((start, edge.type, end))
                 if new:
                     reached.setdefault(far, set()).add(b[1])
@@ -104,10 +116,13 @@ UNIT_STEPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
 )
 
 
-def unit_map(store: GraphStore, unit: str, as_of: dt.date) -> Subgraph:
-    """A unit and its sub-units: posts, current holders, powers, risk points, controls
-    and the rules that govern the powers."""
-    rows = store.read("MATCH (d:Unit)-[:PART_OF*0..]->(u:Unit {uid: $uid}) RETURN d", {"uid": unit})
+def unit_map(store: GraphStore, unit: str, as_of: dt.date, sub_units: bool = True) -> Subgraph:
+    """A unit and its sub-units (or the unit alone): posts, current holders, powers,
+    risk points, controls and the rules that govern the powers."""
+    reach = "*0.." if sub_units else "*0..0"
+    rows = store.read(
+        f"MATCH (d:Unit)-[:PART_OF{reach}]->(u:Unit {{uid: $uid}}) RETURN d", {"uid": unit}
+    )
     if not rows:
         raise LookupError(f"no unit {unit!r}")
     graph = Subgraph()
@@ -153,10 +168,41 @@ def finding_keys(rows: Iterable[dict[str, Any]]) -> dict[str, set[str]]:
     return {label: uids for label, uids in named.items() if uids}
 
 
+def _named(row: dict[str, Any]) -> list[Key]:
+    """The nodes a row names, in the order of its id columns."""
+    keys: list[Key] = []
+    for column, label in ID_COLUMNS.items():
+        value = row.get(column)
+        keys += [(label, str(v)) for v in (value if isinstance(value, list) else [value]) if v]
+    return list(dict.fromkeys(keys))
+
+
+def _title(keys: Iterable[Key], graph: Subgraph) -> str:
+    """A finding in a line: the names and ids of what it names (the first four)."""
+    words = []
+    for key in list(keys)[:4]:
+        props = graph.nodes.get(key, {})
+        name = str(props.get("name") or props.get("title") or "")
+        name = name if len(name) <= 12 else name[:11] + "…"
+        words.append(f"{name} {key[1]}".strip())
+    return " · ".join(words)
+
+
+def row_finding(
+    row: dict[str, Any], graph: Subgraph, nodes: Iterable[Key] = (), edges: Iterable[Edge] = ()
+) -> Finding:
+    """What makes one row on the map: the nodes it names and the edges between them,
+    with any further nodes and edges that make it (a route, a flowchart's steps)."""
+    named = _named(row)
+    mine = {k for k in [*named, *nodes] if k in graph.nodes}
+    between = {e for e in graph.edges if e[0] in mine and e[2] in mine}
+    return Finding(_title(named, graph), frozenset(mine), frozenset(between | set(edges)))
+
+
 def findings_map(store: GraphStore, rows: list[dict[str, Any]], as_of: dt.date) -> Subgraph:
     """The nodes a query's rows name (highlighted), and their direct neighbours of the
     same kinds (a finding about people, posts and powers shows the posts and powers
-    around them, not every risk point of those powers)."""
+    around them, not every risk point of those powers); each row a finding."""
     graph = Subgraph()
     named = finding_keys(rows)
     for label, uids in named.items():
@@ -167,16 +213,14 @@ def findings_map(store: GraphStore, rows: list[dict[str, Any]], as_of: dt.date) 
         frontier.setdefault(label, []).append(uid)
     kinds = [e for e in model.edges() if e.start in named and e.end in named]
     expand(store, graph, frontier, kinds, as_of)
+    graph.findings = [row_finding(row, graph) for row in rows]
     return graph
 
 
 def mark_exposed(store: GraphStore, graph: Subgraph) -> Subgraph:
-    """Flag the map's high risks that have no control in effect (they get a ring)."""
-    risks = [
-        uid
-        for (label, uid), props in graph.nodes.items()
-        if label == "RiskPoint" and props.get("level") == "high"
-    ]
+    """Flag the map's risks that have no control in effect (the map can show only
+    those), and among them the high ones (they get a ring)."""
+    risks = [uid for label, uid in graph.nodes if label == "RiskPoint"]
     if risks:
         rows = store.read(
             "MATCH (r:RiskPoint) WHERE r.uid IN $uids OPTIONAL MATCH (r)-[:MITIGATED_BY]->(c) "
@@ -184,5 +228,8 @@ def mark_exposed(store: GraphStore, graph: Subgraph) -> Subgraph:
             "WHERE in_effect = 0 RETURN r.uid AS uid",
             {"uids": risks},
         )
-        graph.exposed = {("RiskPoint", row["uid"]) for row in rows}
+        graph.unmitigated = {("RiskPoint", row["uid"]) for row in rows}
+        graph.exposed = {
+            key for key in graph.unmitigated if graph.nodes[key].get("level") == "high"
+        }
     return graph

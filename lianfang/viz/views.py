@@ -12,11 +12,14 @@ from lianfang.loop import warnings
 from lianfang.queries import paths
 from lianfang.queries.runner import QueryResult
 from lianfang.viz.subgraph import (
+    Edge,
+    Key,
     Subgraph,
     fetch_nodes,
     findings_map,
     mark_exposed,
     neighbourhood,
+    row_finding,
     unit_map,
 )
 
@@ -70,10 +73,15 @@ def path_view(routes: list[dict[str, Any]], title: str) -> tuple[Subgraph, str]:
     return graph, title
 
 
-def unit_view(store: GraphStore, uid: str, as_of: dt.date) -> tuple[Subgraph, str]:
-    """A unit's power-risk map; LookupError if there is no such unit."""
-    graph = with_warnings(store, mark_exposed(store, unit_map(store, uid, as_of)), as_of)
-    return graph, f"{graph.nodes[('Unit', uid)].get('name', uid)} 权力风险图 power-risk map"
+def unit_view(
+    store: GraphStore, uid: str, as_of: dt.date, sub_units: bool = True
+) -> tuple[Subgraph, str]:
+    """A unit's power-risk map (with its sub-units', unless not asked); LookupError if
+    there is no such unit."""
+    drawn = unit_map(store, uid, as_of, sub_units)
+    graph = with_warnings(store, mark_exposed(store, drawn), as_of)
+    name = graph.nodes[("Unit", uid)].get("name", uid)
+    return graph, f"{name}{'' if sub_units else ' 本级'} 权力风险图 power-risk map"
 
 
 def node_view(
@@ -100,46 +108,80 @@ _HELD_POWERS = (
 def paths_of_findings(store: GraphStore, result: QueryResult, as_of: dt.date) -> Subgraph:
     """Each finding's person with every route to its powers (queries.paths); a post
     finding with no holder, the post and the pair it exercises; conflicts between the
-    powers drawn too."""
-    routes: list[dict[str, Any]] = []
-    posts: list[tuple[str, list[str]]] = []
+    powers drawn too (and, with the routes, what makes each finding)."""
+    graph = Subgraph()
+    made: list[tuple[dict[str, Any], set[Key], set[Edge]]] = []
     for row in result.rows:
         pair = [p for p in (row.get("power_a"), row.get("power_b")) if p]
-        person = row.get("person_id")
-        if not person:
-            if row.get("post_id"):
-                posts.append((row["post_id"], pair))
-            continue
-        powers = pair or [
-            r["uid"] for r in store.read(_HELD_POWERS, {"person": person, "as_of": as_of})
-        ]
-        for power in powers:
-            routes += paths.paths(store, person, power, as_of)
-    graph, _ = path_view(routes, "")
-    for post, pair in posts:
-        for props in fetch_nodes(store, "Post", [post]):
-            graph.highlighted.add(graph.add("Post", props))
-        for power in pair:
-            for props in fetch_nodes(store, "Power", [power]):
-                graph.highlighted.add(graph.add("Power", props))
-            graph.edges.add((("Post", post), "EXERCISES", ("Power", power)))
+        person, post = row.get("person_id"), row.get("post_id")
+        nodes: set[Key] = set()
+        edges: set[Edge] = set()
+        if person:
+            powers = pair or [
+                r["uid"] for r in store.read(_HELD_POWERS, {"person": person, "as_of": as_of})
+            ]
+            for power in powers:
+                drawn, _ = path_view(paths.paths(store, person, power, as_of), "")
+                _merge(graph, drawn)
+                nodes |= drawn.nodes.keys()
+                edges |= drawn.edges
+        elif post:
+            for label, uids in (("Post", [post]), ("Power", pair)):
+                for props in fetch_nodes(store, label, uids):
+                    nodes.add(graph.add(label, props))
+            edges |= {(("Post", post), "EXERCISES", ("Power", power)) for power in pair}
+        if len(pair) == 2:
+            edges.add((("Power", pair[0]), "CONFLICTS_WITH", ("Power", pair[1])))
+        graph.highlighted |= nodes
+        graph.edges |= {e for e in edges if e[0] in graph.nodes and e[2] in graph.nodes}
+        made.append((row, nodes, edges))
+    graph.findings = [row_finding(row, graph, nodes, edges) for row, nodes, edges in made]
+    return graph
+
+
+def _merge(graph: Subgraph, drawn: Subgraph) -> None:
+    for key, props in drawn.nodes.items():
+        graph.add(key[0], props)
+    graph.edges |= drawn.edges
+
+
+_CAPTURED = (
+    "MATCH (:Process {uid: $process})-[:HAS_STEP]->(s:Step)-[:HANDLED_BY]->(p:Post)"
+    "<-[h:HOLDS]-(:Person {uid: $person}) "
+    f"WHERE {model.held_on()} "
+    "RETURN s, p ORDER BY s.seq"
+)
+
+
+def captured_steps(store: GraphStore, result: QueryResult, as_of: dt.date) -> Subgraph:
+    """Process capture: each finding is the person, the posts they hold and the steps of
+    the flowchart those posts handle."""
+    graph = findings_map(store, result.rows, as_of)
+    graph.findings = []
     for row in result.rows:
-        if row.get("power_a") and row.get("power_b"):
-            graph.edges.add(
-                (("Power", row["power_a"]), "CONFLICTS_WITH", ("Power", row["power_b"]))
-            )
-    graph.notes = [n for n in graph.notes if "no route" not in n]
+        person, process = ("Person", row["person_id"]), ("Process", row["process_id"])
+        edges: set[Edge] = set()
+        params = {"process": process[1], "person": person[1], "as_of": as_of}
+        for found in store.read(_CAPTURED, params):
+            step, post = graph.add("Step", found["s"]), graph.add("Post", found["p"])
+            edges |= {(process, "HAS_STEP", step), (step, "HANDLED_BY", post)}
+            edges.add((person, "HOLDS", post))
+        nodes = {key for edge in edges for key in (edge[0], edge[2])}
+        graph.highlighted |= nodes
+        graph.edges |= edges
+        graph.findings.append(row_finding(row, graph, nodes, edges))
     return graph
 
 
 def query_view(store: GraphStore, result: QueryResult) -> tuple[Subgraph, str]:
     """The nodes behind a query's findings, on the query's own as_of."""
     as_of = dt.date.fromisoformat(result.params.get("as_of") or dt.date.today().isoformat())
-    drawn = (
-        paths_of_findings(store, result, as_of)
-        if result.spec.id in PATH_FINDINGS
-        else findings_map(store, result.rows, as_of)
-    )
+    if result.spec.id in PATH_FINDINGS:
+        drawn = paths_of_findings(store, result, as_of)
+    elif result.spec.id == "process-capture":
+        drawn = captured_steps(store, result, as_of)
+    else:
+        drawn = findings_map(store, result.rows, as_of)
     graph = with_warnings(store, mark_exposed(store, drawn), as_of)
     spec = result.spec
     return graph, f"{spec.title_zh} {spec.title_en} ({result.ratio()})"

@@ -2,76 +2,124 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import re
 from collections.abc import Callable
-from typing import Annotated
+from functools import partial
+from typing import Annotated, Any, Literal
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from lianfang.api import scoping
 from lianfang.api.auth import Principal, Viewer
-from lianfang.api.deps import AsOfQuery, SettingsDep, StoreDep
+from lianfang.api.deps import AsOfQuery, LayoutQuery, SettingsDep, StoreDep
 from lianfang.api.loop_views import changes_in_query, simulated
 from lianfang.queries import paths
 from lianfang.queries.cache import cached, frozen
-from lianfang.viz.render import render
+from lianfang.queries.involvement import involvement
+from lianfang.queries.scope import scope, scoped
+from lianfang.viz.aggregate import fit
+from lianfang.viz.overview import findings_overview, group_units, unit_overview
+from lianfang.viz.render import LAYERED, page, payload
 from lianfang.viz.subgraph import Subgraph
 from lianfang.viz.views import node_view, path_view, query_view, unit_view, whatif_view
 
 router = APIRouter(prefix="/maps", tags=["maps"])
-INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 
 
-def policy(html: str) -> str:
-    """The map's Content-Security-Policy: its own scripts, and its inline one by hash."""
-    hashes = " ".join(
-        f"'sha256-{base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()}'"
-        for body in INLINE_SCRIPT.findall(html)
-    )
-    return (
-        f"default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
-        "frame-ancestors 'self'"
-    )
+Overview = Callable[[Subgraph], Subgraph]
 
 
-def page(
+def drawn(
     store: StoreDep,
     settings: SettingsDep,
     who: Principal,
     key: tuple[object, ...],
     view: Callable[[], tuple[Subgraph, str]],
-) -> HTMLResponse:
-    """Build a map (404 for whatever does not exist or lies outside the user's scope),
-    render it for the app once per state of the graph and scope: a county's map takes
-    seconds to draw."""
+    layout: str,
+    overview: Overview | None = None,
+) -> dict[str, Any]:
+    """A map's data (404 for whatever does not exist or lies outside the user's scope),
+    laid out once per state of the graph and scope. Too big to draw even folded, it is
+    the overview instead, whose groups the page expands one at a time."""
 
-    def drawn() -> tuple[str, str]:
+    def build() -> dict[str, Any]:
         graph, title = view()
         shown = scoping.graph(store, who, graph)
-        html = render(shown, title, limit=settings.map_node_limit, inline=False, base_url="")
-        return html, policy(html)
+        limit = settings.map_node_limit
+        outline = overview(shown) if overview is not None else None
+        folded = fit(shown, limit)
+        involved = involvement(scoping.queries(store, who))
+        if outline is not None and len(folded.nodes) > limit:
+            return payload(outline, f"{title} · 概览 overview", layout, involved)
+        return payload(folded, title, layout, involved)
 
     scope_key = scoping.map_key(store, who)
     try:
-        html, csp = cached(store, ("map", *key, settings.map_node_limit, scope_key), drawn)
+        return cached(store, ("map", *key, layout, settings.map_node_limit, scope_key), build)
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from None
-    return HTMLResponse(html, headers={"Content-Security-Policy": csp})
+
+
+def answer(data: dict[str, Any], as_json: bool) -> Response:
+    """The map as its page (with its own CSP), or as the data the page expands with."""
+    if as_json:
+        return JSONResponse(data)
+    return HTMLResponse(page(data, inline=False, base_url=""))
+
+
+def _link(path: str, params: dict[str, str]) -> str:
+    return f"{path}?{urlencode({k: v for k, v in params.items() if v})}"
+
+
+OwnQuery = Annotated[bool, Query(description="The unit's own posts, without its sub-units")]
+WithinQuery = Annotated[str | None, Query(description="Only the findings of this unit's subtree")]
+FormatQuery = Annotated[
+    Literal["html", "json"],
+    Query(alias="format", description="html: the page; json: the data it draws"),
+]
+
+
+def _unit_map(
+    uid: str,
+    store: StoreDep,
+    settings: SettingsDep,
+    who: Principal,
+    as_of: dt.date | None,
+    layout: str,
+    own: bool,
+) -> dict[str, Any]:
+    scoping.require_node(store, who, "Unit", uid)
+    day = as_of or dt.date.today()
+
+    def link(unit: str, only_own: bool) -> str:
+        params = {"as_of": day.isoformat(), "layout": layout, "own": "1" if only_own else ""}
+        return _link(f"/maps/unit/{quote(unit, safe='')}", {**params, "format": "json"})
+
+    def outline(graph: Subgraph) -> Subgraph:
+        return unit_overview(graph, uid, link)
+
+    view = partial(unit_view, store, uid, day, not own)
+    key = ("unit", uid, day, own)
+    return drawn(store, settings, who, key, view, layout, None if own else outline)
 
 
 @router.get("/unit/{uid}", response_class=HTMLResponse, responses={404: {"description": "No unit"}})
 def unit(
-    uid: str, store: StoreDep, settings: SettingsDep, who: Viewer, as_of: AsOfQuery = None
-) -> HTMLResponse:
-    """The power-risk map of a unit and its sub-units."""
-    scoping.require_node(store, who, "Unit", uid)
-    day = as_of or dt.date.today()
-    return page(store, settings, who, ("unit", uid, day), lambda: unit_view(store, uid, day))
+    uid: str,
+    store: StoreDep,
+    settings: SettingsDep,
+    who: Viewer,
+    as_of: AsOfQuery = None,
+    layout: LayoutQuery = LAYERED,
+    own: OwnQuery = False,
+    fmt: FormatQuery = "html",
+) -> Response:
+    """The power-risk map of a unit and its sub-units (too big: its units, each
+    expanding to its own map, which `format=json` gives the page)."""
+    data = _unit_map(uid, store, settings, who, as_of, layout, own)
+    return answer(data, as_json=fmt == "json")
 
 
 @router.get(
@@ -85,12 +133,14 @@ def node(
     who: Viewer,
     depth: Annotated[int, Query(ge=1, le=3)] = 2,
     as_of: AsOfQuery = None,
-) -> HTMLResponse:
+    layout: LayoutQuery = LAYERED,
+) -> Response:
     """Everything within `depth` hops of one node."""
     scoping.require_node(store, who, label, uid)
     day = as_of or dt.date.today()
     key = ("node", label, uid, depth, day)
-    return page(store, settings, who, key, lambda: node_view(store, label, uid, depth, day))
+    view = partial(node_view, store, label, uid, depth, day)
+    return answer(drawn(store, settings, who, key, view, layout), as_json=False)
 
 
 @router.get(
@@ -99,13 +149,18 @@ def node(
     responses={404: {"description": "Unknown id"}, 422: {"description": "Bad change"}},
 )
 def whatif_map(
-    request: Request, store: StoreDep, settings: SettingsDep, who: Viewer
-) -> HTMLResponse:
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    who: Viewer,
+    layout: LayoutQuery = LAYERED,
+) -> Response:
     """A simulated change: the proposed edge dashed, the new findings' nodes highlighted."""
     asked = changes_in_query(request.query_params)
     outcome = simulated(store, who, asked)
     key = ("whatif", frozen({k: v for k, v in asked.items()}))
-    return page(store, settings, who, key, lambda: whatif_view(store, outcome, outcome["as_of"]))
+    view = partial(whatif_view, store, outcome, outcome["as_of"])
+    return answer(drawn(store, settings, who, key, view, layout), as_json=False)
 
 
 @router.get("/path", response_class=HTMLResponse, responses={404: {"description": "Unknown id"}})
@@ -116,7 +171,8 @@ def path_map(
     person: Annotated[str, Query(alias="from")],
     power: Annotated[str, Query(alias="to")],
     as_of: AsOfQuery = None,
-) -> HTMLResponse:
+    layout: LayoutQuery = LAYERED,
+) -> Response:
     """How a person reaches a power: each route by a post or a flowchart step."""
     scoping.require_node(store, who, "Person", person)
     scoping.require_node(store, who, "Power", power)
@@ -125,18 +181,55 @@ def path_map(
     def view() -> tuple[Subgraph, str]:
         return path_view(paths.paths(store, person, power, day), f"{person} → {power} 路径 paths")
 
-    return page(store, settings, who, ("path", person, power, day), view)
+    key = ("path", person, power, day)
+    return answer(drawn(store, settings, who, key, view, layout), as_json=False)
 
 
-@router.get(
-    "/query/{query_id}",
-    response_class=HTMLResponse,
-    responses={404: {"description": "Unknown query"}, 422: {"description": "Bad parameter"}},
-)
+OWN_PARAMS = frozenset({"layout", "within", "format"})  # the map's, not the query's
+
+
+def _query_map(
+    query_id: str, request: Request, store: StoreDep, settings: SettingsDep, who: Principal
+) -> dict[str, Any]:
+    layout = request.query_params.get("layout") or LAYERED
+    within = request.query_params.get("within") or None
+    asked = {k: v for k, v in request.query_params.items() if k not in OWN_PARAMS}
+    result = scoping.run(store, who, query_id, asked)
+    if within is not None:
+        scoping.require_node(store, who, "Unit", within)
+        result = scoped(store, result, scope(store, (within,)))
+    groups = scoping.units(store, who, group_units(store, within))
+
+    def link(unit: str, _: bool) -> str:
+        params = {**asked, "layout": layout, "within": unit, "format": "json"}
+        return _link(f"/maps/query/{quote(query_id, safe='')}", params)
+
+    def outline(_: Subgraph) -> Subgraph:
+        return findings_overview(store, result, groups, link)
+
+    key = ("query", query_id, frozen(result.params), within)
+    view = partial(query_view, store, result)
+    return drawn(store, settings, who, key, view, layout, outline if groups else None)
+
+
+QUERY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"description": "Unknown query"},
+    422: {"description": "Bad parameter"},
+}
+
+
+@router.get("/query/{query_id}", response_class=HTMLResponse, responses=QUERY_RESPONSES)
 def query(
-    query_id: str, request: Request, store: StoreDep, settings: SettingsDep, who: Viewer
-) -> HTMLResponse:
-    """The nodes behind a query's findings, highlighted, with their neighbours."""
-    result = scoping.run(store, who, query_id, dict(request.query_params))
-    key = ("query", query_id, frozen(result.params))
-    return page(store, settings, who, key, lambda: query_view(store, result))
+    query_id: str,
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    who: Viewer,
+    layout: LayoutQuery = LAYERED,
+    within: WithinQuery = None,
+    fmt: FormatQuery = "html",
+) -> Response:
+    """The nodes behind a query's findings, each finding highlighted in turn (too many:
+    the findings grouped by unit, each expanding to its own map)."""
+    data = _query_map(query_id, request, store, settings, who)
+    return answer(data, as_json=fmt == "json")
