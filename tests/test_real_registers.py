@@ -5,6 +5,7 @@ steps."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,8 @@ from lianfang.ingest.issues import IngestFailed
 from lianfang.ingest.load import Report, load
 from lianfang.queries.runner import run
 from lianfang.reports.disclosure import disclosure_rows
+from lianfang.viz.layout import layered
+from lianfang.viz.subgraph import unit_map
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 OFFICES = (
@@ -163,3 +166,20 @@ def test_an_undeclared_scale_fails_with_the_way_out(tmp_path: Path, data_dir: Pa
     done = cli(data_dir, "ingest", str(bare), "--map", str(mapping), "-f", "json")
     assert done.returncode == 0, done.stdout + done.stderr
     assert '"ok": true' in done.stdout
+
+
+def test_a_village_map_shows_the_risks_of_its_powers(province: GraphStore) -> None:
+    """The village register states its risks against powers only: on the village's map
+    each sits beside its power, with its controls (none hangs loose)."""
+    [village] = province.read(
+        "MATCH (u:Unit {source: '村级小微权力'})<-[:IN_UNIT]-(:Post) RETURN DISTINCT u.uid AS uid"
+    )
+    graph = unit_map(province, village["uid"], dt.date(2026, 1, 31))
+    risks = {key for key in graph.nodes if key[0] == "RiskPoint"}
+    assert len(risks) == 5
+    beside = {start for start, type_, _ in graph.edges if type_ == "OF_POWER"}
+    assert beside == risks
+    assert any(key[0] == "Control" for key in graph.nodes)
+    placed = layered(graph).positions
+    power_x = {placed[key][0] for key in graph.nodes if key[0] == "Power"}
+    assert all(placed[risk][0] > max(power_x) for risk in risks)

@@ -101,7 +101,8 @@ def expand(
 
 
 # (frontier label, edges to follow from it), in order: a unit map's layers.
-UNIT_STEPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
+Steps = tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...]
+UNIT_STEPS: Steps = (
     ("Unit", (("Post", "IN_UNIT", "Unit"), ("RiskPoint", "IN_UNIT", "Unit"))),
     (
         "Post",
@@ -111,9 +112,31 @@ UNIT_STEPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
             ("RiskPoint", "AT_POST", "Post"),
         ),
     ),
+)
+# Once the risks of the powers are on the map: their controls, and the powers' rules.
+LATER_STEPS: Steps = (
     ("RiskPoint", (("RiskPoint", "MITIGATED_BY", "Control"),)),
     ("Power", (("Rule", "GOVERNS", "Power"),)),
 )
+# A risk point stated against a power and nothing unit-bound belongs with the power
+# (as in a unit scope); one at another unit's post or step stays on that unit's map.
+_POWER_RISKS = (
+    "MATCH (r:RiskPoint)-[:OF_POWER]->(q:Power) WHERE q.uid IN $powers "
+    "AND (r.uid IN $risks OR (NOT (r)-[:AT_POST]->() AND NOT (r)-[:IN_UNIT]->() "
+    "AND NOT (r)-[:AT_STEP]->())) "
+    "RETURN q.uid AS power, r"
+)
+
+
+def power_risks(store: GraphStore, graph: Subgraph) -> None:
+    """The risk points of the map's powers: those of no unit, and the OF_POWER edges of
+    those already on the map (so a risk sits beside its power)."""
+    params = {"powers": graph.uids("Power"), "risks": graph.uids("RiskPoint")}
+    if not params["powers"]:
+        return
+    for row in store.read(_POWER_RISKS, params):
+        risk = graph.add("RiskPoint", row["r"])
+        graph.edges.add((risk, "OF_POWER", ("Power", str(row["power"]))))
 
 
 def unit_map(store: GraphStore, unit: str, as_of: dt.date, sub_units: bool = True) -> Subgraph:
@@ -136,10 +159,21 @@ def unit_map(store: GraphStore, unit: str, as_of: dt.date, sub_units: bool = Tru
         {"uids": units},
     )
     graph.edges.update((("Unit", r["c"]), "PART_OF", ("Unit", r["p"])) for r in parts)
-    for label, declared in UNIT_STEPS:
+    _follow(store, graph, UNIT_STEPS, as_of)
+    power_risks(store, graph)
+    _follow(store, graph, LATER_STEPS, as_of)
+    return graph
+
+
+def _follow(
+    store: GraphStore,
+    graph: Subgraph,
+    steps: Steps,
+    as_of: dt.date,
+) -> None:
+    for label, declared in steps:
         edges = [model.edge(*edge) for edge in declared]
         expand(store, graph, {label: graph.uids(label)}, edges, as_of)
-    return graph
 
 
 def neighbourhood(store: GraphStore, label: str, uid: str, depth: int, as_of: dt.date) -> Subgraph:
