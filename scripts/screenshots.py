@@ -1,5 +1,6 @@
-"""Refresh the screenshots in docs/: the page on a query, a unit's power-risk map, and
-the HTML annual review with its chart (Chinese labels, drawn with a CJK font).
+"""Refresh the screenshots in docs/: the page on a query, a unit's power-risk map, the
+county's map as its overview, one finding highlighted on a findings map, and the HTML
+annual review with its chart (Chinese labels, drawn with a CJK font).
 
     .venv/bin/python scripts/screenshots.py
 
@@ -25,6 +26,18 @@ from lianfang.ingest.demo import load_demo  # noqa: E402
 
 DOCS = ROOT / "docs"
 UNIT = "C01B02S04"  # the demo's budget section: a map small enough to read
+DAY = "as_of=2026-01-31"
+
+
+SHOTS = ("page.png", "unit-map.png", "county-overview.png", "finding-map.png", "report.png")
+
+
+def shoot(page: object, address: str, path: Path | None) -> None:
+    """Open a map and, given a path, photograph it once it is drawn and still."""
+    page.goto(address)
+    page.wait_for_selector("body[data-still]")
+    if path is not None:
+        page.screenshot(path=str(path))
 
 
 def main() -> None:
@@ -37,23 +50,24 @@ def main() -> None:
         with serving(create_app(store=store)) as url, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1100})
-            page.goto(url + "/queries/incompatible-duties?as_of=2026-01-31")
-            page.frame_locator("#findings-map").locator("body[data-rendered]").wait_for()
-            page.wait_for_timeout(2500)
+            page.goto(url + f"/queries/incompatible-duties?{DAY}")
+            page.frame_locator("#findings-map").locator("body[data-still]").wait_for()
             page.screenshot(path=str(DOCS / "page.png"))
-            page.goto(url + f"/maps/unit/{UNIT}?as_of=2026-01-31")
-            page.wait_for_selector("body[data-rendered]")
-            page.wait_for_timeout(3000)
-            page.screenshot(path=str(DOCS / "unit-map.png"))
-            page.goto(url + "/api/reports/review.html?as_of=2026-01-31")
-            page.wait_for_selector("img#chart")
+            shoot(page, url + f"/maps/unit/{UNIT}?{DAY}", DOCS / "unit-map.png")
+            shoot(page, url + f"/maps/unit/C01?{DAY}", DOCS / "county-overview.png")
+            shoot(page, url + f"/maps/query/process-capture?{DAY}", None)
+            page.click("#findings-list button[data-index='0']")
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(DOCS / "finding-map.png"))
+            page.goto(url + f"/api/reports/review.html?{DAY}")
+            page.wait_for_selector("#chart svg")
             page.locator("#chart").scroll_into_view_if_needed()
             page.screenshot(path=str(DOCS / "report.png"))
             browser.close()
     finally:
         store.close()
         shutil.rmtree(workdir, ignore_errors=True)
-    print(f"wrote page.png, unit-map.png and report.png in {DOCS}")
+    print(f"wrote {', '.join(SHOTS)} in {DOCS}")
 
 
 if __name__ == "__main__":

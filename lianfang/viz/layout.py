@@ -31,7 +31,7 @@ COLUMNS: dict[str, int] = {
 FLOWCHART = ("Process", "Step")
 COLUMN_GAP = 230.0  # wider than a short label (10 characters at the map's font size)
 ROW_GAP = 38.0  # a box holding a line of text, and air
-STEP_GAP = 170.0
+STEP_GAP = 150.0
 SWEEPS = 3
 SETTLE = 8
 

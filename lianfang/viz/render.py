@@ -161,7 +161,7 @@ def _look(key: Key, props: dict[str, Any], graph: Subgraph, boxed: bool) -> dict
         look["borderWidth"] = 5
     if key in graph.highlighted:
         look["color"]["border"] = FOCUS_BORDER if key not in graph.exposed else EXPOSED_RING
-        look["borderWidth"] = max(look["borderWidth"], 3)
+        look["borderWidth"] = max(look["borderWidth"], 2 if boxed else 3)
         if shape not in INSIDE:
             look["size"] = 16
     return look
