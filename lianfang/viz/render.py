@@ -168,8 +168,8 @@ def _look(key: Key, props: dict[str, Any], graph: Subgraph, boxed: bool) -> dict
 
 
 def _filters(key: Key, props: dict[str, Any], graph: Subgraph) -> dict[str, Any]:
-    """What the map's toggles ask of a node: its kind, level, categories, and whether
-    it has no control in effect (for a risk count, how many of its members have none)."""
+    """What the map's toggles ask of a risk point: its level, its categories, and
+    whether it has no control in effect (a risk count: whether any member has none)."""
     label = key[0]
     if label not in ("RiskPoint", "Aggregate"):
         return {}
@@ -221,7 +221,7 @@ def network(
             details=_details(key[0], props),
             nodeLabel=key[0],
             uid=key[1],
-            findings=[list(item) for item in involved.get(key, ())],
+            **({"findings": [list(i) for i in involved[key]]} if key in involved else {}),
             **({"expand": props["_expand"]} if props.get("_expand") else {}),
             **({"x": where[0], "y": where[1]} if where else {}),
             **_filters(key, props, graph),

@@ -44,18 +44,23 @@ def drawn(
     laid out once per state of the graph and scope. Too big to draw even folded, it is
     the overview instead, whose groups the page expands one at a time."""
 
+    scope_key = scoping.map_key(store, who)
+
     def build() -> dict[str, Any]:
         graph, title = view()
         shown = scoping.graph(store, who, graph)
         limit = settings.map_node_limit
         outline = overview(shown) if overview is not None else None
         folded = fit(shown, limit)
-        involved = involvement(scoping.queries(store, who))
+        involved = cached(
+            store,
+            ("involvement", dt.date.today(), scope_key),
+            lambda: involvement(scoping.queries(store, who)),
+        )
         if outline is not None and len(folded.nodes) > limit:
             return payload(outline, f"{title} · 概览 overview", layout, involved)
         return payload(folded, title, layout, involved)
 
-    scope_key = scoping.map_key(store, who)
     try:
         return cached(store, ("map", *key, layout, settings.map_node_limit, scope_key), build)
     except LookupError as exc:
@@ -63,7 +68,7 @@ def drawn(
 
 
 def answer(data: dict[str, Any], as_json: bool) -> Response:
-    """The map as its page (with its own CSP), or as the data the page expands with."""
+    """The map as its page, or as the data the page expands with."""
     if as_json:
         return JSONResponse(data)
     return HTMLResponse(page(data, inline=False, base_url=""))
