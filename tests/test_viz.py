@@ -16,7 +16,7 @@ from lianfang.graph import model
 from lianfang.graph.store import GraphStore
 from lianfang.viz.aggregate import fit
 from lianfang.viz.layout import COLUMNS, layered, spaced
-from lianfang.viz.render import render, script_json
+from lianfang.viz.render import caption, render, script_json
 from lianfang.viz.style import LOOKS, legend
 from lianfang.viz.subgraph import Subgraph, findings_map, mark_exposed, neighbourhood, unit_map
 
@@ -179,3 +179,9 @@ def test_a_unit_neighbourhood_keeps_part_of_pointing_up(store: GraphStore) -> No
     near = neighbourhood(store, "Unit", "U1", 1, TODAY)
     part_of = {(s[1], e[1]) for s, t, e in near.edges if t == "PART_OF"}
     assert ("U3", "U1") in part_of and ("U1", "U3") not in part_of
+
+
+def test_a_caption_is_one_short_line() -> None:
+    assert caption({"uid": "K1", "description": "1.弄虚作假;\n2.隐瞒"}) == "1.弄虚作假; 2…"
+    assert caption({"uid": "P1", "name": "科长"}) == "科长"
+    assert caption({"uid": "U1", "name": "财政局", "_summary": "3岗 9险"}) == "财政局\n3岗 9险"

@@ -105,6 +105,7 @@ CAPTION = 10  # characters: a label fits its column at the default zoom
 def caption(props: dict[str, Any]) -> str:
     """The short label drawn on the map; the full text is in the tooltip and panel."""
     text = str(props.get("name") or props.get("title") or props.get("description") or props["uid"])
+    text = " ".join(text.split())  # a register cell's line breaks would make a taller box
     short = text if len(text) <= CAPTION else text[: CAPTION - 1] + "…"
     return f"{short}\n{props['_summary']}" if props.get("_summary") else short
 
