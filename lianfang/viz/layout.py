@@ -81,7 +81,7 @@ def _unit_order(graph: Subgraph, units: list[Key]) -> list[Key]:
 
 
 def _home_units(graph: Subgraph, rank: dict[Key, int]) -> dict[Key, int]:
-    """Each post's unit rank (posts of one unit stay together); people follow posts."""
+    """Each post's unit rank, so that the posts of one unit stay together."""
     home: dict[Key, int] = {}
     for start, type_, end in graph.edges:
         if type_ == "IN_UNIT" and start[0] == "Post" and end in rank:
