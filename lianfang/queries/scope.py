@@ -105,10 +105,13 @@ def _reach_query(start: str, type_: str, end: str, extra: str, inward: bool) -> 
     pattern = (
         f"(m)-[:{edge.type}]->(n:{n_label})" if inward else f"(n:{n_label})-[:{edge.type}]->(m)"
     )
+    # The condition (pattern predicates) comes after a WITH: FalkorDB would otherwise
+    # test it on every node of the label before following the edge (14 s for one
+    # bureau's powers at scale 20, 2 ms this way).
     where = f" WHERE {extra}" if extra else ""
     return (
-        f"UNWIND $uids AS id MATCH (m:{m_label} {{uid: id}}) MATCH {pattern}{where} "
-        "RETURN DISTINCT n.uid AS uid"
+        f"UNWIND $uids AS id MATCH (m:{m_label} {{uid: id}}) MATCH {pattern} "
+        f"WITH DISTINCT n{where} RETURN n.uid AS uid"
     )
 
 

@@ -120,10 +120,10 @@ LATER_STEPS: Steps = (
 )
 # A risk point stated against a power and nothing unit-bound belongs with the power
 # (as in a unit scope); one at another unit's post or step stays on that unit's map.
-_POWER_RISKS = (
-    "MATCH (r:RiskPoint)-[:OF_POWER]->(q:Power) WHERE q.uid IN $powers "
-    "AND (r.uid IN $risks OR (NOT (r)-[:AT_POST]->() AND NOT (r)-[:IN_UNIT]->() "
-    "AND NOT (r)-[:AT_STEP]->())) "
+_POWER_RISKS = (  # the condition after a WITH, as in queries.scope (FalkorDB's planner)
+    "MATCH (r:RiskPoint)-[:OF_POWER]->(q:Power) WHERE q.uid IN $powers WITH q, r "
+    "WHERE r.uid IN $risks OR (NOT (r)-[:AT_POST]->() AND NOT (r)-[:IN_UNIT]->() "
+    "AND NOT (r)-[:AT_STEP]->()) "
     "RETURN q.uid AS power, r"
 )
 
