@@ -13,9 +13,11 @@ from servers import cli
 from web import XSS, hostile_store
 
 from lianfang.graph import model
+from lianfang.graph.falkor_store import EmbeddedFalkorStore
 from lianfang.graph.store import GraphStore
 from lianfang.viz.aggregate import fit
 from lianfang.viz.layout import COLUMNS, layered, spaced
+from lianfang.viz.overview import UnitOutline
 from lianfang.viz.render import caption, render, script_json
 from lianfang.viz.style import LOOKS, legend
 from lianfang.viz.subgraph import Subgraph, findings_map, mark_exposed, neighbourhood, unit_map
@@ -185,3 +187,30 @@ def test_a_caption_is_one_short_line() -> None:
     assert caption({"uid": "K1", "description": "1.弄虚作假;\n2.隐瞒"}) == "1.弄虚作假; 2…"
     assert caption({"uid": "P1", "name": "科长"}) == "科长"
     assert caption({"uid": "U1", "name": "财政局", "_summary": "3岗 9险"}) == "财政局\n3岗 9险"
+
+
+def test_a_unit_overview_counts_what_each_sub_units_map_draws(demo_dir: Path) -> None:
+    """The county's overview is counted in the graph, not drawn: each bureau's counts
+    must match its own map."""
+    with EmbeddedFalkorStore(demo_dir, "lianfang") as demo:
+        outline = UnitOutline(demo, "C01", TODAY, lambda unit, own: f"/{unit}?own={own}")
+        assert outline.certain(300) and not outline.certain(10_000)
+        drawn, title = outline.draw()
+        assert title.startswith("青山县人民政府")
+        bureaus = [key for key in drawn.nodes if key != ("Unit", "C01")]
+        assert len(bureaus) == 14
+        for key in bureaus[:3]:
+            graph = mark_exposed(demo, unit_map(demo, key[1], TODAY))
+            posts = {k for k in graph.nodes if k[0] == "Post"}
+            risks = {
+                s for s, t, e in graph.edges if t in ("AT_POST", "IN_UNIT") and s[0] == "RiskPoint"
+            }
+            high = {r for r in risks if graph.nodes[r].get("level") == "high"}
+            assert drawn.nodes[key]["_counts"] == {
+                "posts": len(posts),
+                "people": sum(1 for k in graph.nodes if k[0] == "Person"),
+                "risks": len(risks),
+                "high": len(high),
+                "exposed": len(high & graph.exposed),
+            }
+            assert drawn.nodes[key]["_expand"] == f"/{key[1]}?own=False"

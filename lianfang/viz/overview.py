@@ -4,56 +4,20 @@ page fetches the group's own map). Nothing of the detail is sent up front."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
+from functools import cached_property
 
+from lianfang.graph import model
 from lianfang.graph.store import GraphStore
 from lianfang.queries.runner import QueryResult
 from lianfang.queries.scope import scope
-from lianfang.viz.subgraph import Key, Subgraph, fetch_nodes
+from lianfang.viz.subgraph import Subgraph, fetch_nodes, finding_keys, unmitigated
+from lianfang.viz.views import query_title, unit_title
 
 Link = Callable[[str, bool], str]  # (unit uid, its own posts only) → the URL of its map
 OWN = "own"  # an overview node for the posts of the unit itself, not of its sub-units
-
-
-def _children(graph: Subgraph) -> dict[Key, list[Key]]:
-    below: dict[Key, list[Key]] = defaultdict(list)
-    for start, type_, end in graph.edges:
-        if type_ == "PART_OF":
-            below[end].append(start)
-    return below
-
-
-def _subtree(below: dict[Key, list[Key]], top: Key) -> set[Key]:
-    seen, todo = {top}, [top]
-    while todo:
-        for child in below[todo.pop()]:
-            if child not in seen:
-                seen.add(child)
-                todo.append(child)
-    return seen
-
-
-def _counts(graph: Subgraph, units: set[Key]) -> dict[str, int]:
-    """Posts, current holders, risk points by level and unmitigated high risks of units."""
-    posts = {s for s, t, e in graph.edges if t == "IN_UNIT" and s[0] == "Post" and e in units}
-    people = {s for s, t, e in graph.edges if t == "HOLDS" and e in posts}
-    risks = {
-        s
-        for s, t, e in graph.edges
-        if s[0] == "RiskPoint"
-        and ((t == "AT_POST" and e in posts) or (t == "IN_UNIT" and e in units))
-    }
-    levels = defaultdict(int)
-    for risk in risks:
-        levels[str(graph.nodes[risk].get("level") or "")] += 1
-    return {
-        "posts": len(posts),
-        "people": len(people),
-        "risks": len(risks),
-        "high": levels["high"],
-        "exposed": len(risks & graph.exposed),
-    }
 
 
 def _summary(counts: dict[str, int]) -> str:
@@ -62,36 +26,106 @@ def _summary(counts: dict[str, int]) -> str:
 
 
 def _group(props: dict[str, object], counts: dict[str, int], url: str) -> dict[str, object]:
-    return {
-        **props,
-        "_summary": _summary(counts),
-        "_counts": counts,
-        "_expand": url,
-    }
+    return {**props, "_summary": _summary(counts), "_counts": counts, "_expand": url}
 
 
-def unit_overview(graph: Subgraph, root: str, link: Link) -> Subgraph:
+Drawn = tuple[Subgraph, str]
+
+_SUBTREES = (
+    "MATCH (c:Unit)-[:PART_OF]->(:Unit {uid: $root}) "
+    "MATCH (u:Unit)-[:PART_OF*0..]->(c) RETURN c.uid AS top, u.uid AS unit"
+)
+_POSTS = (
+    "MATCH (p:Post)-[:IN_UNIT]->(u:Unit) WHERE u.uid IN $units RETURN u.uid AS unit, p.uid AS post"
+)
+_HOLDERS = (
+    "MATCH (e:Person)-[h:HOLDS]->(p:Post) "
+    f"WHERE p.uid IN $posts AND {model.held_on()} RETURN p.uid AS at, e.uid AS uid"
+)
+_RISKS = (
+    "MATCH (r:RiskPoint)-[:AT_POST]->(p:Post) WHERE p.uid IN $posts "
+    "RETURN p.uid AS at, r.uid AS uid, r.level AS level"
+)
+_UNIT_RISKS = (
+    "MATCH (r:RiskPoint)-[:IN_UNIT]->(u:Unit) WHERE u.uid IN $units "
+    "RETURN u.uid AS at, r.uid AS uid, r.level AS level"
+)
+
+
+class UnitOutline:
     """A unit's map as the unit and its direct sub-units (and its own posts, if it has
-    any), each with its counts; each expands to its own map."""
-    top = ("Unit", root)
-    below = _children(graph)
-    shown = Subgraph(highlighted={top}, exposed=set())
-    shown.add("Unit", dict(graph.nodes[top]))
-    for child in sorted(below[top]):
-        counts = _counts(graph, _subtree(below, child))
-        shown.nodes[child] = _group(graph.nodes[child], counts, link(child[1], False))
-        shown.edges.add((child, "PART_OF", top))
-    own = _counts(graph, {top})
-    if own["posts"] or own["risks"]:
-        key = ("Aggregate", f"{OWN}:{root}")
-        name = f"本级 {graph.nodes[top].get('name', root)}"
-        shown.nodes[key] = _group({"uid": key[1], "name": name}, own, link(root, True))
-        shown.edges.add((key, "PART_OF", top))
-    shown.notes.append(
-        f"共 {len(graph.nodes)} 个节点,先显示单位概览,点击展开 "
-        f"{len(graph.nodes)} nodes: showing the units; click one to expand it"
-    )
-    return shown
+    any), each with its posts, current holders, risk points, high risks and high risks
+    with no control in effect, counted in the graph rather than drawn: a province's
+    overview must not cost its whole map. Every sub-unit of a unit in a user's scope is
+    in it too, so the counts need no cutting."""
+
+    def __init__(self, store: GraphStore, root: str, as_of: dt.date, link: Link) -> None:
+        self.store, self.root, self.as_of, self.link = store, root, as_of, link
+
+    @cached_property
+    def _groups(self) -> dict[str, str]:
+        """unit → the overview node it is counted under (the root: its own node)."""
+        rows = self.store.read(_SUBTREES, {"root": self.root})
+        return {self.root: f"{OWN}:{self.root}"} | {row["unit"]: row["top"] for row in rows}
+
+    @cached_property
+    def _posts(self) -> dict[str, str]:
+        """post → group."""
+        rows = self.store.read(_POSTS, {"units": sorted(self._groups)})
+        return {row["post"]: self._groups[row["unit"]] for row in rows}
+
+    def certain(self, limit: int) -> bool:
+        """Whether the map would exceed `limit` however it folded: units and posts are
+        never folded."""
+        return len(self._groups) + len(self._posts) > limit
+
+    def _counts(self) -> dict[str, dict[str, int]]:
+        posts = sorted(self._posts)
+        people: dict[str, set[str]] = defaultdict(set)
+        for row in self.store.read(_HOLDERS, {"posts": posts, "as_of": self.as_of}):
+            people[self._posts[row["at"]]].add(row["uid"])
+        risks: dict[str, dict[str, str]] = defaultdict(dict)  # group → risk → level
+        for query, where in ((_RISKS, self._posts), (_UNIT_RISKS, self._groups)):
+            for row in self.store.read(query, {"posts": posts, "units": sorted(self._groups)}):
+                risks[where[row["at"]]][row["uid"]] = str(row["level"] or "")
+        high = {uid for found in risks.values() for uid, level in found.items() if level == "high"}
+        exposed = unmitigated(self.store, sorted(high))
+        counted: dict[str, dict[str, int]] = {}
+        for group in set(self._groups.values()):
+            found = risks[group]
+            counted[group] = {
+                "posts": sum(1 for g in self._posts.values() if g == group),
+                "people": len(people[group]),
+                "risks": len(found),
+                "high": sum(1 for level in found.values() if level == "high"),
+                "exposed": len(exposed & found.keys()),
+            }
+        return counted
+
+    def draw(self) -> Drawn:
+        counts = self._counts()
+        units = {props["uid"]: props for props in fetch_nodes(self.store, "Unit", self._groups)}
+        top = ("Unit", self.root)
+        shown = Subgraph(highlighted={top})
+        shown.add("Unit", dict(units[self.root]))
+        for child in sorted(set(self._groups.values()) - {f"{OWN}:{self.root}"}):
+            key = ("Unit", child)
+            shown.nodes[key] = _group(units[child], counts[child], self.link(child, False))
+            shown.edges.add((key, "PART_OF", top))
+        own = counts[f"{OWN}:{self.root}"]
+        if own["posts"] or own["risks"]:
+            key = ("Aggregate", f"{OWN}:{self.root}")
+            name = f"本级 {units[self.root].get('name', self.root)}"
+            shown.nodes[key] = _group(
+                {"uid": key[1], "name": name}, own, self.link(self.root, True)
+            )
+            shown.edges.add((key, "PART_OF", top))
+        units_n, posts_n = len(self._groups), len(self._posts)
+        shown.notes.append(
+            f"共 {units_n} 个单位、{posts_n} 个岗位,先显示下级单位,点击展开 "
+            f"{units_n} units, {posts_n} posts: showing the sub-units; click one to expand it"
+        )
+        return shown, unit_title(units[self.root], sub_units=True)
 
 
 def group_units(store: GraphStore, parent: str | None) -> list[str]:
@@ -112,24 +146,41 @@ def group_units(store: GraphStore, parent: str | None) -> list[str]:
     return group_units(store, tops[0]) if len(tops) == 1 else tops
 
 
-def findings_overview(
-    store: GraphStore, result: QueryResult, groups: list[str], link: Link
-) -> Subgraph:
+class FindingsOutline:
     """A query's findings grouped by unit: one node per unit that has any (with how
-    many), each expanding to the map of that unit's findings."""
-    shown = Subgraph()
-    units = {props["uid"]: props for props in fetch_nodes(store, "Unit", groups)}
-    for uid in groups:
-        rows = [row for row in result.rows if scope(store, (uid,)).keeps_row(row)]
-        if rows and uid in units:
-            props = {
-                **units[uid],
-                "_summary": f"{len(rows)} 项问题 findings",
-                "_expand": link(uid, False),
-            }
-            shown.nodes[("Unit", uid)] = props
-    shown.notes.append(
-        f"共 {len(result.rows)} 项问题,按单位分组,点击展开 "
-        f"{len(result.rows)} findings, grouped by unit: click one to expand it"
-    )
-    return shown
+    many), each expanding to the map of that unit's findings. The groups are the units
+    the user may see."""
+
+    def __init__(
+        self, store: GraphStore, result: QueryResult, groups: list[str], link: Link
+    ) -> None:
+        self.store, self.result, self.groups, self.link = store, result, groups, link
+
+    def certain(self, limit: int) -> bool:
+        """Whether the map would exceed `limit` however it folded: what the rows name
+        is never folded."""
+        named = finding_keys(self.result.rows)
+        return sum(len(uids) for uids in named.values()) > limit
+
+    def draw(self) -> Drawn:
+        shown = Subgraph()
+        units = {p["uid"]: p for p in fetch_nodes(self.store, "Unit", self.groups)}
+        for uid in self.groups:
+            within = scope(self.store, (uid,))
+            rows = sum(1 for row in self.result.rows if within.keeps_row(row))
+            if rows and uid in units:
+                summary = f"{rows} 项问题 findings"
+                shown.nodes[("Unit", uid)] = {
+                    **units[uid],
+                    "_summary": summary,
+                    "_expand": self.link(uid, False),
+                }
+        found = len(self.result.rows)
+        shown.notes.append(
+            f"共 {found} 项问题,按单位分组,点击展开 "
+            f"{found} findings, grouped by unit: click one to expand it"
+        )
+        return shown, query_title(self.result)
+
+
+Outline = UnitOutline | FindingsOutline

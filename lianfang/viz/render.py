@@ -39,6 +39,7 @@ from lianfang.viz.subgraph import Edge, Key, Subgraph
 VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
 ASSETS_DIR = Path(__file__).parent / "assets"
 LAYERED, FORCE = "layered", "force"
+Involved = Mapping[Key, list[Involvement]]  # which queries' findings name each node
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 SHOWN = (
     "level",
@@ -207,7 +208,7 @@ def _edge_look(edge: Edge, graph: Subgraph) -> dict[str, Any]:
 def network(
     graph: Subgraph,
     layout: str = LAYERED,
-    involved: Mapping[Key, list[Involvement]] | None = None,
+    involved: Involved | None = None,
 ) -> tuple[Network, Layout]:
     """The pyvis network of a subgraph (ids are `Label:uid`), placed in columns unless
     the force layout is asked for."""
@@ -260,7 +261,7 @@ def payload(
     graph: Subgraph,
     title: str,
     layout: str = LAYERED,
-    involved: Mapping[Key, list[Involvement]] | None = None,
+    involved: Involved | None = None,
 ) -> dict[str, Any]:
     """Everything the page's script draws, as JSON-ready data."""
     net, placed = network(graph, layout, involved)
@@ -288,7 +289,7 @@ def render(
     inline: bool = True,
     base_url: str | None = None,
     layout: str = LAYERED,
-    involved: Mapping[Key, list[Involvement]] | None = None,
+    involved: Involved | None = None,
 ) -> str:
     """The map as one HTML document; `inline` embeds the scripts, else loads them from
     /static; `base_url` turns on links to each node's page and neighbourhood. `limit`

@@ -251,19 +251,23 @@ def findings_map(store: GraphStore, rows: list[dict[str, Any]], as_of: dt.date) 
     return graph
 
 
+def unmitigated(store: GraphStore, risks: list[str]) -> set[str]:
+    """Those of the given risk points that have no control in effect."""
+    if not risks:
+        return set()
+    rows = store.read(
+        "MATCH (r:RiskPoint) WHERE r.uid IN $uids OPTIONAL MATCH (r)-[:MITIGATED_BY]->(c) "
+        "WITH r, count(CASE WHEN c.status = '已落实' THEN 1 END) AS in_effect "
+        "WHERE in_effect = 0 RETURN r.uid AS uid",
+        {"uids": risks},
+    )
+    return {row["uid"] for row in rows}
+
+
 def mark_exposed(store: GraphStore, graph: Subgraph) -> Subgraph:
     """Flag the map's risks that have no control in effect (the map can show only
     those), and among them the high ones (they get a ring)."""
-    risks = [uid for label, uid in graph.nodes if label == "RiskPoint"]
-    if risks:
-        rows = store.read(
-            "MATCH (r:RiskPoint) WHERE r.uid IN $uids OPTIONAL MATCH (r)-[:MITIGATED_BY]->(c) "
-            "WITH r, count(CASE WHEN c.status = '已落实' THEN 1 END) AS in_effect "
-            "WHERE in_effect = 0 RETURN r.uid AS uid",
-            {"uids": risks},
-        )
-        graph.unmitigated = {("RiskPoint", row["uid"]) for row in rows}
-        graph.exposed = {
-            key for key in graph.unmitigated if graph.nodes[key].get("level") == "high"
-        }
+    found = unmitigated(store, graph.uids("RiskPoint"))
+    graph.unmitigated = {("RiskPoint", uid) for uid in found}
+    graph.exposed = {key for key in graph.unmitigated if graph.nodes[key].get("level") == "high"}
     return graph

@@ -80,8 +80,12 @@ def unit_view(
     there is no such unit."""
     drawn = unit_map(store, uid, as_of, sub_units)
     graph = with_warnings(store, mark_exposed(store, drawn), as_of)
-    name = graph.nodes[("Unit", uid)].get("name", uid)
-    return graph, f"{name}{'' if sub_units else ' 本级'} 权力风险图 power-risk map"
+    return graph, unit_title(graph.nodes[("Unit", uid)], sub_units)
+
+
+def unit_title(unit: dict[str, Any], sub_units: bool) -> str:
+    name = unit.get("name", unit["uid"])
+    return f"{name}{'' if sub_units else ' 本级'} 权力风险图 power-risk map"
 
 
 def node_view(
@@ -183,5 +187,8 @@ def query_view(store: GraphStore, result: QueryResult) -> tuple[Subgraph, str]:
     else:
         drawn = findings_map(store, result.rows, as_of)
     graph = with_warnings(store, mark_exposed(store, drawn), as_of)
-    spec = result.spec
-    return graph, f"{spec.title_zh} {spec.title_en} ({result.ratio()})"
+    return graph, query_title(result)
+
+
+def query_title(result: QueryResult) -> str:
+    return f"{result.spec.title_zh} {result.spec.title_en} ({result.ratio()})"

@@ -20,15 +20,12 @@ from lianfang.queries.cache import cached, frozen
 from lianfang.queries.involvement import involvement
 from lianfang.queries.scope import scope, scoped
 from lianfang.viz.aggregate import fit
-from lianfang.viz.overview import findings_overview, group_units, unit_overview
-from lianfang.viz.render import LAYERED, page, payload
+from lianfang.viz.overview import FindingsOutline, Outline, UnitOutline, group_units
+from lianfang.viz.render import LAYERED, Involved, page, payload
 from lianfang.viz.subgraph import Subgraph
 from lianfang.viz.views import node_view, path_view, query_view, unit_view, whatif_view
 
 router = APIRouter(prefix="/maps", tags=["maps"])
-
-
-Overview = Callable[[Subgraph], Subgraph]
 
 
 def drawn(
@@ -38,33 +35,38 @@ def drawn(
     key: tuple[object, ...],
     view: Callable[[], tuple[Subgraph, str]],
     layout: str,
-    overview: Overview | None = None,
+    outline: Outline | None = None,
 ) -> dict[str, Any]:
     """A map's data (404 for whatever does not exist or lies outside the user's scope),
     laid out once per state of the graph and scope. Too big to draw even folded, it is
-    the overview instead, whose groups the page expands one at a time."""
-
+    the outline instead, whose groups the page expands one at a time; when the outline
+    can tell so beforehand, the map is not built at all."""
     scope_key = scoping.map_key(store, who)
+    limit = settings.map_node_limit
 
     def build() -> dict[str, Any]:
-        graph, title = view()
-        shown = scoping.graph(store, who, graph)
-        limit = settings.map_node_limit
-        outline = overview(shown) if overview is not None else None
-        folded = fit(shown, limit)
         involved = cached(
             store,
             ("involvement", dt.date.today(), scope_key),
             lambda: involvement(scoping.queries(store, who)),
         )
+        if outline is not None and outline.certain(limit):
+            return overview(outline, layout, involved)
+        graph, title = view()
+        folded = fit(scoping.graph(store, who, graph), limit)
         if outline is not None and len(folded.nodes) > limit:
-            return payload(outline, f"{title} · 概览 overview", layout, involved)
+            return overview(outline, layout, involved)
         return payload(folded, title, layout, involved)
 
     try:
-        return cached(store, ("map", *key, layout, settings.map_node_limit, scope_key), build)
+        return cached(store, ("map", *key, layout, limit, scope_key), build)
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from None
+
+
+def overview(outline: Outline, layout: str, involved: Involved) -> dict[str, Any]:
+    graph, title = outline.draw()
+    return payload(graph, f"{title} · 概览 overview", layout, involved)
 
 
 def answer(data: dict[str, Any], as_json: bool) -> Response:
@@ -102,12 +104,10 @@ def _unit_map(
         params = {"as_of": day.isoformat(), "layout": layout, "own": "1" if only_own else ""}
         return _link(f"/maps/unit/{quote(unit, safe='')}", {**params, "format": "json"})
 
-    def outline(graph: Subgraph) -> Subgraph:
-        return unit_overview(graph, uid, link)
-
     view = partial(unit_view, store, uid, day, not own)
     key = ("unit", uid, day, own)
-    return drawn(store, settings, who, key, view, layout, None if own else outline)
+    outline = None if own else UnitOutline(store, uid, day, link)
+    return drawn(store, settings, who, key, view, layout, outline)
 
 
 @router.get("/unit/{uid}", response_class=HTMLResponse, responses={404: {"description": "No unit"}})
@@ -209,12 +209,10 @@ def _query_map(
         params = {**asked, "layout": layout, "within": unit, "format": "json"}
         return _link(f"/maps/query/{quote(query_id, safe='')}", params)
 
-    def outline(_: Subgraph) -> Subgraph:
-        return findings_overview(store, result, groups, link)
-
     key = ("query", query_id, frozen(result.params), within)
     view = partial(query_view, store, result)
-    return drawn(store, settings, who, key, view, layout, outline if groups else None)
+    outline = FindingsOutline(store, result, groups, link) if groups else None
+    return drawn(store, settings, who, key, view, layout, outline)
 
 
 QUERY_RESPONSES: dict[int | str, dict[str, Any]] = {
