@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from lianfang.graph.store import GraphStore
 from lianfang.loop import acceptance, ledger
 from lianfang.loop.findings import findings
+from lianfang.loop.kept import kept
 from lianfang.loop.rules import ScoreRules, score_rules
-from lianfang.queries.cache import cached
 from lianfang.queries.runner import run
 
 PROFILE = "unit-risk-profile"  # its figures roll each unit's subtree up
@@ -60,10 +61,7 @@ def compute(
     """Every unit's score and grade on `as_of`, kept like warnings (per state of the
     graph, the acceptances in force and the overdue items). Shared: read it only."""
     rules = rules or score_rules()
-    accepted = acceptance.active(store, as_of)
-    late = ledger.overdue(store, as_of)
-    key = ("score", as_of, rules.model_dump_json(), frozenset(accepted), late)
-    return cached(store, key, lambda: _computed(store, as_of, rules, set(accepted), late))
+    return kept(store, "score", as_of, rules, partial(_computed, store, as_of, rules))
 
 
 def _computed(

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from lianfang.graph.store import GraphStore
 from lianfang.loop import acceptance, ledger
 from lianfang.loop.findings import findings
+from lianfang.loop.kept import kept
 from lianfang.loop.rules import WarningRules, warning_rules
-from lianfang.queries.cache import cached
 
 
 @dataclass
@@ -111,10 +112,7 @@ def compute(store: GraphStore, as_of: dt.date, rules: WarningRules | None = None
     office's records it reads (acceptances in force, overdue items): every node page
     shows a post's level. The answer is shared: read it only."""
     rules = rules or warning_rules()
-    accepted = acceptance.active(store, as_of)
-    overdue = ledger.overdue(store, as_of)
-    key = ("warnings", as_of, rules.model_dump_json(), frozenset(accepted), overdue)
-    return cached(store, key, lambda: _computed(store, as_of, rules, set(accepted), overdue))
+    return kept(store, "warnings", as_of, rules, partial(_computed, store, as_of, rules))
 
 
 def _computed(
