@@ -140,4 +140,8 @@ def test_the_installed_wheel_serves_the_demo(served: str) -> None:
     with urllib.request.urlopen(served + "/static/app.css", timeout=30) as css:
         assert css.status == 200
     with urllib.request.urlopen(served + "/maps/unit/C01B02", timeout=120) as unit_map:
-        assert "vis-network" in unit_map.read().decode("utf-8")
+        drawn = unit_map.read().decode("utf-8")
+    assert "vis-network" in drawn and 'id="map-data"' in drawn
+    for script in ("/static/vis/vis-network.min.js", "/static/map/map.js", "/static/map/map.css"):
+        with urllib.request.urlopen(served + script, timeout=30) as asset:
+            assert asset.status == 200 and len(asset.read()) > 1000, script

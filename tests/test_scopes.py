@@ -129,9 +129,12 @@ def test_maps_keep_to_the_bureau(demo: tuple[TestClient, dict[str, str], set[str
     assert client.get(sibling, headers=headers).status_code == 404
     grouped = client.get("/maps/query/overdue-controls?format=json", headers=headers)
     assert grouped.status_code == 200 and not outsiders(grouped.text, staff)
-    everyone = client.get("/maps/query/overdue-controls?format=json", headers=bearer(tokens["all"]))
+    everyone_h = bearer(tokens["all"])
+    everyone = client.get("/maps/query/overdue-controls?format=json", headers=everyone_h)
     groups = {node["uid"] for node in everyone.json()["nodes"] if "expand" in node}
     assert OWN in groups and SIBLING in groups  # the county's analyst gets every bureau
+    nowhere = client.get("/maps/query/overdue-controls?within=C99&format=json", headers=everyone_h)
+    assert nowhere.status_code == 404 and "no unit 'C99'" in nowhere.text
     mine = client.get(f"/maps/unit/{OWN}?own=1&format=json", headers=headers)
     assert mine.status_code == 200 and not outsiders(mine.text, staff)
 

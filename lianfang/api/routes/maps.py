@@ -18,7 +18,7 @@ from lianfang.api.loop_views import changes_in_query, simulated
 from lianfang.queries import paths
 from lianfang.queries.cache import cached, frozen
 from lianfang.queries.involvement import involvement
-from lianfang.queries.scope import scope, scoped
+from lianfang.queries.scope import scope, scoped, units_under
 from lianfang.viz.aggregate import fit
 from lianfang.viz.overview import FindingsOutline, Outline, UnitOutline, group_units
 from lianfang.viz.render import LAYERED, Involved, page, payload
@@ -202,6 +202,8 @@ def _query_map(
     result = scoping.run(store, who, query_id, asked)
     if within is not None:
         scoping.require_node(store, who, "Unit", within)
+        if not units_under(store, within):
+            raise HTTPException(404, f"no unit {within!r}")
         result = scoped(store, result, scope(store, (within,)))
     groups = scoping.units(store, who, group_units(store, within))
 
