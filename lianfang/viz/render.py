@@ -309,7 +309,6 @@ def page(data: dict[str, Any], inline: bool = True, base_url: str | None = None)
             title=data["title"],
             data=script_json(data),
             legend=legend(),
-            notes=data["notes"],
             vis_js=script,
             vis_css=css,
             map_js=own_script,

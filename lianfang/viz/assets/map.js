@@ -13,7 +13,7 @@
   var nodes = null;
   var edges = null;
   var current = null; // the map data drawn now
-  var history = []; // overviews left by expanding a group
+  var behind = []; // the overviews left by expanding a group
   var chosenFinding = -1; // -1: every finding at once
 
   function el(tag, text, attrs) {
@@ -109,8 +109,7 @@
 
   // --- the side panel --------------------------------------------------------
   function link(text, href) {
-    var made = el("a", text, { href: href, target: "_top" });
-    return made;
+    return el("a", text, { href: href, target: "_top" }); // a map may sit in a frame
   }
 
   function show(node) {
@@ -231,6 +230,16 @@
     current = data;
     delete body.dataset.rendered;
     delete body.dataset.still;
+    // The header first: the map's size, and so its starting view, depends on it.
+    var notes = document.getElementById("notes");
+    notes.textContent = "";
+    data.notes.forEach(function (note) {
+      var said = el("span", note);
+      said.className = "notes";
+      notes.appendChild(said);
+    });
+    document.getElementById("title").textContent = data.title;
+    document.title = data.title;
     data.nodes.forEach(function (node) { node.title = tooltip(node); });
     nodes = new vis.DataSet(data.nodes);
     edges = new vis.DataSet(data.edges);
@@ -270,15 +279,6 @@
         network.redraw();
       });
     }
-    var notes = document.getElementById("notes");
-    notes.textContent = "";
-    data.notes.forEach(function (note) {
-      var said = el("span", note);
-      said.className = "notes";
-      notes.appendChild(said);
-    });
-    document.getElementById("title").textContent = data.title;
-    document.title = data.title;
     details.textContent = "";
     listFindings();
     applyFilters();
@@ -289,11 +289,11 @@
   function crumbs() {
     var holder = document.getElementById("crumbs");
     holder.textContent = "";
-    if (!history.length) { return; }
+    if (!behind.length) { return; }
     var back = el("a", "← 返回 Back", { href: "#", id: "back" });
     back.addEventListener("click", function (event) {
       event.preventDefault();
-      draw(history.pop());
+      draw(behind.pop());
       crumbs();
     });
     holder.appendChild(back);
@@ -306,7 +306,7 @@
         return response.json();
       })
       .then(function (data) {
-        history.push(current);
+        behind.push(current);
         draw(data);
         crumbs();
       })
