@@ -52,6 +52,7 @@ DELTA_MAX_PENDING_CHANGES = 100
 # not replayed after 10 minutes at 100 % CPU). Effects are applied as they are.
 # A started server that neither answers nor loads for this long is taken as deadlocked.
 HUNG_AFTER = 15.0
+NOTE_LOADING_AFTER = 1.0  # seconds of loading before a command says it waits for it
 HUNG_RETRIES = 2
 PROBE_GRAPH = "lianfang:probe"
 
@@ -260,6 +261,7 @@ class EmbeddedServer:
         """Whether it comes up: False for a live server silent for HUNG_AFTER seconds."""
         deadline = time.monotonic() + START_TIMEOUT
         silent_since: float | None = None
+        loading_since: float | None = None
         noted = False
         while time.monotonic() < deadline:
             state = self._state()
@@ -269,7 +271,10 @@ class EmbeddedServer:
             if state == "loading" and alive:
                 deadline = time.monotonic() + START_TIMEOUT
                 silent_since = None
-                if not noted:
+                loading_since = loading_since or time.monotonic()
+                # Said only of a load one waits for: a short one would only add a line
+                # to every command's output (and to its one-line errors).
+                if not noted and time.monotonic() - loading_since >= NOTE_LOADING_AFTER:
                     note = f"lianfang: the embedded server is loading its data ({self.data_dir})"
                     print(note, file=sys.stderr, flush=True)
                     noted = True
