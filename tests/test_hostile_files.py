@@ -8,6 +8,7 @@ import copy
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -61,9 +62,11 @@ def checked_in_subprocess(path: Path, env: dict[str, str] | None = None) -> dict
         "from lianfang.ingest.load import load\n"
         "try:\n"
         "    load(Path(sys.argv[1]), None)\n"
-        "    outcome = {'ok': True, 'errors': []}\n"
+        "    outcome = {'ok': True, 'errors': [], 'rows': []}\n"
         "except IngestFailed as failed:\n"
-        "    outcome = {'ok': False, 'errors': [i.en for i in failed.issues if i.is_error]}\n"
+        "    errors = [i for i in failed.issues if i.is_error]\n"
+        "    outcome = {'ok': False, 'errors': [i.en for i in errors],\n"
+        "               'rows': [i.row for i in errors]}\n"
         "status = Path('/proc/self/status').read_text()\n"
         "peak = next(l for l in status.splitlines() if l.startswith('VmHWM:'))\n"
         "outcome['peak_mb'] = int(peak.split()[1]) / 1024\n"
@@ -214,3 +217,82 @@ def test_a_zip_whose_csv_inflates_too_far_is_refused(small_uploads, tmp_path: Pa
     response = client.post("/api/ingest", files={"file": ("registers.zip", archive.getvalue())})
     assert response.status_code == 422
     assert "inflates" in response.json()["detail"]
+
+
+def with_far_cell(path: Path, title: str, reference: str) -> Path:
+    """The workbook with one more cell, far out on the sheet with this title."""
+    row = re.fullmatch(r"[A-Z]+(\d+)", reference).group(1)
+    cell = f'<row r="{row}"><c r="{reference}"><v>1</v></c></row></sheetData>'
+    return rewrite_member(
+        path, sheet_member(path, title), lambda xml: [xml.replace("</sheetData>", cell)]
+    )
+
+
+def test_a_cell_beyond_the_caps_is_refused_before_any_grid(tmp_path: Path) -> None:
+    """One cell at XFD1048576 (the last cell Excel has) made calamine ask for 512 GiB and
+    abort the process; now a one-line error names the sheet and the cell."""
+    hostile = with_far_cell(write_workbook(tmp_path / "org.xlsx"), "单位", "XFD1048576")
+    assert hostile.stat().st_size < 100_000
+    outcome = checked_in_subprocess(hostile)
+    assert not outcome["ok"]
+    [error] = outcome["errors"]
+    assert "'单位'" in error and "XFD1048576" in error and "\n" not in error
+    assert outcome["peak_mb"] < 300
+
+
+def test_a_far_cell_within_the_caps_costs_what_the_cells_cost(tmp_path: Path) -> None:
+    """A cell at T1048576 is within the caps (a sheet may have a million rows), but a grid
+    to it cost a gigabyte: such a sheet is read cell by cell, and the stray cell is seen
+    where it is (a row with blank required cells)."""
+    hostile = with_far_cell(write_workbook(tmp_path / "org.xlsx"), "单位", "T1048576")
+    outcome = checked_in_subprocess(hostile)
+    assert not outcome["ok"]
+    assert outcome["rows"] and set(outcome["rows"]) == {1048576}
+    assert outcome["peak_mb"] < 300
+
+
+def test_the_server_answers_after_a_far_cell_upload(small_uploads, tmp_path: Path) -> None:
+    client, store = small_uploads
+    before = dump(store)
+    for reference in ("XFD1048576", "T1048576"):
+        hostile = with_far_cell(write_workbook(tmp_path / f"{reference}.xlsx"), "单位", reference)
+        response = client.post(
+            "/api/ingest",
+            files={"file": (hostile.name, hostile.read_bytes())},
+            data={"dry_run": "true"},
+        )
+        assert response.status_code == 422, response.text
+        assert reference[1:] in response.text
+    assert client.get("/healthz").status_code == 200
+    assert dump(store) == before
+
+
+def test_a_nul_anywhere_in_a_csv_is_refused_by_the_dry_run(tmp_path: Path) -> None:
+    """A NUL after the first 4 KB passed the check and failed the real import in the
+    engine: every cell is checked, so the dry run answers as the import will."""
+    sheets = copy.deepcopy(SHEETS)
+    template = sheets["risks"][0]
+    sheets["risks"] = [{**template, "risk_id": f"K{n}"} for n in range(80)]
+    sheets["controls"] = [{**sheets["controls"][0], "risks": "K0"}]
+    folder = write_csv_folder(tmp_path / "csv", sheets)
+    risks = folder / "risks.csv"
+    data = risks.read_bytes()
+    assert len(data) > 4096
+    last = data.rstrip(b"\r\n").rsplit(b"\n", 1)[1]
+    risks.write_bytes(data.replace(last, last.replace(b"K79", b"K7\x009")))
+    with pytest.raises(IngestFailed) as failed:
+        load(folder, None)
+    [error] = [i for i in failed.value.issues if i.is_error]
+    assert "NUL" in error.en and error.row == 81 and error.column == "A"
+
+
+def test_an_escaped_nul_in_a_workbook_is_refused(tmp_path: Path) -> None:
+    """`_x0000_` is how OOXML escapes a NUL; the readers turn it into one."""
+    path = write_workbook(tmp_path / "org.xlsx")
+    hostile = rewrite_member(
+        path, sheet_member(path, "单位"), lambda xml: [xml.replace("</t>", "_x0000_</t>", 1)]
+    )
+    with pytest.raises(IngestFailed) as failed:
+        load(hostile, None)
+    [error] = [i for i in failed.value.issues if i.is_error]
+    assert "NUL" in error.en and error.row is not None

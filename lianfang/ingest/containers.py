@@ -16,6 +16,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils import get_column_letter
+
+from lianfang.ingest import sheetscan
 from lianfang.ingest.issues import ERROR, Issue
 from lianfang.ingest.limits import LIMITS, zip_problem
 
@@ -24,6 +27,9 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 # Cells up to this long are kept once however often they occur: vocabulary words, and
 # the codes one sheet states and others name (30 MB of a province's import).
 INTERNED = 32
+# A sheet whose box holds more cells than this, most of them empty, is read cell by cell
+# (a grid of this many cells costs calamine about 30 MB).
+DENSE_FLOOR = 1_000_000
 
 
 Rows = list[tuple[int, list[Any]]]
@@ -71,6 +77,31 @@ def _fail(file: str, zh: str, en: str) -> ContainerError:
     return ContainerError(Issue(ERROR, file, None, None, None, None, zh, en))
 
 
+def _nul_in(sheet: Sheet, number: int, column: int) -> ContainerError:
+    """A NUL character in a cell: no register holds one, and the engines cannot store it,
+    so it is refused where it is rather than when the import is written."""
+    letter = get_column_letter(column)
+    return ContainerError(
+        Issue(
+            ERROR,
+            sheet.file,
+            sheet.name,
+            number,
+            letter,
+            None,
+            f"第 {number} 行 {letter} 列的单元格含有空字符(NUL),不是正常文本,已拒绝",
+            f"the cell in row {number}, column {letter} holds a NUL character, which no "
+            "register text has; refused",
+        )
+    )
+
+
+def _refuse_nul(sheet: Sheet, number: int, cells: list[Any]) -> None:
+    for index, value in enumerate(cells):
+        if type(value) is str and "\x00" in value:
+            raise _nul_in(sheet, number, index + 1)
+
+
 def _trim(cells: list[Any]) -> list[Any]:
     while cells and (cells[-1] is None or cells[-1] == ""):
         cells.pop()
@@ -99,16 +130,23 @@ def _check_workbook_file(path: Path) -> None:
         )
 
 
-def _check_archive(path: Path) -> None:
+def _check_archive(path: Path) -> tuple[dict[str, str], bool]:
     """Before any XML is parsed: refuse a workbook that would inflate far beyond a
-    register's size, or whose XML declares a DTD (entities that expand, or fetch)."""
+    register's size, or whose XML declares a DTD (entities that expand, or fetch).
+    Gives each sheet's XML member, and whether the shared strings escape a NUL."""
+    members: dict[str, str] = {}
+    nul = False
     try:
         with zipfile.ZipFile(path) as archive:
             problem = zip_problem(archive) or _dtd_problem(archive)
+            if not problem:
+                members = sheetscan.sheet_members(archive)
+                nul = sheetscan.strings_hold_nul(archive)
     except zipfile.BadZipFile:
-        problem = None  # openpyxl reports the damage below
+        problem = None  # calamine reports the damage below
     if problem:
         raise _fail(path.name, *problem)
+    return members, nul
 
 
 def _dtd_problem(archive: zipfile.ZipFile) -> tuple[str, str] | None:
@@ -152,7 +190,67 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _sheet_rows(path: Path, book: Any, sheet: Sheet) -> Rows:
+def _beyond(sheet: Sheet, reference: str) -> ContainerError:
+    return _fail(
+        sheet.file,
+        f"工作表“{sheet.name}”的单元格 {reference} 超出上限({LIMITS.rows} 行、"
+        f"{LIMITS.columns} 列),已拒绝(LIANFANG_MAX_ROWS、LIANFANG_MAX_COLUMNS)",
+        f"sheet {sheet.name!r} has a cell at {reference}, beyond the limits ({LIMITS.rows} "
+        f"rows, {LIMITS.columns} columns); refused (LIANFANG_MAX_ROWS, LIANFANG_MAX_COLUMNS)",
+    )
+
+
+def _sheet_rows(path: Path, book: Any, members: dict[str, str], nul: bool, sheet: Sheet) -> Rows:
+    """One sheet's rows, from its cells present: the XML is scanned first, and a sheet
+    whose box is mostly empty is read cell by cell rather than as a grid."""
+    member = members.get(sheet.name)
+    if member is None:  # a chart sheet or an odd archive: calamine says what it is
+        return _grid_rows(path, book, sheet, nul)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            extent = sheetscan.scan(archive, member, LIMITS)
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return _grid_rows(path, book, sheet, nul)
+    if extent.beyond:
+        raise _rows_over(sheet) if extent.beyond.isdigit() else _beyond(sheet, extent.beyond)
+    if extent.sparse(DENSE_FLOOR):
+        return _sparse_rows(path, sheet, nul or extent.nul)
+    return _grid_rows(path, book, sheet, nul or extent.nul)
+
+
+def _sparse_rows(path: Path, sheet: Sheet, nul: bool) -> Rows:
+    """A sheet read row by row as its cells come (openpyxl's streaming reader), never
+    padded to its box: memory follows the cells present."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # any parse failure is a damaged workbook
+        raise _fail(
+            path.name,
+            f"Excel 工作簿已损坏,无法读取({exc})",
+            f"the Excel workbook is damaged and cannot be read ({exc})",
+        ) from None
+    rows: Rows = []
+    try:
+        worksheet = book[sheet.name]
+        worksheet.reset_dimensions()
+        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            if not values:
+                continue
+            cells = _trim([_cell(value) for value in values])
+            if len(cells) > LIMITS.columns:
+                raise _columns_over(sheet, number)
+            if cells:
+                if nul:
+                    _refuse_nul(sheet, number, cells)
+                rows.append((number, cells))
+    finally:
+        book.close()
+    return rows
+
+
+def _grid_rows(path: Path, book: Any, sheet: Sheet, nul: bool) -> Rows:
     """One sheet's non-empty rows, converted as they are read; the raw rows are let go
     one by one, so a sheet is held as Python objects once, not twice."""
     raw = _calamine(path, lambda: book.get_sheet_by_name(sheet.name).to_python(False))
@@ -166,6 +264,9 @@ def _sheet_rows(path: Path, book: Any, sheet: Sheet) -> Rows:
             raise _columns_over(sheet, index + 1)
         if cells:
             rows.append((index + 1, cells))
+    if nul:
+        for number, cells in rows:
+            _refuse_nul(sheet, number, cells)
     return rows
 
 
@@ -173,16 +274,16 @@ def read_workbook(path: Path) -> list[Sheet]:
     """Every sheet of an .xlsx workbook, values only (formulas as their cached results).
 
     Read with calamine (Rust), 17x faster than openpyxl's read-only mode on the demo
-    workbook; the archive is checked for bombs and DTDs before it parses anything. A
-    sheet is parsed when its rows are first asked for."""
+    workbook; the archive is checked for bombs and DTDs before it parses anything, and
+    each sheet's cell references before it is read (sheetscan.py). A sheet is parsed
+    when its rows are first asked for."""
     from python_calamine import CalamineWorkbook
 
     _check_workbook_file(path)
-    _check_archive(path)
+    members, nul = _check_archive(path)
     book = _calamine(path, lambda: CalamineWorkbook.from_path(str(path)))
-    return [
-        Sheet(path.name, name, load=partial(_sheet_rows, path, book)) for name in book.sheet_names
-    ]
+    load = partial(_sheet_rows, path, book, members, nul)
+    return [Sheet(path.name, name, load=load) for name in book.sheet_names]
 
 
 def _calamine(path: Path, read: Callable[[], Any]) -> Any:
@@ -226,6 +327,7 @@ def read_csv(path: Path) -> Sheet:
         ) from None
     sheet = Sheet(name, path.stem)
     reader = csv.reader(io.StringIO(content, newline=""))
+    nul = "\x00" in content
     try:
         for cells in reader:
             if reader.line_num > LIMITS.rows:
@@ -234,6 +336,8 @@ def read_csv(path: Path) -> Sheet:
             if len(trimmed) > LIMITS.columns:
                 raise _columns_over(sheet, reader.line_num)
             if trimmed:
+                if nul:
+                    _refuse_nul(sheet, reader.line_num, trimmed)
                 sheet.rows.append((reader.line_num, trimmed))
     except csv.Error as exc:
         raise _fail(name, f"CSV 格式错误:{exc}", f"malformed CSV: {exc}") from None
