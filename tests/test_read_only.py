@@ -49,6 +49,11 @@ def test_reads_pass(cypher: str) -> None:
         ("call dbms.procedures()", "procedure dbms.procedures()"),
         ("CALL algo.BFS(n, 1, null) YIELD nodes RETURN nodes", "procedure algo.BFS()"),
         ("MATCH (n) DETACH DELETE n", "DETACH writes"),
+        # Back-quoted names are names: quotes do not hide a procedure.
+        ("CALL `dbms.procedures`()", "procedure dbms.procedures()"),
+        ("CALL `algo.pageRank`('Unit','PART_OF')", "procedure algo.pageRank()"),
+        ("CALL `db`.`indexes`()", "procedure db.indexes()"),
+        ("CALL `db.labels`() YIELD label CALL `dbms.x`() RETURN 1", "procedure dbms.x()"),
     ],
 )
 def test_typed_queries_that_are_refused(cypher: str, problem: str) -> None:
@@ -64,6 +69,8 @@ def test_typed_queries_that_are_refused(cypher: str, problem: str) -> None:
         "CALL { MATCH (n:Unit) RETURN n } RETURN count(n)",
         "MATCH (n) WHERE n.note = '// not a comment /* either */' RETURN n",
         "MATCH (n) RETURN n.`a//b`",
+        "CALL `db.labels`()",
+        "MATCH (n:`it's`) RETURN n.`CALL x`",
     ],
 )
 def test_typed_queries_that_pass(cypher: str) -> None:

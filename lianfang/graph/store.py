@@ -190,8 +190,18 @@ def write_clause(cypher: str) -> str | None:
 # by a comment: `CALL db./**/labels()` aborted the server).
 READ_PROCEDURES = ("db.labels", "db.relationshipTypes", "db.propertyKeys")
 USER_QUERY_TIMEOUT_MS = 10_000
-_STRINGS = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|`[^`]*`", re.S)
+_STRINGS_AND_NAMES = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|`([^`]*)`", re.S)
 _PROCEDURE = re.compile(r"\bCALL\s+(?![{(])((?:\w+\s*\.\s*)*\w+)", re.IGNORECASE)
+
+
+def _bare_name(found: re.Match[str]) -> str:
+    """A string as a blank; a back-quoted name as the engine reads it (`dbms.procedures`
+    is dbms.procedures), with what could pass for syntax (a comment, a bracket) made
+    harmless."""
+    name = found.group(1)
+    if name is None:
+        return " "
+    return re.sub(r"[^\w.]", "_", name) or "_"
 
 
 def user_query_problem(cypher: str) -> str | None:
@@ -200,7 +210,7 @@ def user_query_problem(cypher: str) -> str | None:
     Allowed is what is known to be safe: reads, subqueries, and the few read procedures
     above. Writes, other procedures and comments (which can hide inside names) are not.
     """
-    code = _STRINGS.sub(" ", cypher)
+    code = _STRINGS_AND_NAMES.sub(_bare_name, cypher)
     if "//" in code or "/*" in code:
         return "comments are not accepted in a typed query; remove them"
     allowed = {name.lower() for name in READ_PROCEDURES}
