@@ -46,6 +46,8 @@ START_TIMEOUT = 60.0
 # next restart; folding them in after each write query costs the import nothing
 # measurable (scale 20: 4.1 s → 4.3 s, within run-to-run noise).
 DELTA_MAX_PENDING_CHANGES = 100
+MIB = 1 << 20
+ENGINE_QUERY_MEMORY_MB = int(os.environ.get("LIANFANG_ENGINE_QUERY_MEMORY_MB", "8192") or 8192)
 # Every write reaches the append-only file as its effects, never as its query text: a
 # replayed query is planned while the indexes are still being rebuilt, so an import's
 # MATCH-by-uid batches became cartesian products (a scale-20 import's 61 MB file had
@@ -211,6 +213,10 @@ class EmbeddedServer:
             str(DELTA_MAX_PENDING_CHANGES),
             "EFFECTS_THRESHOLD",
             "0",
+            # The engine's own cap on any one query's memory: a backstop that no query,
+            # canned or typed, takes the machine (typed ones are held tighter, runaway.py).
+            "QUERY_MEM_CAPACITY",
+            str(ENGINE_QUERY_MEMORY_MB * MIB),
         ]
 
     def _spawn(self) -> None:

@@ -26,7 +26,7 @@ from falkordb import Path as FalkorPath
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from lianfang.graph import falkor_values, model
+from lianfang.graph import falkor_values, model, runaway
 from lianfang.graph.embedded import EmbeddedServer, pid_alive, start_rewrite
 from lianfang.graph.falkor_carry import Carry
 from lianfang.graph.falkor_compose import compose, rows_in
@@ -445,6 +445,17 @@ class EmbeddedFalkorStore(FalkorStore):
             # replays a snapshot instead.
             with contextlib.suppress(redis.exceptions.RedisError):
                 start_rewrite(self.db.connection)
+
+    def read_typed(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """As for any FalkorDB, and watched from outside (graph/runaway.py): a query past
+        its memory or time has the server stopped, and says so in one line."""
+        with runaway.watched(self.server.pid(), runaway.Bounds()) as watch:
+            try:
+                return super().read_typed(cypher, params)
+            except (StoreError, QueryError):
+                if watch.stopped:
+                    raise QueryError(watch.stopped) from None
+                raise
 
     def _why_lost(self) -> str | None:
         """A full disk: with fsync on every write, FalkorDB exits when it cannot write its
