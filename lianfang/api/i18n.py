@@ -79,6 +79,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "password": ("密码", "Password"),
     "login_failed": ("用户名或密码错误。", "Wrong user name or password."),
     "login_locked": ("尝试次数过多,请稍后再试。", "Too many attempts; try again later."),
+    "login_busy": ("登录的人较多,请稍后再试。", "Many logins at once; try again in a moment."),
     "audit_log": ("审计日志", "Audit log"),
     "viewer_no_upload": (
         "导入登记表需要分析员权限。",

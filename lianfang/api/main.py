@@ -13,6 +13,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from lianfang.api.auth import LoginRequired
 from lianfang.api.body_limit import BodyLimit
@@ -88,7 +89,9 @@ def create_app(
     )
     app.state.settings = settings or AppSettings()
     app.state.throttle = LoginThrottle(
-        app.state.settings.login_attempts, app.state.settings.lockout_seconds
+        app.state.settings.login_attempts,
+        app.state.settings.lockout_seconds,
+        app.state.settings.login_concurrency,
     )
     for router in ROUTERS:
         app.include_router(router)
@@ -102,6 +105,10 @@ def create_app(
     app.middleware("http")(refuse_control_characters)
     app.add_middleware(BodyLimit, limit=upload_limit)
     app.add_middleware(Guard)
+    if app.state.settings.trusted_proxies:
+        # Only a proxy the admin names may say who the client is; uvicorn's own default
+        # (trust 127.0.0.1) is turned off where lianfang starts it.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=app.state.settings.trusted_proxies)
     return app
 
 

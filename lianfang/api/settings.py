@@ -39,6 +39,17 @@ class AppSettings(BaseSettings):
     login_attempts: int = Field(
         default=5, ge=1, description="Failed logins, per client or per user, before a lockout."
     )
+    login_concurrency: int = Field(
+        default=2,
+        ge=1,
+        description="Password checks run at once (each takes 64 MiB); more get 429 at once.",
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses of the reverse proxies in front of the app, whose "
+        "X-Forwarded-For and X-Forwarded-Proto are believed; none by default, so no "
+        "caller can choose the address its logins are counted under.",
+    )
     lockout_seconds: float = Field(
         default=60,
         gt=0,
@@ -52,7 +63,7 @@ class AppSettings(BaseSettings):
         "result cache in the background; 0 turns that off.",
     )
 
-    @field_validator("allowed_hosts", mode="before")
+    @field_validator("allowed_hosts", "trusted_proxies", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         """`LIANFANG_ALLOWED_HOSTS=risk.example.gov.cn,10.0.0.5`."""

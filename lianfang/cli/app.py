@@ -200,7 +200,13 @@ def serve(
         )
         url = f"http://{settings.host}:{settings.port}/"
         console.print(f"lianfang is serving on {url} ({mode}; Ctrl-C to stop)", highlight=False)
-        uvicorn.run(application, host=settings.host, port=settings.port, log_level="warning")
+        uvicorn.run(
+            application,
+            host=settings.host,
+            port=settings.port,
+            log_level="warning",
+            proxy_headers=False,  # the app believes only LIANFANG_TRUSTED_PROXIES
+        )
 
 
 def loopback(host: str) -> bool:

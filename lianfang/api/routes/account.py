@@ -17,6 +17,7 @@ from lianfang.api.auth import COOKIE, Admin, Public, Viewer
 from lianfang.api.deps import SettingsDep, StoreDep
 from lianfang.api.html import show, templates
 from lianfang.api.i18n import language, translator
+from lianfang.api.throttle import keys_for
 
 router = APIRouter(tags=["account"])
 LOGIN_COOKIE = "lianfang_login"  # the login form's own CSRF token (double submit)
@@ -84,19 +85,22 @@ def login(
         audit_request(request, username, "login", username, "refused", reason="login form token")
         return login_form(request, next, "login_failed", username, status=403)
     throttle = request.app.state.throttle
-    keys = [f"client:{client(request)}", f"user:{username.strip().lower()}"]
-    wait = throttle.wait(keys)
-    if wait > 0:
-        audit_request(request, username, "login", username, "refused", reason="locked out")
-        response = login_form(request, next, "login_locked", username, status=429)
-        response.headers["Retry-After"] = str(int(wait) + 1)
+    attempt = throttle.begin(keys_for(client(request), username))
+    if attempt.refused:
+        reason = "locked out" if attempt.wait else "too many password checks at once"
+        audit_request(request, username, "login", username, "refused", reason=reason)
+        message = "login_locked" if attempt.wait else "login_busy"
+        response = login_form(request, next, message, username, status=429)
+        response.headers["Retry-After"] = str(int(attempt.wait) + 1)
         return response
-    account = accounts.authenticate(store, username, password)
+    account = None
+    try:
+        account = accounts.authenticate(store, username, password)
+    finally:
+        throttle.settle(attempt, account is not None)
     if account is None:
-        throttle.failed(keys)
         audit_request(request, username, "login", username, "failed")
         return login_form(request, next, "login_failed", username, status=401)
-    throttle.succeeded(keys)
     sessions.end_expired(store)
     cookie, _ = sessions.start(store, account, settings.session_hours)
     audit_request(request, account.name, "login", account.name, via="password")
