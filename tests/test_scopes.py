@@ -4,9 +4,11 @@ next bureau, C01B02, same county, same register layout)."""
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,6 +54,16 @@ def demo() -> Iterator[tuple[TestClient, dict[str, str], set[str]]]:
     finally:
         store.close()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def archive_text(content: bytes) -> str:
+    """The XML text of every member of an .xlsx or .docx."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return "".join(
+            archive.read(name).decode("utf-8", "replace")
+            for name in archive.namelist()
+            if name.endswith(".xml")
+        )
 
 
 def outsiders(text: str, staff: set[str]) -> set[str]:
@@ -226,6 +238,17 @@ def test_the_loop_keeps_to_the_bureau(demo: tuple[TestClient, dict[str, str], se
     assert len(client.get("/api/rectifications", headers=county).json()) == 1
     assert client.get("/api/rectifications", headers=headers).json() == []
     assert client.get("/api/acceptances", headers=headers).json() == []
+    # Every part of the review keeps to the scope, the accepted findings too (the sibling's
+    # acceptance, its reason and approver, were listed), for the bureau's user and for a
+    # county analyst asking for the bureau.
+    for who, query in ((headers, ""), (county, f"?unit={OWN}")):
+        for kind in ("html", "xlsx", "docx"):
+            review = client.get(f"/api/reports/review.{kind}{query}", headers=who)
+            assert review.status_code == 200, review.text[:300]
+            text = review.text if kind == "html" else archive_text(review.content)
+            assert "王书记" not in text and not set(BUREAU_ID.findall(text)) - {OWN}, kind
+    whole = client.get("/api/reports/review.html", headers=county)
+    assert "王书记" in whole.text  # the near miss: the county's own review lists it
     for url in ("/api/warnings", "/api/score", "/warnings", "/ledger", "/units"):
         answer = client.get(url, headers=headers)
         assert answer.status_code == 200, url

@@ -5,6 +5,7 @@ the rectification ledger and the accepted findings, as plain tables every writer
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,7 +45,10 @@ def tables(
     units_under: set[str] | None,
     posts_under: set[str] | None,
     before: Snapshot | None,
+    keeps: Callable[[acceptance.Accepted], bool] | None = None,
 ) -> list[Table]:
+    """The loop's tables; with a scope (units, posts and `keeps` for the acceptances),
+    only what belongs to it."""
     scores = score.compute(store, as_of)
     last = before.scores if before else {}
     shown = [u for u in _units_shown(store, unit) if u in scores]
@@ -99,6 +103,7 @@ def tables(
     accepted = [
         [a.query_id, "/".join(a.key), a.label, a.reason, a.approver, a.expires]
         for a in acceptance.active(store, as_of).values()
+        if keeps is None or keeps(a)
     ]
     level_line = ",".join(f"{rules.zh(level)} {n}" for level, n in counts.items())
     return [

@@ -89,6 +89,14 @@ def in_scope(row: dict[str, Any], scope: dict[str, set[str]]) -> bool:
     return False
 
 
+def acceptance_in_scope(accepted: acceptance.Accepted, scope: dict[str, set[str]]) -> bool:
+    """Whether an accepted finding names something in the scope, as its row would."""
+    spec = library().get(accepted.query_id)
+    if spec is None:  # a query the library no longer has: nothing to place it by
+        return False
+    return in_scope(dict(zip(spec.key, accepted.key, strict=False)), scope)
+
+
 def distribution(store: GraphStore, risks: set[str] | None) -> dict[str, dict[str, int]]:
     """Risk points per category and level (within the scope, if one is given)."""
     rows = store.read(
@@ -172,6 +180,7 @@ def build(
             scope.get("Unit") if scope else None,
             scope.get("Post") if scope else None,
             old,
+            None if scope is None else lambda a: acceptance_in_scope(a, scope),
         ),
     )
 
