@@ -109,6 +109,15 @@ def test_drift_command_and_api(store: EmbeddedFalkorStore, data_dir: Path, tmp_p
     assert [f["key"] for f in drift["new"]] == [["K1"], ["K6"]]
     listing = cli(data_dir, "snapshot", "list")
     assert "old" in listing.stdout and "api" in listing.stdout
+    deleted = cli(data_dir, "snapshot", "delete", "api")
+    assert deleted.returncode == 0, deleted.stderr
+    assert "api" not in cli(data_dir, "snapshot", "list").stdout
+    missing = cli(data_dir, "snapshot", "delete", "api")
+    assert missing.returncode == 2 and "no snapshot 'api'" in missing.stderr
+    logged = cli(data_dir, "audit", "--format", "json")
+    assert any(
+        e["action"] == "snapshot delete" and e["target"] == "api" for e in json.loads(logged.stdout)
+    ), logged.stdout[-500:]
     assert cli(data_dir, "drift", "nope").returncode == 2
     table = cli(data_dir, "drift", "old")
     assert table.returncode == 0 and "unmitigated-high" in table.stdout

@@ -5,6 +5,7 @@ next bureau, C01B02, same county, same register layout)."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 import tempfile
@@ -23,6 +24,7 @@ from lianfang.api.settings import AppSettings
 from lianfang.graph.falkor_store import EmbeddedFalkorStore
 from lianfang.ingest.demo import load_demo
 from lianfang.queries.spec import library
+from lianfang.reports import snapshots
 
 OWN, SIBLING = "C01B01", "C01B02"
 BUREAU_ID = re.compile(r"C\d\dB\d\d")
@@ -291,3 +293,31 @@ def test_a_scoped_analyst_acts_only_on_its_bureaus_findings(
         ).status_code
         == 200
     )
+
+
+def test_snapshots_record_their_scope_and_are_never_replaced_by_another(
+    demo: tuple[TestClient, dict[str, str], set[str]],
+) -> None:
+    """A bureau's analyst replaced the county's `snap1` (201); now it is refused, and its
+    own snapshot holds only its bureau's findings and says so."""
+    client, tokens, staff = demo
+    analyst, county = bearer(tokens["scoped-analyst"]), bearer(tokens["all"])
+    whole = client.post("/api/snapshots", json={"name": "snap1"}, headers=county)
+    assert whole.status_code == 201 and whole.json()["units"] == []
+    taken = client.post("/api/snapshots", json={"name": "snap1"}, headers=analyst)
+    assert taken.status_code == 409 and "county-analyst" in taken.json()["detail"]
+    mine = client.post("/api/snapshots", json={"name": "bureau"}, headers=analyst)
+    assert mine.status_code == 201, mine.text
+    assert mine.json()["units"] == [OWN] and mine.json()["created_by"] == "bureau-analyst"
+    again = client.post("/api/snapshots", json={"name": "bureau"}, headers=analyst)
+    assert again.status_code == 201  # its own, replaced
+    listed = {s["name"]: s for s in client.get("/api/snapshots", headers=county).json()}
+    assert listed["snap1"]["created_by"] == "county-analyst"
+    store = client.app.state.store
+    saved = snapshots.load(store, "bureau")
+    keys = json.dumps({q: s["findings"] for q, s in saved.queries.items()}, ensure_ascii=False)
+    assert OWN in keys and not outsiders(keys, staff)
+    county_findings = sum(
+        len(s["findings"]) for s in snapshots.load(store, "snap1").queries.values()
+    )
+    assert sum(len(s["findings"]) for s in saved.queries.values()) < county_findings

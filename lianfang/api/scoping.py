@@ -9,7 +9,7 @@ found (404), never as forbidden: a scoped user learns nothing of what lies outsi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import HTTPException
@@ -128,14 +128,29 @@ def findings(
 ) -> dict[Any, str]:
     """Findings of a query (key → label) whose key names something in scope; for a
     scoped user, none of a query the library no longer has (an old snapshot's)."""
+    keeps = finding_keeper(store, who)
+    if keeps is None:
+        return dict(found)
+    return {key: label for key, label in found.items() if keeps(query_id, key)}
+
+
+def finding_keeper(
+    store: GraphStore, who: Principal
+) -> Callable[[str, tuple[str, ...]], bool] | None:
+    """Whether a finding (query id, key) is in the requester's scope; None: all are."""
     within = who.scope(store)
     if within is None:
-        return dict(found)
-    try:
-        spec = find(query_id)
-    except LookupError:
-        return {}
-    return {key: label for key, label in found.items() if _keeps_key(within, spec, key)}
+        return None
+    scope = within
+
+    def keeps(query_id: str, key: tuple[str, ...]) -> bool:
+        try:
+            spec = find(query_id)
+        except LookupError:
+            return False
+        return _keeps_key(scope, spec, key)
+
+    return keeps
 
 
 def _keeps_key(within: Scope, spec: QuerySpec, key: tuple[str, ...]) -> bool:

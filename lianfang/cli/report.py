@@ -21,7 +21,15 @@ from lianfang.cli.options import (
     Unit,
     as_of_date,
 )
-from lianfang.cli.support import console, errors, fail, opened, print_rows, printable
+from lianfang.cli.support import (
+    console,
+    errors,
+    fail,
+    opened,
+    print_rows,
+    printable,
+    record,
+)
 from lianfang.queries.spec import library
 from lianfang.reports.chart import NO_FONT, has_cjk_font
 from lianfang.reports.drift import QueryDrift, compare
@@ -111,6 +119,22 @@ def snapshot_save(
     )
 
 
+@snapshot_app.command("delete")
+def snapshot_delete(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="The snapshot's name.")]
+) -> None:
+    """Remove a saved snapshot (audited)."""
+    from lianfang.reports import snapshots
+
+    with opened(ctx) as store:
+        try:
+            snapshots.delete(store, name)
+        except SnapshotError as exc:
+            fail(str(exc), 2)
+        record(store, "snapshot delete", name)
+    console.print(f"deleted snapshot {name!r}", highlight=False)
+
+
 @snapshot_app.command("list")
 def snapshot_list(ctx: typer.Context) -> None:
     """The saved snapshots."""
@@ -121,9 +145,15 @@ def snapshot_list(ctx: typer.Context) -> None:
     if not saved:
         console.print("no snapshots yet: `lianfang snapshot save NAME`")
         return
-    table = Table("name", "as_of", "created")
+    table = Table("name", "as_of", "created", "by", "units")
     for row in saved:
-        table.add_row(printable(row["name"]), str(row["as_of"]), row["created"])
+        table.add_row(
+            printable(row["name"]),
+            str(row["as_of"]),
+            row["created"],
+            printable(row["created_by"] or "(cli)"),
+            printable(", ".join(row["units"]) or "(all)"),
+        )
     console.print(table)
 
 

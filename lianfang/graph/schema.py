@@ -288,6 +288,8 @@ class Snapshot(StructuredNode):
     as_of = DateProperty(required=True)
     created = StringProperty(required=True)
     data = StringProperty(required=True)  # JSON: findings per query, and the profile
+    created_by = StringProperty()  # the account that saved it; none from the command line
+    units = ArrayProperty(StringProperty())  # the scope it was taken in; none: everything
 
 
 class GraphVersion(StructuredNode):

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lianfang.graph import model
@@ -35,6 +36,8 @@ class Snapshot:
     profile: list[dict[str, Any]]
     warnings: dict[str, str] = field(default_factory=dict)  # post → level
     scores: dict[str, dict[str, Any]] = field(default_factory=dict)  # unit → score, grade
+    units: tuple[str, ...] = ()  # the scope it was taken in; () for the whole organisation
+    created_by: str | None = None  # the account that saved it (None: the CLI)
 
     def findings(self, query_id: str) -> dict[tuple[str, ...], str]:
         """Finding key → readable label."""
@@ -72,11 +75,53 @@ def take(store: GraphStore, name: str, as_of: dt.date) -> Snapshot:
     return Snapshot(name, as_of.isoformat(), created, queries, profile, levels, scores)
 
 
-def save(store: GraphStore, name: str, as_of: dt.date) -> Snapshot:
-    """Take a snapshot and store it under `name` (replacing one of the same name)."""
+# A finding kept in a scoped snapshot: (query id, key) → whether it is in the scope.
+Keeps = Callable[[str, tuple[str, ...]], bool]
+
+
+def within(snapshot: Snapshot, units: list[str], keeps: Keeps) -> Snapshot:
+    """The snapshot as a user scoped to `units` may take it: only its findings."""
+    queries = {}
+    for query_id, saved in snapshot.queries.items():
+        kept = [f for f in saved["findings"] if keeps(query_id, tuple(f["key"]))]
+        queries[query_id] = {**saved, "count": len(kept), "findings": kept}
+    return replace(
+        snapshot, queries=queries, units=tuple(units), profile=[], scores={}, warnings={}
+    )
+
+
+class SnapshotTaken(SnapshotError):
+    """A name another account's snapshot holds: a user never replaces what it did not make."""
+
+
+def owner(store: GraphStore, name: str) -> tuple[bool, str | None]:
+    """Whether a snapshot of that name exists, and who saved it."""
+    rows = store.read(f"MATCH (s:{LABEL} {{uid: $name}}) RETURN s.created_by AS by", {"name": name})
+    return (bool(rows), rows[0]["by"] if rows else None)
+
+
+def save(
+    store: GraphStore,
+    name: str,
+    as_of: dt.date,
+    by: str | None = None,
+    scope: tuple[list[str], Keeps] | None = None,
+    replace_others: bool = True,
+) -> Snapshot:
+    """Take a snapshot and store it under `name`, recording who saved it and in what
+    scope (a scoped user's keeps only its findings). One of the same name is replaced
+    only if `replace_others` or the same account made it."""
     if not name.strip():
         raise SnapshotError("a snapshot needs a name")
-    snapshot = take(store, name.strip(), as_of)
+    name = name.strip()
+    exists, made_by = owner(store, name)
+    if exists and not replace_others and made_by != by:
+        raise SnapshotTaken(
+            f"snapshot {name!r} was saved by {made_by or 'the command line'}; choose another name"
+        )
+    snapshot = replace(take(store, name, as_of), created_by=by)
+    if scope is not None:
+        snapshot = within(snapshot, *scope)
     data = json.dumps(
         {
             "queries": snapshot.queries,
@@ -89,24 +134,39 @@ def save(store: GraphStore, name: str, as_of: dt.date) -> Snapshot:
     )
     store.write(
         f"MERGE (s:{LABEL} {{uid: $name}}) "
-        "SET s.as_of = date($as_of), s.created = $created, s.data = $data",
-        {"name": snapshot.name, "as_of": snapshot.as_of, "created": snapshot.created, "data": data},
+        "SET s.as_of = date($as_of), s.created = $created, s.data = $data, "
+        "s.created_by = $by, s.units = $units",
+        {
+            "name": snapshot.name,
+            "as_of": snapshot.as_of,
+            "created": snapshot.created,
+            "data": data,
+            "by": by,
+            "units": list(snapshot.units),
+        },
     )
     return snapshot
 
 
+def delete(store: GraphStore, name: str) -> None:
+    """Remove a saved snapshot."""
+    load(store, name)  # says which exist when this one does not
+    store.write(f"MATCH (s:{LABEL} {{uid: $name}}) DELETE s", {"name": name})
+
+
 def listing(store: GraphStore) -> list[dict[str, Any]]:
     """Saved snapshots, oldest first (without their findings)."""
-    return store.read(
-        f"MATCH (s:{LABEL}) RETURN s.uid AS name, s.as_of AS as_of, s.created AS created "
-        "ORDER BY created, name"
+    rows = store.read(
+        f"MATCH (s:{LABEL}) RETURN s.uid AS name, s.as_of AS as_of, s.created AS created, "
+        "s.created_by AS created_by, s.units AS units ORDER BY created, name"
     )
+    return [{**row, "units": row["units"] or []} for row in rows]
 
 
 def load(store: GraphStore, name: str) -> Snapshot:
     rows = store.read(
         f"MATCH (s:{LABEL} {{uid: $name}}) RETURN s.as_of AS as_of, s.created AS created, "
-        "s.data AS data",
+        "s.data AS data, s.created_by AS created_by, s.units AS units",
         {"name": name},
     )
     if not rows:
@@ -122,6 +182,8 @@ def load(store: GraphStore, name: str) -> Snapshot:
         data["profile"],
         data.get("warnings", {}),  # snapshots saved before warnings existed have none
         data.get("scores", {}),
+        tuple(rows[0]["units"] or ()),
+        rows[0]["created_by"],
     )
 
 

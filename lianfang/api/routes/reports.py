@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from lianfang.api import scoping
-from lianfang.api.auditing import audit
+from lianfang.api.auditing import audit, audited
 from lianfang.api.auth import Analyst, DisclosureReader, Viewer
 from lianfang.api.deps import AsOfQuery, StoreDep, UnitQuery
 from lianfang.api.http import attachment
@@ -129,6 +129,8 @@ class SnapshotInfo(BaseModel):
     name: str
     as_of: dt.date
     created: str
+    created_by: str | None = None
+    units: list[str] = Field(default_factory=list, description="Its scope; empty: everything.")
 
 
 class SnapshotRequest(BaseModel):
@@ -138,20 +140,39 @@ class SnapshotRequest(BaseModel):
 
 @router.get("/api/snapshots", response_model=list[SnapshotInfo])
 def list_snapshots(store: StoreDep, who: Viewer) -> list[dict[str, Any]]:
-    """Saved snapshots, oldest first."""
+    """Saved snapshots, oldest first, with who saved each and in what scope."""
     return snapshots.listing(store)
 
 
-@router.post("/api/snapshots", response_model=SnapshotInfo, status_code=201)
+@router.post(
+    "/api/snapshots",
+    response_model=SnapshotInfo,
+    status_code=201,
+    responses={409: {"description": "Another account's snapshot has that name"}},
+)
 def save_snapshot(
     asked: SnapshotRequest, request: Request, store: StoreDep, who: Analyst
 ) -> dict[str, Any]:
-    """Record every query's findings today (or on `as_of`) under a name."""
+    """Record every query's findings today (or on `as_of`) under a name. A scoped user's
+    snapshot holds its scope's findings only; only an admin replaces another account's."""
     as_of = asked.as_of or dt.date.today()
-    audit(request, who.name, "snapshot", asked.name, "started", as_of=as_of)
-    saved = snapshots.save(store, asked.name, as_of)
-    audit(request, who.name, "snapshot", saved.name, as_of=saved.as_of)
-    return {"name": saved.name, "as_of": saved.as_of, "created": saved.created}
+    within, keeps = who.scope(store), scoping.finding_keeper(store, who)
+    scope = None if within is None or keeps is None else (list(within.units), keeps)
+    with audited(request, who.name, "snapshot", asked.name, as_of=as_of) as end:
+        try:
+            saved = snapshots.save(
+                store, asked.name, as_of, who.name, scope, replace_others=who.may("admin")
+            )
+        except snapshots.SnapshotTaken as exc:
+            raise HTTPException(409, str(exc)) from None
+        end.update(target=saved.name, units=list(saved.units))
+    return {
+        "name": saved.name,
+        "as_of": saved.as_of,
+        "created": saved.created,
+        "created_by": saved.created_by,
+        "units": list(saved.units),
+    }
 
 
 class Finding(BaseModel):
