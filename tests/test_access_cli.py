@@ -11,7 +11,7 @@ from pathlib import Path
 from registers_data import write_workbook
 from servers import cli
 
-from lianfang.access import accounts, tokens
+from lianfang.access import accounts, sessions, tokens
 from lianfang.graph.falkor_store import EmbeddedFalkorStore
 
 PASSWORD = "a long enough password"
@@ -154,3 +154,33 @@ def test_first_use_of_the_office_graph_from_many_threads_and_stores(data_dir: Pa
         for store in stores:
             store.close()
     assert failures == []
+
+
+def test_a_changed_password_ends_every_login_and_can_revoke_tokens(data_dir: Path) -> None:
+    """After `user passwd` the old session cookie still worked; now every session of the
+    account ends (and says how many), and `--revoke-tokens` revokes its tokens too."""
+    with EmbeddedFalkorStore(data_dir, "lianfang") as store:
+        account = accounts.add(store, "li", "analyst", PASSWORD, [])
+        first, _ = sessions.start(store, account, 8)
+        second, _ = sessions.start(store, account, 8)
+        other, _ = sessions.start(store, accounts.add(store, "wang", "viewer", PASSWORD, []), 8)
+        token, _ = tokens.create(store, "li", None)
+    changed = cli(data_dir, "user", "passwd", "li", "--password-stdin", stdin="a new long password")
+    assert changed.returncode == 0, changed.stderr
+    assert "2 login session(s) ended" in changed.stdout
+    with EmbeddedFalkorStore(data_dir, "lianfang") as store:
+        assert sessions.find(store, first) is None and sessions.find(store, second) is None
+        assert sessions.find(store, other) is not None  # another account's login stays
+        assert tokens.authenticate(store, token) is not None  # kept unless asked
+    again = cli(
+        data_dir,
+        "user",
+        "passwd",
+        "li",
+        "--password-stdin",
+        "--revoke-tokens",
+        stdin="yet another long password",
+    )
+    assert again.returncode == 0 and "1 token(s) revoked" in again.stdout, again.stdout
+    with EmbeddedFalkorStore(data_dir, "lianfang") as store:
+        assert tokens.authenticate(store, token) is None

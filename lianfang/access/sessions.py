@@ -62,3 +62,13 @@ def end_expired(store: GraphStore) -> None:
     store.office_write(
         f"MATCH (s:{LABEL}) WHERE s.expires <= $now DELETE s", {"now": clock.stamp(clock.now())}
     )
+
+
+def end_all(store: GraphStore, name: str) -> int:
+    """End every session of an account (its password changed): how many there were."""
+    rows = store.office_write(
+        f"MATCH (s:{LABEL} {{account: $name}}) WITH s, s.uid AS uid DELETE s "
+        "RETURN count(uid) AS n",
+        {"name": name},
+    )
+    return int(rows[0]["n"]) if rows else 0

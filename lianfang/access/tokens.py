@@ -82,6 +82,16 @@ def revoke(store: GraphStore, key: str) -> TokenInfo:
     return TokenInfo(**rows[0])
 
 
+def revoke_all(store: GraphStore, name: str) -> int:
+    """Revoke every live token of an account: how many were live."""
+    rows = store.office_write(
+        f"MATCH (t:{LABEL} {{account: $name}}) WHERE NOT coalesce(t.revoked, false) "
+        "SET t.revoked = true RETURN count(t) AS n",
+        {"name": name},
+    )
+    return int(rows[0]["n"]) if rows else 0
+
+
 def authenticate(store: GraphStore, token: str) -> Account | None:
     """The account behind a live token: not revoked, not expired, account enabled."""
     if not token.startswith(PREFIX):

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from lianfang.access import accounts, audit, tokens
+from lianfang.access import accounts, audit, sessions, tokens
 from lianfang.access.accounts import AccountError
 from lianfang.access.clock import parse_since
 from lianfang.access.passwords import WeakPassword
@@ -94,17 +94,32 @@ def user_disable(ctx: typer.Context, name: Name) -> None:
     console.print(f"disabled {name}", highlight=False)
 
 
+RevokeTokensOpt = Annotated[
+    bool, typer.Option("--revoke-tokens", help="Also revoke every API token of the account.")
+]
+
+
 @user_app.command("passwd")
-def user_passwd(ctx: typer.Context, name: Name, password_stdin: StdinOpt = False) -> None:
-    """Set a new password."""
+def user_passwd(
+    ctx: typer.Context,
+    name: Name,
+    password_stdin: StdinOpt = False,
+    revoke_tokens: RevokeTokensOpt = False,
+) -> None:
+    """Set a new password; every login of the account ends (and, if asked, its tokens)."""
     password = read_password(password_stdin, name)
     with opened(ctx) as store:
         try:
             accounts.set_password(store, name, password)
         except (AccountError, WeakPassword) as exc:
             fail(str(exc), code=2)
-        record(store, "user passwd", name)
-    console.print(f"password changed for {name}", highlight=False)
+        ended = sessions.end_all(store, name)
+        revoked = tokens.revoke_all(store, name) if revoke_tokens else 0
+        record(store, "user passwd", name, sessions_ended=ended, tokens_revoked=revoked)
+    said = f"password changed for {name}; {ended} login session(s) ended"
+    if revoke_tokens:
+        said += f", {revoked} token(s) revoked"
+    console.print(said, highlight=False)
 
 
 @token_app.command("create")

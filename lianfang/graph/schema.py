@@ -289,7 +289,7 @@ class Snapshot(StructuredNode):
     created = StringProperty(required=True)
     data = StringProperty(required=True)  # JSON: findings per query, and the profile
     created_by = StringProperty()  # the account that saved it; none from the command line
-    units = ArrayProperty(StringProperty())  # the scope it was taken in; none: everything
+    units = StringProperty()  # JSON: the units of the scope it was taken in; none: everything
 
 
 class GraphVersion(StructuredNode):

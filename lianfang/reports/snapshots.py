@@ -142,7 +142,7 @@ def save(
             "created": snapshot.created,
             "data": data,
             "by": by,
-            "units": list(snapshot.units),
+            "units": json.dumps(list(snapshot.units), ensure_ascii=False),
         },
     )
     return snapshot
@@ -160,7 +160,7 @@ def listing(store: GraphStore) -> list[dict[str, Any]]:
         f"MATCH (s:{LABEL}) RETURN s.uid AS name, s.as_of AS as_of, s.created AS created, "
         "s.created_by AS created_by, s.units AS units ORDER BY created, name"
     )
-    return [{**row, "units": row["units"] or []} for row in rows]
+    return [{**row, "units": json.loads(row["units"] or "[]")} for row in rows]
 
 
 def load(store: GraphStore, name: str) -> Snapshot:
@@ -182,7 +182,7 @@ def load(store: GraphStore, name: str) -> Snapshot:
         data["profile"],
         data.get("warnings", {}),  # snapshots saved before warnings existed have none
         data.get("scores", {}),
-        tuple(rows[0]["units"] or ()),
+        tuple(json.loads(rows[0]["units"] or "[]")),
         rows[0]["created_by"],
     )
 
