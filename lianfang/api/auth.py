@@ -108,11 +108,18 @@ async def sent_csrf(request: Request) -> str | None:
 
 class RoleGate:
     """A route's declared role, as its FastAPI dependency: `viewer`, `analyst`, `admin`,
-    or `public`. `public_if` names a setting that opens the route to anyone."""
+    or `public`. `public_if` names a setting that opens the route to anyone.
 
-    def __init__(self, role: str, public_if: str | None = None) -> None:
+    `same_origin` marks a download or a simulation: a browser asked by a page of another
+    site or port (its `Sec-Fetch-Site` not `same-origin` or `none`) is refused, so that
+    no other page makes a logged-in browser (or the local mode) export data or run a
+    what-if audited under the user's name. Clients with a token send no cookie unasked
+    and are not affected."""
+
+    def __init__(self, role: str, public_if: str | None = None, same_origin: bool = False) -> None:
         self.role = role
         self.public_if = public_if
+        self.same_origin = same_origin
 
     def __repr__(self) -> str:
         return f"RoleGate({self.role!r})"
@@ -126,6 +133,15 @@ class RoleGate:
             self._refuse(request, principal, "missing or wrong CSRF token; reload the page")
         if not self._open(request) and not principal.may(self.role):
             self._refuse(request, principal, f"this needs the {self.role} role")
+        site = request.headers.get("sec-fetch-site")
+        browser = principal.via in ("local", "session") and site is not None
+        if self.same_origin and browser and site not in ("same-origin", "none"):
+            self._refuse(
+                request,
+                principal,
+                f"a download or simulation asked by another site or origin ({site}) is "
+                "refused; open it from lianfang's own pages",
+            )
         return principal
 
     def _open(self, request: Request) -> bool:
@@ -168,9 +184,11 @@ VIEWER = RoleGate("viewer")
 ANALYST = RoleGate("analyst")
 ADMIN = RoleGate("admin")
 DISCLOSURE = RoleGate("viewer", public_if="public_disclosure")
+DOWNLOAD = RoleGate("viewer", same_origin=True)
 
 Public = Annotated[Principal, Depends(PUBLIC)]
 Viewer = Annotated[Principal, Depends(VIEWER)]
 Analyst = Annotated[Principal, Depends(ANALYST)]
 Admin = Annotated[Principal, Depends(ADMIN)]
 DisclosureReader = Annotated[Principal, Depends(DISCLOSURE)]
+Downloader = Annotated[Principal, Depends(DOWNLOAD)]

@@ -81,6 +81,17 @@ WORDS: dict[str, tuple[str, str]] = {
     "login_locked": ("尝试次数过多,请稍后再试。", "Too many attempts; try again later."),
     "login_busy": ("登录的人较多,请稍后再试。", "Many logins at once; try again in a moment."),
     "audit_log": ("审计日志", "Audit log"),
+    "api_title": ("接口说明(JSON API)", "The JSON API"),
+    "api_note": (
+        "每个接口都需登录(或 Authorization: Bearer 令牌);完整的 OpenAPI 文档:",
+        "Every operation needs a login (or an Authorization: Bearer token); the whole "
+        "OpenAPI document:",
+    ),
+    "api_operation": ("接口", "Operation"),
+    "api_description": ("说明", "Description"),
+    "api_parameters": ("参数", "Parameters"),
+    "api_required": ("必填", "required"),
+    "api_body": ("请求体", "body"),
     "viewer_no_upload": (
         "导入登记表需要分析员权限。",
         "Importing registers needs the analyst role.",

@@ -20,6 +20,7 @@ from lianfang.api.body_limit import BodyLimit
 from lianfang.api.guard import Guard
 from lianfang.api.routes import (
     account,
+    apidocs,
     ingest,
     loop,
     loop_pages,
@@ -52,6 +53,7 @@ ROUTERS = (
     reports.router,
     maps.router,
     pages.router,
+    apidocs.router,
 )
 
 
@@ -86,6 +88,10 @@ def create_app(
         "maps, register import.",
         version="0.1.0",
         lifespan=lifespan,
+        # Served by routes of the app's own (routes/apidocs.py), behind the login.
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings or AppSettings()
     app.state.throttle = LoginThrottle(
@@ -144,7 +150,7 @@ async def login_required(request: Request, exc: Exception) -> Response:
     """An API call without a valid session or token is a 401; a page visit goes to the
     login form, and comes back after."""
     reason = exc.reason if isinstance(exc, LoginRequired) else str(exc)
-    if request.url.path.startswith("/api/"):
+    if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
         return JSONResponse(
             {"detail": reason}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
         )

@@ -90,9 +90,18 @@ def _is_our_server(pid: int, sock: Path) -> bool:
     return b"redis-server" in cmdline and str(sock).encode() in cmdline
 
 
+def _private_opener(path: str, flags: int) -> int:
+    return os.open(path, flags, 0o600)
+
+
+def open_private(path: Path, mode: str = "a") -> IO[str]:
+    """A file of the data directory, opened (and made, if new) for its owner alone."""
+    return open(path, mode, opener=_private_opener)
+
+
 @contextlib.contextmanager
 def _flock(path: Path) -> Iterator[None]:
-    with path.open("a") as handle:
+    with open_private(path) as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -100,17 +109,36 @@ def _flock(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def keep_private(data_dir: Path) -> None:
+    """The data directory 0700 and everything in it 0600 (0700 for folders): it holds the
+    whole graph, the office's accounts and its audit log. Files made before this rule,
+    or by another tool, are tightened at every start."""
+    with contextlib.suppress(OSError):
+        data_dir.chmod(0o700)
+    for path in data_dir.rglob("*"):
+        with contextlib.suppress(OSError):
+            if path.is_symlink():
+                continue
+            path.chmod(0o700 if path.is_dir() else 0o600)
+
+
+def private_umask() -> None:
+    """For the server process: files it creates are its owner's alone."""
+    os.umask(0o077)
+
+
 def check_data_dir(data_dir: Path) -> Path:
-    """Create the data directory if needed and prove it is writable."""
+    """Create the data directory if needed, prove it is writable, and keep it private."""
     setting = "LIANFANG_DATA / --data-dir"
     data_dir = data_dir.expanduser().resolve()
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         probe = data_dir / ".write-probe"
         probe.write_text("ok")
         probe.unlink()
     except OSError as exc:
         raise ConfigError(f"{setting}: {data_dir} is not writable ({exc.strerror})") from None
+    keep_private(data_dir)
     if len(str(data_dir / SOCKET)) > MAX_SOCKET_PATH:
         raise ConfigError(
             f"{setting}: {data_dir} is too long for a unix socket path "
@@ -221,7 +249,13 @@ class EmbeddedServer:
 
     def _spawn(self) -> None:
         try:
-            subprocess.run(self._command(), check=True, capture_output=True, timeout=START_TIMEOUT)
+            subprocess.run(
+                self._command(),
+                check=True,
+                capture_output=True,
+                timeout=START_TIMEOUT,
+                preexec_fn=private_umask,
+            )
         except (OSError, subprocess.SubprocessError) as exc:
             raise StoreError(f"cannot start the embedded FalkorDB server: {exc}") from None
         self._spawn_watchdog()
@@ -351,8 +385,9 @@ class EmbeddedServer:
             return
         with _flock(self.data_dir / START_LOCK):
             self._ensure_up()
-            self.leases.mkdir(exist_ok=True)
-            lease = (self.leases / f"{os.getpid()}-{time.monotonic_ns()}").open("w")
+            self.leases.mkdir(exist_ok=True, mode=0o700)
+            path = self.leases / f"{os.getpid()}-{time.monotonic_ns()}"
+            lease = open_private(path, "w")
             fcntl.flock(lease, fcntl.LOCK_EX)
             self._lease = lease
 

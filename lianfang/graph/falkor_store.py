@@ -27,7 +27,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from lianfang.graph import falkor_values, model, runaway
-from lianfang.graph.embedded import EmbeddedServer, pid_alive, start_rewrite
+from lianfang.graph.embedded import EmbeddedServer, open_private, pid_alive, start_rewrite
 from lianfang.graph.falkor_carry import Carry
 from lianfang.graph.falkor_compose import compose, rows_in
 from lianfang.graph.falkor_params import with_params
@@ -405,7 +405,7 @@ class FalkorStore(GraphStore):
 # -- constructors -----------------------------------------------------------------------
 @contextlib.contextmanager
 def _file_lock(path: Path) -> Iterator[None]:
-    with path.open("a") as handle:
+    with open_private(path) as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield
 

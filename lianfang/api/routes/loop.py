@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from lianfang.api import scoping
 from lianfang.api.auditing import audit, audited
-from lianfang.api.auth import Analyst, Viewer
+from lianfang.api.auth import Analyst, Downloader, Viewer
 from lianfang.api.deps import AsOfQuery, StoreDep, UnitQuery
 from lianfang.api.http import attachment
 from lianfang.api.loop_views import (
@@ -80,7 +80,7 @@ def get_notice(
     fmt: str,
     request: Request,
     store: StoreDep,
-    who: Viewer,
+    who: Downloader,
     post: Annotated[str | None, Query(description="A post id")] = None,
     unit: UnitQuery = None,
     kind: Annotated[str, Query(pattern="^(warning|rectification)$")] = "warning",
@@ -204,7 +204,9 @@ class WhatIfIn(BaseModel):
 
 
 @router.post("/api/whatif", response_model=dict[str, Any])
-def post_whatif(asked: WhatIfIn, request: Request, store: StoreDep, who: Viewer) -> dict[str, Any]:
+def post_whatif(
+    asked: WhatIfIn, request: Request, store: StoreDep, who: Downloader
+) -> dict[str, Any]:
     """Try appointments and changes of powers on a private copy of the graph: per query,
     the findings that would appear (`new`) and close (`closed`). Nothing is changed."""
     outcome = simulated(store, who, asked.model_dump())

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lianfang.api.auditing import audit
-from lianfang.api.auth import Analyst, Viewer
+from lianfang.api.auth import Analyst, Downloader, Viewer
 from lianfang.api.deps import StoreDep
 from lianfang.api.html import show
 from lianfang.api.loop_views import (
@@ -135,7 +135,7 @@ def ledger_move(
 
 
 @router.get("/whatif", response_class=HTMLResponse)
-def whatif_page(request: Request, store: StoreDep, who: Viewer) -> HTMLResponse:
+def whatif_page(request: Request, store: StoreDep, who: Downloader) -> HTMLResponse:
     """The findings a simulated change would add and close, and its map."""
     asked = changes_in_query(request.query_params)
     if not any(asked[kind] for kind in whatif.KINDS):

@@ -12,9 +12,11 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from lianfang.api import scoping
-from lianfang.api.auth import Principal, Viewer
+from lianfang.api.auditing import audit
+from lianfang.api.auth import Downloader, Principal, Viewer
 from lianfang.api.deps import AsOfQuery, LayoutQuery, SettingsDep, StoreDep
 from lianfang.api.loop_views import changes_in_query, simulated
+from lianfang.loop import whatif
 from lianfang.queries import paths
 from lianfang.queries.cache import cached, frozen
 from lianfang.queries.involvement import involvement
@@ -157,12 +159,14 @@ def whatif_map(
     request: Request,
     store: StoreDep,
     settings: SettingsDep,
-    who: Viewer,
+    who: Downloader,
     layout: LayoutQuery = LAYERED,
 ) -> Response:
     """A simulated change: the proposed edge dashed, the new findings' nodes highlighted."""
     asked = changes_in_query(request.query_params)
     outcome = simulated(store, who, asked)
+    words = ", ".join(whatif.Change(**c).words() for c in outcome["changes"])
+    audit(request, who.name, "whatif", words, as_of=outcome["as_of"], drawn="map")
     key = ("whatif", frozen({k: v for k, v in asked.items()}))
     view = partial(whatif_view, store, outcome, outcome["as_of"])
     return answer(drawn(store, settings, who, key, view, layout), as_json=False)

@@ -12,7 +12,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from lianfang.api import accepted, scoping
 from lianfang.api.auditing import audit
-from lianfang.api.auth import Viewer
+from lianfang.api.auth import Downloader, Viewer
 from lianfang.api.deps import StoreDep
 from lianfang.api.http import attachment
 from lianfang.api.models import QueryInfo, QueryRun
@@ -101,7 +101,7 @@ def csv_lines(result: QueryResult) -> Iterator[bytes]:
     },
 )
 def run_query(
-    query_id: str, request: Request, store: StoreDep, who: Viewer, format: str | None = None
+    query_id: str, request: Request, store: StoreDep, who: Downloader, format: str | None = None
 ) -> Any:
     """Run one query with its parameters from the URL (`as_of`, thresholds…). Add `.csv`
     or `.xlsx` to the id (or `?format=`) for a download; cells that a spreadsheet would

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from lianfang.api import scoping
 from lianfang.api.auditing import audit, audited
-from lianfang.api.auth import Analyst, DisclosureReader, Viewer
+from lianfang.api.auth import Analyst, DisclosureReader, Downloader, Viewer
 from lianfang.api.deps import AsOfQuery, StoreDep, UnitQuery
 from lianfang.api.http import attachment
 from lianfang.graph.store import GraphStore
@@ -46,7 +46,7 @@ def review_report(
     fmt: str,
     request: Request,
     store: StoreDep,
-    who: Viewer,
+    who: Downloader,
     as_of: AsOfQuery = None,
     unit: UnitQuery = None,
     compare_with: Annotated[str | None, Query(alias="compare")] = None,
@@ -104,7 +104,7 @@ def _card(store: GraphStore, uid: str, public: bool) -> HTMLResponse:
 @router.get(
     "/cards/post/{uid}", response_class=HTMLResponse, responses={404: {"description": "No post"}}
 )
-def post_card(uid: str, request: Request, store: StoreDep, who: Viewer) -> HTMLResponse:
+def post_card(uid: str, request: Request, store: StoreDep, who: Downloader) -> HTMLResponse:
     """A post's risk card (岗位廉政风险防控卡): its powers, risks, controls, the leaders
     answering for each level, its holders and its warning today."""
     scoping.require_node(store, who, "Post", uid)
