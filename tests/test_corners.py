@@ -108,3 +108,30 @@ def test_the_data_directory_is_its_owners_alone(data_dir: Path, tmp_path: Path) 
     assert len(modes) > 5
     loose = {str(p): oct(m) for p, m in modes.items() if m & 0o077}
     assert not loose
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/whatif",
+        "/api/rectifications",
+        "/api/rectifications/R1/start",
+        "/api/acceptances",
+        "/api/snapshots",
+    ],
+)
+def test_a_body_that_is_not_json_is_a_422_that_says_so(
+    store: EmbeddedFalkorStore, url: str
+) -> None:
+    """The validation handler tried to encode the raw bytes, and answered 500."""
+    with TestClient(
+        create_app(store=store, settings=AppSettings(warm_seconds=0)),
+        base_url=LOCAL,
+        raise_server_exceptions=False,
+    ) as client:
+        answer = client.post(url, content=b"{}", headers={"Content-Type": "text/plain"})
+        assert answer.status_code == 422, answer.text
+        first = answer.json()["detail"][0]
+        assert "application/json" in first["msg"] and "text/plain" in first["msg"]
+        binary = client.post(url, content=b"\xff\xfe\x00", headers={"Content-Type": "x/y"})
+        assert binary.status_code == 422, binary.text

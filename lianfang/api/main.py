@@ -139,7 +139,36 @@ async def refuse_control_characters(request: Request, call_next: Any) -> Any:
 
 
 async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    return JSONResponse({"detail": exc.errors()}, status_code=422)
+    """What was wrong with the request, as JSON whatever it carried: a body that is not
+    JSON arrives as raw bytes, which once made this handler itself fail (a 500)."""
+    errors = [_plain(error) for error in exc.errors()]
+    sent = request.headers.get("content-type", "")
+    if request.method not in ("GET", "HEAD") and "json" not in sent and sent.split(";")[0]:
+        kind = sent.split(";")[0]
+        errors.insert(
+            0,
+            {
+                "type": "content_type",
+                "loc": ["body"],
+                "msg": f"send the body as JSON, with Content-Type: application/json (not {kind})",
+            },
+        )
+    return JSONResponse({"detail": errors}, status_code=422)
+
+
+def _plain(error: Any) -> Any:
+    """A validation error's parts as JSON can hold them (bytes as text, at most 200
+    characters; an exception as its message)."""
+    if isinstance(error, dict):
+        return {str(key): _plain(value) for key, value in error.items()}
+    if isinstance(error, list | tuple):
+        return [_plain(value) for value in error]
+    if isinstance(error, bytes):
+        text = error.decode("utf-8", "replace")
+        return text if len(text) <= 200 else text[:200] + "…"
+    if error is None or isinstance(error, str | int | float | bool):
+        return error
+    return str(error)
 
 
 async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
