@@ -17,6 +17,7 @@ printed at the end compare like with like:
   answer is cut to the scope.
 
     .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--modes local,session]
+    .venv/bin/python bench/load.py --modes logins --clients 80 --seconds 10
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from pathlib import Path
 import httpx
 
 MODES = ("local", "session", "token", "scoped")
+# Not in the default run: many wrong passwords at once, the server's memory watched.
+LOGINS = "logins"
 PASSWORD = "bench password 2026"
 
 # What an analyst's session asks for: pages, the catalogue, findings, figures, maps,
@@ -100,11 +103,19 @@ def add_account(workdir: Path, mode: str) -> str | None:
 
 
 def log_in(http: httpx.Client) -> None:
-    form = http.get("/login").text
-    csrf = form.split('name="csrf" value="', 1)[1].split('"', 1)[0]
-    answer = http.post("/login", data={"username": "bench", "password": PASSWORD, "csrf": csrf})
-    if "lianfang_session" not in http.cookies:
-        raise SystemExit(f"could not log in: {answer.status_code}")
+    """Through the form; a 429 (too many password checks at once) is tried again, as a
+    person would, after the server's Retry-After."""
+    for _ in range(100):
+        form = http.get("/login").text
+        csrf = form.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+        data = {"username": "bench", "password": PASSWORD, "csrf": csrf}
+        answer = http.post("/login", data=data)
+        if "lianfang_session" in http.cookies:
+            return
+        if answer.status_code != 429:
+            break
+        time.sleep(float(answer.headers.get("retry-after", "1")) * 0.2)
+    raise SystemExit(f"could not log in: {answer.status_code}")
 
 
 def mix(mode: str) -> tuple[str, ...]:
@@ -188,8 +199,11 @@ def main() -> None:
     args = parser.parse_args()
     results: dict[str, tuple[float, float, float]] = {}
     for mode in args.modes.split(","):
+        if mode == LOGINS:
+            run_logins(args.clients, args.seconds)
+            continue
         if mode not in MODES:
-            raise SystemExit(f"--modes: {mode!r} is not one of {', '.join(MODES)}")
+            raise SystemExit(f"--modes: {mode!r} is not one of {', '.join((*MODES, LOGINS))}")
         results[mode] = run_mode(mode, args.clients, args.seconds)
     if "local" in results:
         base_rate, base_p50, base_p95 = results["local"]
@@ -245,6 +259,68 @@ def run_mode(mode: str, clients: int, seconds: float) -> tuple[float, float, flo
     for error in sorted(set(errors))[:10]:
         print(f"  error: {error}")
     return len(every) / seconds, p50, p95
+
+
+def peak_mb(pid: int) -> float:
+    """The process's peak resident memory so far (VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def run_logins(clients: int, seconds: float) -> None:
+    """CLIENTS threads posting wrong passwords for SECONDS: the answers by status, their
+    p95, the server's peak memory, and whether it still answers a page promptly."""
+    workdir = Path(tempfile.mkdtemp(prefix="lf-load-", dir="/tmp"))
+    port = free_port()
+    server = start_server(workdir, port)
+    base = f"http://127.0.0.1:{port}"
+    statuses: dict[int, int] = defaultdict(int)
+    times: list[float] = []
+    lock = threading.Lock()
+    try:
+        add_account(workdir, "session")
+        time.sleep(1.5)
+        before = peak_mb(server.pid)
+        http = httpx.Client(base_url=base, timeout=60)
+        form = http.get("/login").text
+        csrf = form.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+        # The form's token and its cookie, sent as a header so that an answer's new
+        # cookie does not replace it.
+        cookie = "; ".join(f"{name}={value}" for name, value in http.cookies.items())
+
+        def attack(until: float) -> None:
+            with httpx.Client(base_url=base, timeout=60, headers={"Cookie": cookie}) as own:
+                while time.monotonic() < until:
+                    began = time.perf_counter()
+                    answer = own.post(
+                        "/login", data={"username": "bench", "password": "wrong", "csrf": csrf}
+                    )
+                    with lock:
+                        statuses[answer.status_code] += 1
+                        times.append((time.perf_counter() - began) * 1000)
+
+        until = time.monotonic() + seconds
+        threads = [threading.Thread(target=attack, args=(until,)) for _ in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        began = time.perf_counter()
+        page = http.get("/healthz").status_code
+        after = (time.perf_counter() - began) * 1000
+        peak = peak_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        shutil.rmtree(workdir, ignore_errors=True)
+    counts = ", ".join(f"{code}: {n}" for code, n in sorted(statuses.items()))
+    print(
+        f"logins: {clients} clients, {seconds:.0f} s of wrong passwords: {counts}; "
+        f"p95 {percentile(times, 0.95):.0f} ms; server peak {peak:.0f} MB "
+        f"({before:.0f} MB before); /healthz then {page} in {after:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -103,17 +103,17 @@ SHEETS: dict[str, list[dict[str, Any]]] = {
         {"process_id": "F2", "name": "大额支出审批流程", "power_id": "Q2", "kind": "内部"},
     ],
     "steps": [
-        {"process_id": "F1", "seq": 1, "name": "受理申请", "post_id": "P4", "role": "受理"},
+        {"process_id": "F1", "seq": 1, "name": "受理申请", "post_ids": "P4", "role": "受理"},
         {
             "process_id": "F1",
             "seq": 2,
             "name": "审核材料",
-            "post_id": "P3",
+            "post_ids": "P3",
             "role": "审核",
             "time_limit": "2日",
         },
-        {"process_id": "F2", "seq": 1, "name": "集体研究", "post_id": "P1", "role": "集体决策"},
-        {"process_id": "F2", "seq": "2", "name": "监督检查", "post_id": "P2", "role": "监督"},
+        {"process_id": "F2", "seq": 1, "name": "集体研究", "post_ids": "P1", "role": "集体决策"},
+        {"process_id": "F2", "seq": "2", "name": "监督检查", "post_ids": "P2", "role": "监督"},
     ],
     "rules": [
         {

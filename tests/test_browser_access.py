@@ -207,4 +207,7 @@ def test_simulate_an_appointment_from_the_person_page(browser, store: EmbeddedFa
         assert violations == []
         context.close()
     assert store.counts() == before
-    assert [e.action for e in audit.entries(store)] == ["whatif"]
+    # The page and the map it draws are each audited (the map alone was not).
+    entries = audit.entries(store)
+    assert [e.action for e in entries] == ["whatif", "whatif"]
+    assert sorted(e.detail.get("drawn", "page") for e in entries) == ["map", "page"]

@@ -236,7 +236,10 @@ def test_english_headers_get_english_errors(imported: GraphStore, tmp_path: Path
         "'very high' is not valid; expected "
         "high/medium/low, H/M/L, 高/中/低, 一级/二级/三级, 高风险, 一级风险 or Ⅰ级/1级. "
     )
-    assert "sheet, e.g. the row: column level, from very high, to high" in error.message
+    assert (
+        "sheet: a row with column level, from very high, and to one of high/medium/low"
+        in error.message
+    )
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ QUERIES_MD = Path(__file__).resolve().parents[2] / "shared" / "QUERIES.md"
 IDS = {
     "unmitigated-high-risks",
     "ungraded-risks",
+    "unclassified-risks",
     "risks-without-controls",
     "power-concentration",
     "incompatible-duties",
@@ -45,6 +46,7 @@ CARRIES = {
     "unmitigated-high-risks": {"risk_id", "level", "post_id", "unit_id", "control_ids"},
     "risks-without-controls": {"risk_id", "level"},
     "ungraded-risks": {"risk_id", "post_ids", "unit_id"},
+    "unclassified-risks": {"risk_id", "post_ids", "unit_id"},
     "power-concentration": {"person_id", "post_ids", "power_count", "high_risk_power_count"},
     "incompatible-duties": {"person_id", "post_id", "power_a", "power_b"},
     "process-capture": {"process_id", "person_id", "seqs"},

@@ -94,9 +94,11 @@ def test_xlsx_draws_its_chart_natively(built: review.Review) -> None:
         assert len(charts) == 1
         xml = archive.read(charts[0]).decode("utf-8")
     assert "<barChart>" in xml and '<grouping val="stacked"/>' in xml
-    assert "'风险分布'!$A$2:$A$7" in xml  # the six categories
+    rows = len(built.distribution) + 1  # the six categories, and the demo's unclassified
+    assert "未分类" in built.distribution and rows == 8
+    assert f"'风险分布'!$A$2:$A${rows}" in xml
     for level_column in "BCD":  # high, medium, low
-        assert f"'风险分布'!${level_column}$2:${level_column}$7" in xml
+        assert f"'风险分布'!${level_column}$2:${level_column}${rows}" in xml
 
 
 def test_html_has_every_section_and_the_chart(built: review.Review) -> None:

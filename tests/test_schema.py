@@ -77,8 +77,10 @@ def closed_vocabulary(note: str | None) -> tuple[list[str], str | None] | None:
     if not note or "/" not in note or "…" in note or note.startswith(("yes/no", "free text")):
         return None
     values, _, rest = note.partition(";")
+    listed = [v.strip() for v in values.split("/")]
     default = rest.split("=", 1)[1].strip() if "blank =" in rest else None
-    return [v.strip() for v in values.split("/")], default
+    # "blank = unclassified" says a blank stays blank (no value of the list): no default.
+    return listed, default if default in listed else None
 
 
 def test_every_label_carries_uid_source_and_provenance() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from lianfang.graph import model
+
 LANGS = ("zh", "en")
 WORDS: dict[str, tuple[str, str]] = {
     "app": ("廉防 · 廉政风险防控知识图谱", "lianfang · integrity-risk knowledge graph"),
@@ -39,8 +41,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "no_rows": ("没有发现。", "Nothing found."),
     "search_placeholder": ("编号或名称,如 科长", "id or name"),
     "upload_hint": (
-        "上传 .xlsx 工作簿或 CSV 文件的 .zip 压缩包",
-        "An .xlsx workbook or a .zip of CSV files",
+        "上传 .xlsx 登记表工作簿或 CSV 文件的 .zip 压缩包;也可直接上传单位公开的风险点一览表"
+        "(.docx、.xlsx、.csv 或网页另存的 .html),先核对读取结果再确认导入",
+        "An .xlsx register workbook or a .zip of CSV files; or your office's published "
+        "table as it is (.docx, .xlsx, .csv or a saved .html page), checked before it is "
+        "imported",
     ),
     "source": ("来源名称(可选)", "Source name (optional)"),
     "dry_run": ("只校验不写入", "Check only"),
@@ -139,6 +144,24 @@ WORDS: dict[str, tuple[str, str]] = {
     "closed_short": ("消除", "closed"),
     "post_id": ("岗位编号", "Post id"),
     "person_id": ("人员编号", "Person id"),
+    "published_checked": (
+        "已读取单位公开的风险点表,尚未导入",
+        "Read as a published table; not imported yet",
+    ),
+    "published_note": (
+        "请核对下表:表中的每一列读作什么。确认无误后点“确认导入”;表中没有写明的(风险类别、"
+        "等级、任职人员等)不会被补造,导入后可在登记表中补全。",
+        "Check how each printed column was read below, then confirm. What the table does "
+        "not say (categories, levels, who holds which post) is not made up; complete it "
+        "in the registers later.",
+    ),
+    "read_as_title": ("表中的列 → 读作", "Printed column → read as"),
+    "table": ("表", "Table"),
+    "printed_column": ("表中的列", "Printed column"),
+    "read_as": ("读作", "Read as"),
+    "confirm_import": ("确认导入", "Confirm the import"),
+    "cancel": ("取消", "Cancel"),
+    "unit_name": ("单位名称(表格标题未写明时填写)", "Unit (if the table's title does not name it)"),
     "high": ("高", "high"),
     "medium": ("中", "medium"),
     "low": ("低", "low"),
@@ -155,6 +178,14 @@ def translator(lang: str):
     index = LANGS.index(lang)
 
     def t(key: str) -> str:
-        return WORDS[key][index] if key in WORDS else key
+        if key in WORDS:
+            return WORDS[key][index]
+        if key.startswith("label_"):  # a node label, named as the schema names it
+            label = key.removeprefix("label_")
+            try:
+                return model.node(label).zh if lang == "zh" else label
+            except (KeyError, model.SchemaError):
+                return label
+        return key
 
     return t

@@ -128,9 +128,26 @@ class IssueOut(BaseModel):
     en: str
 
 
+class ReadAs(BaseModel):
+    """How one printed column of an office's published table was read."""
+
+    table: str
+    printed: str
+    read_as: str
+    read_as_en: str
+
+
 class IngestReport(BaseModel):
     ok: bool
     error_count: int = Field(default=0, description="All errors, listed or not")
+    published: list[ReadAs] | None = Field(
+        default=None,
+        description="For an office's published table: each printed column and what it was "
+        "read as; none for registers",
+    )
+    pending: str | None = Field(
+        default=None, description="A checked published table kept for the page to confirm"
+    )
     source: str | None = None
     dry_run: bool = False
     nodes: dict[str, int] = {}

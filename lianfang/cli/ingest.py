@@ -15,6 +15,7 @@ from lianfang.cli.options import Lang, LangOpt, RowsFormat
 from lianfang.cli.support import console, errors, fail, opened, print_rows, printable, record
 from lianfang.ingest.issues import IngestFailed, Issue
 from lianfang.ingest.load import Report, load
+from lianfang.ingest.mapping import ValueMap
 from lianfang.ingest.mapping import from_yaml as mapping_from_yaml
 
 PHASES = {"reading": "读取 reading", "checking": "校验 checking", "writing": "写入 writing"}
@@ -81,6 +82,11 @@ def report_json(report: Report | None, issues: list[Issue], error_count: int = 0
             edges=report.edges,
             removed=report.removed,
         )
+        if report.published is not None:
+            body["published"] = {
+                "tables": report.published.derived.tables,
+                "read_as": report.published.derived.read_as,
+            }
     return json.dumps(body, ensure_ascii=False, indent=2)
 
 
@@ -101,7 +107,26 @@ def print_issues_csv(issues: list[Issue]) -> None:
     print_rows([i.as_dict() for i in ordered], RowsFormat.csv)
 
 
+def print_read_as(report: Report) -> None:
+    """For a published table: one line saying so, and what each printed column became."""
+    published = report.published
+    if published is None:
+        return
+    tables = "、".join(published.derived.tables)
+    console.print(
+        f"读作单位公开的风险点表(published table): {report.path} 中的 {tables}",
+        highlight=False,
+    )
+    table = Table(title="表中的列 → 读作 (printed column → read as)")
+    for name in ("表 table", "表中的列 printed", "读作 read as"):
+        table.add_column(name, overflow="fold")
+    for row in published.derived.read_as:
+        table.add_row(*(printable(row[k]) for k in ("table", "printed", "read_as")))
+    console.print(table)
+
+
 def print_report(report: Report) -> None:
+    print_read_as(report)
     print_issues(report.warnings)
     summary = Table(title=f"source 来源: {report.source}")
     summary.add_column("type")
@@ -117,7 +142,30 @@ def print_report(report: Report) -> None:
     console.print(f"{nodes} nodes and {edges} edges {verb}.", highlight=False)
 
 
-PathArg = Annotated[Path, typer.Argument(help="An .xlsx workbook or a folder of .csv files.")]
+PathArg = Annotated[
+    Path,
+    typer.Argument(
+        help="An .xlsx workbook or a folder of .csv files; or an office's published table "
+        "(.docx, .xlsx, .csv or a saved .html page)."
+    ),
+]
+UnitOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--unit",
+        help="A published table's unit, when its title does not name it.",
+        show_default=False,
+    ),
+]
+ToRegistersOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--to-registers",
+        help="Write the registers a published table states to this .xlsx (nothing is "
+        "imported), for the office to complete and import from then on.",
+        show_default=False,
+    ),
+]
 SourceOpt = Annotated[
     str | None,
     typer.Option("--source", help="Source name; default: the workbook's or folder's name."),
@@ -141,15 +189,23 @@ def ingest(
     dry_run: DryRun = False,
     fmt: FormatOpt = RowsFormat.table,
     mapping_file: MapOpt = None,
+    unit: UnitOpt = None,
+    to_registers: ToRegistersOpt = None,
 ) -> None:
-    """Import registers; any error is reported with its place, and nothing is written."""
+    """Import registers, or an office's published table as it printed it; any error is
+    reported with its place, and nothing is written."""
     if source is not None and not source.strip():
         fail("--source must not be blank", code=2)
+    if unit is not None and not unit.strip():
+        fail("--unit must not be blank", code=2)
     declared = None
     if mapping_file is not None:
         declared, problems = mapping_from_yaml(mapping_file)
         if problems:
             fail(f"--map {mapping_file}: {problems[0].message}", code=2)
+    if to_registers is not None:
+        write_registers(path, to_registers, unit, declared)
+        return
     # Bars only on a terminal: in a log or a pipe they are noise between the results.
     show_progress = fmt is RowsFormat.table and errors.is_terminal
     with opened(ctx) as store:
@@ -157,7 +213,7 @@ def ingest(
         record(store, "import", target, "started", file=path.name, dry_run=dry_run)
         try:
             with RichProgress(enabled=show_progress) as progress:
-                report = load(path, store, source, dry_run, progress, mapping=declared)
+                report = load(path, store, source, dry_run, progress, mapping=declared, unit=unit)
         except IngestFailed as failed:
             count = failed.error_count
             record(store, "import", target, "failed", file=path.name, errors=count)
@@ -191,6 +247,31 @@ def ingest(
         print_issues_csv(report.warnings)
     else:
         print_report(report)
+
+
+def write_registers(path: Path, out: Path, unit: str | None, declared: ValueMap | None) -> None:
+    """`--to-registers`: the registers a published table states, as the template's sheets."""
+    from lianfang.ingest.containers import ContainerError
+    from lianfang.ingest.published.reader import read_any
+
+    if out.suffix.lower() != ".xlsx":
+        fail(f"--to-registers {out}: the registers are an Excel workbook; name it *.xlsx", code=2)
+    try:
+        published = read_any(path, unit, declared)
+    except ContainerError as exc:
+        fail(f"{path.name}: {exc.issue.message}", code=1)
+    try:
+        published.to_registers(out)
+    except OSError as exc:
+        fail(f"{out}: cannot write ({exc.strerror})")
+    counts = ", ".join(
+        f"{name} {len(rows)}" for name, rows in published.derived.rows.items() if rows
+    )
+    console.print(
+        f"wrote {out} from the published table in {path.name}: {counts}. Complete what the "
+        f"table does not say, then import it: lianfang ingest {out}",
+        highlight=False,
+    )
 
 
 OutPath = Annotated[Path, typer.Argument(help="Where to write the workbook (.xlsx).")]

@@ -193,6 +193,9 @@ class Power(Entity):
     zh = "职权"
     name = StringProperty(required=True)
     category = StringProperty(required=True, choices=POWER_CATEGORIES)
+    # The office's own class where it prints one outside the vocabulary (税收执法权):
+    # kept as printed, and counted under 其他行政权力 in `category`.
+    category_printed = StringProperty()
     domain = StringProperty()
     major_matter = BooleanProperty(default=False)
     discretion = StringProperty(choices=DISCRETION)
@@ -241,7 +244,8 @@ class RiskPoint(Entity):
     zh = "风险点"
     description = StringProperty(required=True)
     name = StringProperty()
-    category = StringProperty(required=True, choices=RISK_CATEGORIES)
+    # Blank: unclassified (未分类) until classified; `unclassified-risks` lists it.
+    category = StringProperty(choices=RISK_CATEGORIES)
     level = StringProperty(choices=RISK_LEVELS, index=True)
     indicator = StringProperty()
     likelihood = IntegerProperty()

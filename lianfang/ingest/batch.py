@@ -133,6 +133,18 @@ def _ungraded(record: Record) -> Issue:
     )
 
 
+def _unclassified(record: Record) -> Issue:
+    return record.table.issue(
+        record.row,
+        "category",
+        None,
+        "风险类别为空:该风险点记为未分类,列入“风险点未分类”(unclassified-risks),请补填",
+        "no category: the risk point is unclassified (unclassified-risks lists it) until "
+        "one is given",
+        WARNING,
+    )
+
+
 def add_node(batch: Batch, record: Record, first_rows: dict[tuple[str, str], int]) -> None:
     register = record.table.register
     label = register.label
@@ -166,6 +178,8 @@ def add_node(batch: Batch, record: Record, first_rows: dict[tuple[str, str], int
         return
     if register.name == "risks" and record["level"] is None:
         batch.issues.append(_ungraded(record))
+    if register.name == "risks" and record["category"] is None:
+        batch.issues.append(_unclassified(record))
     props = node_properties(record)
     if record.extra:
         props["extra"] = json.dumps(record.extra, ensure_ascii=False)

@@ -51,15 +51,31 @@ def text(value: Any) -> str | None:
     return stripped or None
 
 
-LIST_SEPARATORS = re.compile(r"[;；,，、\n\r]+")
+LIST_SEPARATORS = re.compile(r"[;；,，、\n\r①-⑳]+")
+
+
+# Numbering pasted before a list item: 1. 2、 3） (1) （2） ① 一、, at the start of the cell
+# or of an item. Only before more text (an item `1` is an id, `1、2、3` a list of ids, and
+# `1.2` a number).
+ITEM_NUMBER = re.compile(
+    r"(^|[;；,，、\n\r])\s*"
+    r"(?:[(（]\s*\d{1,3}\s*[)）]|\d{1,3}\s*[.．、)）]|[①-⑳]|[一二三四五六七八九十]{1,3}、)\s*"
+    r"(?=[^\d\s;；,，、])"
+)
+
+
+def unnumbered(raw: str) -> str:
+    """A cell without the numbering pasted before its items."""
+    return ITEM_NUMBER.sub(r"\1", raw)
 
 
 def id_list(value: Any) -> list[str]:
-    """Several ids in one cell, in order, without blanks or repeats."""
+    """Several ids in one cell, in order, without blanks, repeats or pasted numbering."""
     raw = text(value)
     if raw is None:
         return []
-    return list(dict.fromkeys(p.strip() for p in LIST_SEPARATORS.split(raw) if p.strip()))
+    items = (p.strip() for p in LIST_SEPARATORS.split(unnumbered(raw)))
+    return list(dict.fromkeys(item for item in items if item))
 
 
 def yes_no(value: Any) -> bool:

@@ -49,8 +49,15 @@ class Sheet:
     ) -> None:
         self.file = file
         self.name = name
+        # Where its rows were printed, when that is not a sheet of this name (a table of
+        # a published document: 表2); errors and provenance name it.
+        self.place: str | None = None
         self._rows = rows if rows is not None or load is not None else []
         self._load = load
+
+    @property
+    def shown(self) -> str:
+        return self.place or self.name
 
     @property
     def rows(self) -> Rows:

@@ -165,7 +165,7 @@ class PowersMixin(DemoBase):
                     process_id=uid,
                     seq=seq,
                     name=name,
-                    post_id=post,
+                    post_ids=post,
                     role=role,
                     time_limit=f"{self.rng.randint(1, 5)}个工作日",
                 )

@@ -32,11 +32,14 @@ class RisksMixin(DemoBase):
         # Planted (ungraded-risks): one risk point in 97 was listed without a grade, as
         # published tables often are.
         ungraded = self.counter[f"{b.uid}-K"] % 97 == 96 and not graded_on_purpose
+        # Planted (unclassified-risks): one in 89 was listed without a category, as most
+        # published tables list them.
+        unclassified = self.counter[f"{b.uid}-K"] % 89 == 44
         return self.out.add(
             "risks",
             risk_id=risk_id,
             description=self.rng.choice(text.RISK_TEXTS[category]),
-            category=category,
+            category=None if unclassified else category,
             level=None if ungraded else {"high": "高", "medium": "中", "low": "低"}[level],
             likelihood=self.rng.randint(1, 5),
             impact=self.rng.randint(1, 5),

@@ -16,6 +16,13 @@ from lianfang.ingest.issues import IngestFailed, Issue
 from lianfang.ingest.mapping import ValueMap, is_mapping_sheet
 from lianfang.ingest.mapping import from_sheet as mapping_from_sheet
 from lianfang.ingest.plan import plan
+from lianfang.ingest.published.grids import read_grids
+from lianfang.ingest.published.reader import (
+    Published,
+    from_grids,
+    looks_published,
+    read_published,
+)
 from lianfang.ingest.registers import registers
 from lianfang.ingest.resolve import (
     Resolver,
@@ -24,7 +31,7 @@ from lianfang.ingest.resolve import (
     warn_unheld_posts,
 )
 from lianfang.ingest.rows import read_rows
-from lianfang.ingest.tables import Record, locate_header, match_sheets
+from lianfang.ingest.tables import Record, Table, locate_header, match_sheets, sheet_register
 
 
 class Progress(Protocol):
@@ -54,6 +61,8 @@ class Report:
     edges: dict[str, int] = field(default_factory=dict)
     removed: dict[str, int] = field(default_factory=dict)
     warnings: list[Issue] = field(default_factory=list)
+    # For an office's published table: its tables and "printed column → read as".
+    published: Published | None = None
 
 
 def default_source(path: Path) -> str:
@@ -72,15 +81,33 @@ def value_map(sheets: list[Sheet], declared: ValueMap | None) -> tuple[ValueMap,
     return (combined.merged(declared) if declared else combined), issues
 
 
+@dataclass
+class Reading:
+    """Every readable register's rows as records, every problem found reading them, the
+    labels whose register is missing or unreadable (references to them go unchecked, as
+    their register's own error says what is wrong), and, for an office's published
+    table, what it was read as."""
+
+    records: dict[str, list[Record]]
+    issues: list[Issue]
+    unreadable: set[str]
+    published: Published | None = None
+
+
 def read_records(
-    path: Path, progress: Progress, declared: ValueMap | None = None
-) -> tuple[dict[str, list[Record]], list[Issue], set[str]]:
-    """Every readable register's rows as records, every problem found reading them, and
-    the labels whose register is missing or unreadable (references to them go unchecked,
-    as their register's own error says what is wrong)."""
+    path: Path, progress: Progress, declared: ValueMap | None = None, unit: str | None = None
+) -> Reading:
+    """Registers, or an office's published table (a Word document, a saved page, a single
+    CSV, or a workbook with no register sheet whose table has recognised headers)."""
     progress.phase("reading", 0)
     try:
+        if looks_published(path) or _single_csv(path):
+            return published_records(read_published(path, unit, declared), declared)
         sheets = read_container(path)
+        if not _holds_registers(sheets):
+            published = published_workbook(path, unit, declared)
+            if published is not None:
+                return published_records(published, declared)
         values, issues = value_map(sheets, declared)
         found, problems = match_sheets(sheets)
         issues.extend(problems)
@@ -103,8 +130,75 @@ def read_records(
             progress.advance(len(sheet.rows))
             sheet.rows = []  # the records hold what is needed
     except ContainerError as exc:  # a sheet is read when it is first needed
-        return {}, [exc.issue], set()
-    return records, issues, unreadable
+        return Reading({}, [exc.issue], set())
+    return Reading(records, issues, unreadable)
+
+
+def _single_csv(path: Path) -> bool:
+    return path.is_file() and path.suffix.lower() == ".csv"
+
+
+def _holds_registers(sheets: list[Sheet]) -> bool:
+    return any(sheet_register(sheet.name) for sheet in sheets)
+
+
+def is_published_file(path: Path) -> bool:
+    """Whether a file would be read as an office's published table (a Word document, a
+    saved page, one CSV file, or a workbook with no register sheet)."""
+    if looks_published(path) or _single_csv(path):
+        return True
+    if not path.is_file() or path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return False
+    try:
+        return not _holds_registers(read_container(path))
+    except ContainerError:
+        return False
+
+
+def published_workbook(path: Path, unit: str | None, declared: ValueMap | None) -> Published | None:
+    """A workbook with no register sheet read as a published table, if it holds one."""
+    try:
+        return from_grids(path.name, read_grids(path), unit, declared)
+    except ContainerError:
+        return None
+
+
+def published_records(published: Published, declared: ValueMap | None) -> Reading:
+    """The registers a published table states, read and checked as any register is; its
+    columns named as printed in every message."""
+    issues = list(published.derived.issues)
+    records: dict[str, list[Record]] = {}
+    for sheet, printed in published.sheets():
+        spec = sheet_register(sheet.name)
+        assert spec is not None
+        table, problems = locate_header(spec, sheet)
+        if table is None:  # cannot happen: the header is written from the register
+            issues.extend(problems)
+            continue
+        table.headers.update(printed)
+        table.extras = {}  # printed extras are the record's extra fields, said once
+        rows, problems = read_rows(table, declared)
+        _keep_extras(table, sheet, rows)
+        records.setdefault(spec.name, []).extend(rows)
+        issues.extend(problems)
+    return Reading(records, issues, set(), published)
+
+
+def _keep_extras(table: Table, sheet: Sheet, rows: list[Record]) -> None:
+    """Columns of a derived sheet that are not register columns: the printed table's
+    other columns, kept on each record as its extra fields. (Every derived row has an
+    id, so none was skipped as blank: records and rows are in step.)"""
+    header = sheet.rows[0][1] if sheet.rows else []
+    known = {c.zh for c in table.register.columns}
+    positions = {i: name for i, name in enumerate(header) if name not in known}
+    for record, (_, values) in zip(rows, sheet.rows[1:], strict=True):
+        extra = {
+            positions[i]: str(values[i])
+            for i in positions
+            if i < len(values) and values[i] not in (None, "")
+        }
+        if extra:
+            record.extra = extra
 
 
 @collector.paused()
@@ -117,6 +211,7 @@ class Checked:
     edges: list[Edge]
     resolver: Resolver
     issues: list[Issue]
+    published: Published | None = None
 
     def changes(self, source: str) -> list[Change]:
         return plan(self.batch, self.edges, source, self.resolver.renames())
@@ -129,10 +224,15 @@ def check(
     progress: Progress,
     today: dt.date,
     mapping: ValueMap | None = None,
+    unit: str | None = None,
 ) -> Checked:
     """Read, normalise and check every row; raise IngestFailed on any error."""
-    records, issues, unreadable = read_records(path, progress, mapping)
-    return check_records(records, issues, unreadable, store, source, today)
+    reading = read_records(path, progress, mapping, unit)
+    checked = check_records(
+        reading.records, reading.issues, reading.unreadable, store, source, today
+    )
+    checked.published = reading.published
+    return checked
 
 
 def check_records(
@@ -165,6 +265,7 @@ def load(
     progress: Progress | None = None,
     today: dt.date | None = None,
     mapping: ValueMap | None = None,
+    unit: str | None = None,
 ) -> Report:
     """Import registers into the store; raise IngestFailed (writing nothing) on any error.
 
@@ -173,9 +274,9 @@ def load(
     """
     progress = progress or Quiet()
     source = source or default_source(path)
-    checked = check(path, store, source, progress, today or dt.date.today(), mapping)
+    checked = check(path, store, source, progress, today or dt.date.today(), mapping, unit)
     batch = checked.batch
-    report = Report(source, str(path), dry_run or store is None)
+    report = Report(source, str(path), dry_run or store is None, published=checked.published)
     report.warnings = [i for i in checked.issues if not i.is_error]
     report.nodes = {label: len(nodes) for label, nodes in batch.nodes.items()}
     report.edges = dict(Counter(edge.type for edge in checked.edges))

@@ -38,7 +38,7 @@ def node_row(node: NodeRow, source: str) -> dict[str, Any]:
         code=node.uid,
         source=source,
         prov_file=record.table.sheet.file,
-        prov_sheet=record.table.sheet.name,
+        prov_sheet=record.table.sheet.shown,
         prov_row=record.row,
     )
     return {"uid": node.key or node.uid, "props": props, **{k: node.props.get(k) for k in dates}}

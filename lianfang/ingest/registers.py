@@ -210,7 +210,7 @@ def registers() -> tuple[Register, ...]:
                 _ref("process_id", "流程编号", True, "Process", "HAS_STEP", reverse=True),
                 _prop("Step", "seq", "序号"),
                 _prop("Step", "name", "环节名称"),
-                _ref("post_id", "办理岗位", True, "Post", "HANDLED_BY"),
+                _refs("post_ids", "办理岗位", True, "Post", "HANDLED_BY", aliases=("post_id",)),
                 _prop("Step", "role", "环节性质"),
                 _prop("Step", "time_limit", "时限"),
             ),

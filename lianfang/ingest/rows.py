@@ -50,6 +50,9 @@ def _blank(value: Any) -> bool:
 PARTIAL_DATES = {("RiskPoint", "assessed"), ("Rule", "issued")}
 # Vocabularies an office may write its own way, and so may declare in a value mapping.
 MAPPABLE = ("level", "choice", "bool")
+# Classes kept as the office prints them when outside the vocabulary: (label, property)
+# → the class they are counted under. The printed word goes to `<property>_printed`.
+KEPT_AS_PRINTED = {("Power", "category"): "其他行政权力"}
 
 
 def _unknown_value(
@@ -61,19 +64,35 @@ def _unknown_value(
     en = f"{shown!r} is not valid; expected {exc.en}"
     if column.kind in MAPPABLE:
         header = table.headers.get(column.name) or column.header(table.lang)
-        choices = column.choices or (("是",) if table.lang == "zh" else ("yes",))
-        high = vocab.LEVEL_ZH["high"] if table.lang == "zh" else "high"
-        example = high if column.kind == "level" else choices[0]
+        if column.kind == "level":
+            options_zh, options_en = "高/中/低", "high/medium/low"
+        elif column.kind == "bool":
+            options_zh, options_en = "是/否", "yes/no"
+        else:
+            options_zh = options_en = "/".join(column.choices or ())
         zh += (
-            f"。若“{shown}”是本单位的写法,请在“值映射”表中写明它的含义,"
-            f"如一行:列 {header},原值 {shown},标准值 {example}(或用 --map 文件)"
+            f"。若“{shown}”是本单位的写法,请在“值映射”表中写明它的含义:一行写 列 {header}、"
+            f"原值 {shown}、标准值({options_zh} 之一)(或用 --map 文件)"
         )
         en += (
             f". If {shown!r} is your office's own form, declare what it means in a 值映射 "
-            f"(mappings) sheet, e.g. the row: column {header}, from {shown}, to {example} "
-            "(or give --map FILE)"
+            f"(mappings) sheet: a row with column {header}, from {shown}, and to one of "
+            f"{options_en} (or give --map FILE)"
         )
     return table.issue(number, column.name, raw, zh, en)
+
+
+def _kept_as_printed(table: Table, number: int, column: Column, raw: Any, counted: str) -> Issue:
+    shown = cells.text(raw)
+    return table.issue(
+        number,
+        column.name,
+        raw,
+        f"“{shown}”不在{column.zh}的标准分类中:按原文保存,统计时计入“{counted}”",
+        f"{shown!r} is not one of the standard {column.name} values: kept as printed, "
+        f"counted under {counted!r}",
+        WARNING,
+    )
 
 
 def _partial_date_warning(table: Table, number: int, column: Column, raw: Any, day: Any) -> Issue:
@@ -113,9 +132,14 @@ def read_row(
             else:
                 value = _convert(column, raw, label)
         except cells.CellError as exc:
-            issues.append(_unknown_value(table, number, column, raw, exc))
-            valid = False
-            continue
+            counted_as = KEPT_AS_PRINTED.get((label or "", column.prop or ""))
+            if counted_as is None:
+                issues.append(_unknown_value(table, number, column, raw, exc))
+                valid = False
+                continue
+            value = counted_as
+            parsed[f"{column.prop}_printed"] = cells.text(raw)
+            issues.append(_kept_as_printed(table, number, column, raw, counted_as))
         if column.required and _blank(value) and column.kind != "bool":
             issues.append(
                 table.issue(
@@ -167,4 +191,7 @@ def node_properties(record: Record) -> dict[str, Any]:
         if value is None:
             value = model.node(label).prop(column.prop).default
         props[column.prop] = value
+        printed = f"{column.prop}_printed"
+        if (label, column.prop) in KEPT_AS_PRINTED:
+            props[printed] = record.values.get(printed)
     return props

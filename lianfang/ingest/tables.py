@@ -42,7 +42,7 @@ class Table:
         return Issue(
             severity,
             self.sheet.file,
-            self.sheet.name,
+            self.sheet.shown,
             row,
             header,
             display_value(value),
@@ -152,7 +152,7 @@ def locate_header(register: Register, sheet: Sheet) -> tuple[Table | None, list[
         Issue(
             ERROR,
             sheet.file,
-            sheet.name,
+            sheet.shown,
             best[0] if best else None,
             missing[0].header(lang),
             None,

@@ -61,8 +61,10 @@ def has_cjk_font() -> bool:
 
 
 def _stacks(distribution: Distribution) -> tuple[list[str], dict[str, list[int]]]:
-    """Categories in the vocabulary's order, and each level's heights over them."""
+    """Categories in the vocabulary's order (then any other row, such as 未分类), and each
+    level's heights over them."""
     categories = list(vocab.RISK_CATEGORIES)
+    categories += [c for c in distribution if c not in categories]
     heights = {
         level: [distribution.get(c, {}).get(level, 0) for c in categories] for level in vocab.LEVELS
     }

@@ -25,6 +25,8 @@ from lianfang.reports.snapshots import PROFILE, Snapshot, take
 from lianfang.reports.snapshots import load as load_snapshot
 from lianfang.viz.subgraph import unit_map
 
+# Risk points with no category, as the distribution names them (a row of their own).
+UNCLASSIFIED = "未分类"
 # The profile table's columns are the profile query's own.
 PROFILE_COLUMNS = tuple(c.name for c in library()[PROFILE].columns)
 
@@ -106,8 +108,9 @@ def distribution(store: GraphStore, risks: set[str] | None) -> dict[str, dict[st
     )
     table = {category: dict.fromkeys(vocab.LEVELS, 0) for category in vocab.RISK_CATEGORIES}
     for row in rows:
-        if row["category"] in table and row["level"] in table[row["category"]]:
-            table[row["category"]][row["level"]] = row["n"]
+        category = row["category"] or UNCLASSIFIED
+        if row["level"] in vocab.LEVELS:
+            table.setdefault(category, dict.fromkeys(vocab.LEVELS, 0))[row["level"]] = row["n"]
     return table
 
 

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from lianfang.api.auth import Analyst
 from lianfang.api.deps import SettingsDep
 from lianfang.api.models import IngestReport
-from lianfang.api.uploads import CHUNK, audited_import
+from lianfang.api.uploads import CHUNK, Asked, audited_import
 
 router = APIRouter(prefix="/api/ingest", tags=["ingest"])
 
@@ -27,15 +27,27 @@ def upload_registers(
     request: Request,
     who: Analyst,
     settings: SettingsDep,
-    file: Annotated[UploadFile, File(description="An .xlsx workbook, or a .zip of CSV files")],
+    file: Annotated[
+        UploadFile,
+        File(
+            description="An .xlsx workbook, or a .zip of CSV files; or an office's published "
+            "table (.docx, .xlsx, .csv or a saved .html page)"
+        ),
+    ],
     source: Annotated[str | None, Form(description="Source name (default: file name)")] = None,
     dry_run: Annotated[bool, Form(description="Check only, write nothing")] = False,
+    unit: Annotated[
+        str | None, Form(description="A published table's unit, if its title does not name it")
+    ] = None,
 ) -> JSONResponse:
-    """Import registers. Every error is reported with file, sheet, row and column, and a
-    workbook with any error changes nothing (status 422)."""
+    """Import registers, or an office's published table as printed (`published` then
+    lists each printed column and what it was read as). Every error is reported with
+    file, sheet (or table), row and column, and a file with any error changes nothing
+    (status 422)."""
     limit = int(settings.max_upload_mb * (1 << 20))
     declared = int(request.headers.get("content-length") or 0)
     if declared > limit + CHUNK:
         raise HTTPException(413, f"upload larger than {settings.max_upload_mb:g} MB")
-    body, status = audited_import(request, who, file, limit, source, dry_run)
+    asked = Asked(source, dry_run, unit)
+    body, status = audited_import(request, who, file, limit, asked)
     return JSONResponse(body.model_dump(), status_code=status)

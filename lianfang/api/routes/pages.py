@@ -14,7 +14,7 @@ from lianfang.api.auth import Analyst, Principal, Viewer
 from lianfang.api.deps import SettingsDep, StoreDep
 from lianfang.api.html import show
 from lianfang.api.lookups import node_detail
-from lianfang.api.uploads import audited_import
+from lianfang.api.uploads import Asked, audited_import
 from lianfang.graph import model
 from lianfang.loop import score, warnings
 from lianfang.queries.cache import cached
@@ -176,7 +176,28 @@ def upload_page(
     file: Annotated[UploadFile, File()],
     source: Annotated[str | None, Form()] = None,
     dry_run: Annotated[bool, Form()] = False,
+    unit: Annotated[str | None, Form()] = None,
 ) -> HTMLResponse:
+    """An upload; a published table is checked and shown as read, to be confirmed."""
     limit = int(settings.max_upload_mb * (1 << 20))
-    report, status = audited_import(request, who, file, limit, source, dry_run)
-    return show(request, store, "upload.html", status=status, report=report)
+    asked = Asked(source, dry_run, unit, confirm_published=True)
+    report, status = audited_import(request, who, file, limit, asked)
+    return show(
+        request, store, "upload.html", status=status, report=report, source=source, unit=unit
+    )
+
+
+@router.post("/upload/confirm", response_class=HTMLResponse)
+def confirm_upload(
+    request: Request,
+    store: StoreDep,
+    who: Analyst,
+    pending: Annotated[str, Form(max_length=200)],
+    source: Annotated[str | None, Form()] = None,
+    unit: Annotated[str | None, Form()] = None,
+) -> HTMLResponse:
+    """Import the published table checked a moment ago, as it was shown."""
+    report, status = audited_import(request, who, None, 0, Asked(source, False, unit), pending)
+    return show(
+        request, store, "upload.html", status=status, report=report, source=source, unit=unit
+    )
