@@ -81,7 +81,8 @@ def one_scale(scale: int, workdir: Path) -> dict[str, Any]:
     figures: dict[str, Any] = {"scale": scale}
     with EmbeddedFalkorStore(workdir / f"data{scale}", "bench") as store:
         started = time.perf_counter()
-        records, issues, unreadable = read_records(workbook, Quiet())
+        reading = read_records(workbook, Quiet())
+        records, issues, unreadable = reading.records, reading.issues, reading.unreadable
         figures["read"] = time.perf_counter() - started
         started = time.perf_counter()
         checked = check_records(records, issues, unreadable, store, SOURCE, dt.date.today())
@@ -120,7 +121,8 @@ def compare(size: int, workdir: Path) -> None:
     """Batched writes against one query per row, on the first `size` rows of each change."""
     workbook = writers.write_workbook(workdir / "ab.xlsx", demo.generate(1, 2024))
     with collector.paused():
-        records, issues, unreadable = read_records(workbook, Quiet())
+        reading = read_records(workbook, Quiet())
+        records, issues, unreadable = reading.records, reading.issues, reading.unreadable
         checked = check_records(records, issues, unreadable, None, SOURCE, dt.date.today())
     sample = [Change(c.cypher, c.params, c.rows[:size]) for c in checked.changes(SOURCE) if c.rows]
     rows = sum(len(c.rows or []) for c in sample)

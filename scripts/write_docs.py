@@ -1,7 +1,8 @@
 """Write the generated parts of the user docs from the code they describe.
 
-    .venv/bin/python scripts/write_docs.py          # rewrite docs/queries.md and the
-                                                    # register tables of docs/registers.md
+    .venv/bin/python scripts/write_docs.py          # rewrite docs/queries.md, the register
+                                                    # tables of docs/registers.md and the
+                                                    # column synonyms of published-tables.md
     .venv/bin/python scripts/write_docs.py --check  # exit 1 if either is out of date
 
 docs/queries.md is generated whole from the query library. docs/registers.md is prose
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from lianfang.graph import model
 from lianfang.ingest import demo
+from lianfang.ingest.published.columns import ROLES
 from lianfang.ingest.registers import Column, Register, registers
 from lianfang.queries.spec import QuerySpec, library
 
@@ -143,8 +145,28 @@ def registers_block() -> str:
 
 
 def registers_md(current: str) -> str:
+    return _replace_block(current, registers_block())
+
+
+def _replace_block(current: str, block: str) -> str:
     start, end = current.index(BEGIN), current.index(END) + len(END)
-    return current[:start] + registers_block() + current[end:]
+    return current[:start] + block + current[end:]
+
+
+def synonyms_block() -> str:
+    """The published-table reader's table of printed column names (published/columns.py)."""
+    lines = [
+        BEGIN,
+        "",
+        "| read as | what it gives | printed headers matched whole | or a header containing |",
+        "| --- | --- | --- | --- |",
+    ]
+    for role in ROLES:
+        names = "、".join(role.names)
+        words = "、".join(role.words) or "—"
+        lines.append(f"| {role.zh} | {_cell(role.en)} | {_cell(names)} | {_cell(words)} |")
+    lines += ["", "Any other column is kept on the risk point, under its printed name.", "", END]
+    return "\n".join(lines)
 
 
 def main() -> int:
@@ -153,10 +175,13 @@ def main() -> int:
     check = parser.parse_args().check
     stale = []
     queries_path, registers_path = DOCS / "queries.md", DOCS / "registers.md"
+    published_path = DOCS / "published-tables.md"
     current_registers = registers_path.read_text(encoding="utf-8")
+    current_published = published_path.read_text(encoding="utf-8")
     for path, wanted in (
         (queries_path, queries_md()),
         (registers_path, registers_md(current_registers)),
+        (published_path, _replace_block(current_published, synonyms_block())),
     ):
         current = path.read_text(encoding="utf-8") if path.exists() else ""
         if current != wanted:

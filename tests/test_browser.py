@@ -141,3 +141,26 @@ def test_the_html_report_shows_its_chart(page, site) -> None:
     )
     assert widths and widths[0] > 20
     assert "排查廉政风险点5个" in page.inner_text("#summary")
+
+
+def test_upload_a_published_table_see_how_it_reads_and_confirm(page, site) -> None:
+    """The page checks an office's own table first, shows each printed column as read,
+    and imports it only when confirmed."""
+    url, store = site
+    table = Path(__file__).parent / "fixtures" / "published" / "平川区黄峤中学汇总表.docx"
+    page.goto(url + "/")
+    page.set_input_files("#upload-form input[type=file]", str(table))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector("#read-as-table")
+    read = page.locator("#read-as-table tbody tr").all_inner_texts()
+    assert any("主管领导" in r and "责任人" in r for r in read)
+    assert any("防控方法" in r and "防控措施" in r for r in read)
+    assert store.read(
+        "MATCH (r:RiskPoint {source: '平川区黄峤中学汇总表'}) RETURN count(r) AS n"
+    ) == [{"n": 0}]
+    page.click("#confirm-import")
+    page.wait_for_selector("#upload-ok")
+    assert store.read(
+        "MATCH (r:RiskPoint {source: '平川区黄峤中学汇总表'}) RETURN count(r) AS n"
+    ) == [{"n": 2}]
+    page.screenshot(path=str(Path("/tmp") / "published-upload.png"))

@@ -312,3 +312,27 @@ def test_the_cli_says_what_it_read_and_writes_the_registers(data_dir: Path, tmp_
     assert body["nodes"]["RiskPoint"] == 3 and "published" not in body
     unknown = cli(data_dir, "ingest", str(COMPANY), "--to-registers", str(tmp_path / "x.csv"))
     assert unknown.returncode == 2
+
+
+# -- the web app -----------------------------------------------------------------------------
+def test_the_api_imports_a_published_table_and_says_how_it_read_it(store) -> None:
+    from fastapi.testclient import TestClient
+    from web import LOCAL
+
+    from lianfang.api.main import create_app
+    from lianfang.api.settings import AppSettings
+
+    app = create_app(store=store, settings=AppSettings(warm_seconds=0))
+    with TestClient(app, base_url=LOCAL) as client:
+        checked = client.post(
+            "/api/ingest",
+            files={"file": (TAX.name, TAX.read_bytes())},
+            data={"dry_run": "true"},
+        )
+        assert checked.status_code == 200, checked.text
+        body = checked.json()
+        assert body["dry_run"] and body["nodes"]["RiskPoint"] == 3
+        assert {r["printed"]: r["read_as"] for r in body["published"]}["预警等级"] == "风险等级"
+        assert not nodes(store, "RiskPoint")
+        done = client.post("/api/ingest", files={"file": (TAX.name, TAX.read_bytes())})
+        assert done.status_code == 200 and len(nodes(store, "RiskPoint")) == 3
