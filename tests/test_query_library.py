@@ -185,7 +185,32 @@ BAD_FILES = {
     ),
     "unknown field": (GOOD_TEXT + "\nauthor: someone\n", "author: unknown field"),
     "count_by an unknown column": (GOOD_TEXT + "\ncount_by: [nope]\n", "count_by"),
+    "unknown kind": (GOOD_TEXT + "\nkind: advice\n", "kind"),
+    "unknown map": (GOOD_TEXT + "\nmap: heat\n", "map"),
 }
+
+
+def test_what_a_query_is_and_how_it_is_drawn_is_in_its_file() -> None:
+    """No id-keyed code decides it: a new query is warned on, scored, simulated and drawn
+    by what its file declares."""
+    kinds = {spec.id: (spec.kind, spec.map) for spec in library().values()}
+    assert kinds["unit-risk-profile"][0] == "profile"
+    assert kinds["power-exposure"][0] == kinds["exposure-choke-posts"][0] == "ranking"
+    assert kinds["incompatible-duties"][1] == kinds["power-concentration"][1] == "paths"
+    assert kinds["process-capture"][1] == "capture"
+    assert sum(kind == "finding" for kind, _ in kinds.values()) == len(kinds) - 3
+    text = GOOD_TEXT + "\nkind: ranking\nmap: paths\n"
+    spec = parse(_variant_file(text))
+    assert not spec.warns and spec.simulated and spec.map == "paths"
+
+
+def _variant_file(text: str) -> Path:
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="lf-spec-"))
+    path = folder / "vacant-key-posts.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 @pytest.mark.parametrize("case", sorted(BAD_FILES))

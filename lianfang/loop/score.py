@@ -20,8 +20,7 @@ from lianfang.loop.findings import findings
 from lianfang.loop.kept import kept
 from lianfang.loop.rules import ScoreRules, score_rules
 from lianfang.queries.runner import run
-
-PROFILE = "unit-risk-profile"  # its figures roll each unit's subtree up
+from lianfang.queries.spec import profile
 
 
 @dataclass
@@ -94,7 +93,7 @@ def _computed(
                 overdue[unit] += 1
     without_risks = {
         row["unit_id"]
-        for row in run(store, PROFILE, {"as_of": as_of}).rows
+        for row in run(store, profile().id, {"as_of": as_of}).rows
         if row["posts"] and not row["risks"]
     }
     scores = {}

@@ -19,7 +19,6 @@ from lianfang.queries.params import bind
 from lianfang.queries.runner import run
 from lianfang.queries.spec import library
 
-SKIPPED = frozenset({"unit-risk-profile"})  # a profile, not findings
 KINDS = ("appoint", "end", "grant", "revoke")
 _HOLDING = re.compile(r"^(?P<a>[^@]+)@(?P<b>[^:]+)(?::(?P<day>\d{4}-\d{2}-\d{2}))?$")
 _POWER = re.compile(r"^(?P<a>[^>]+)>(?P<b>.+)$")
@@ -130,7 +129,7 @@ APPLY = {
 def _answers(scratch: Scratch, as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
     answers = {}
     for spec in library().values():
-        if spec.id in SKIPPED:
+        if not spec.simulated:
             continue
         bound = bind(spec.parameters, {"as_of": as_of}, as_of)
         answers[spec.id] = scratch.read(spec.cypher, {n: bound[n] for n in spec.sent})

@@ -103,6 +103,18 @@ class QuerySpec(BaseModel):
     total: str | None = None
     count_by: tuple[str, ...] = ()  # columns whose distinct values the ratio counts
     key: tuple[str, ...] = ()  # columns that identify a finding from one review to the next
+    kind: Literal["finding", "profile", "ranking"] = Field(
+        default="finding",
+        description="finding: each row is a gap, warned on, scored, simulated and kept in "
+        "the ledger; ranking: rows rank exposure, simulated but never warned on or scored; "
+        "profile: the figures a review opens with (one query of the library)",
+    )
+    map: Literal["rows", "paths", "capture"] = Field(
+        default="rows",
+        description="How a finding is drawn: the records its row names (rows), with the "
+        "routes from its person to its powers (paths), or with the person's posts and the "
+        "steps they handle (capture)",
+    )
     _path: Path = PrivateAttr(default=LIBRARY)
 
     @model_validator(mode="before")
@@ -177,6 +189,16 @@ class QuerySpec(BaseModel):
     def param(self, name: str) -> Param:
         return next(p for p in self.parameters if p.name == name)
 
+    @property
+    def warns(self) -> bool:
+        """Whether its rows are gaps: warned on, scored and kept in the ledger."""
+        return self.kind == "finding"
+
+    @property
+    def simulated(self) -> bool:
+        """Whether a what-if reports what a change does to its rows."""
+        return self.kind != "profile"
+
 
 def _problems(exc: ValidationError) -> str:
     """pydantic's errors as one line: `field: message; …`."""
@@ -226,3 +248,12 @@ def load_library(folder: Path = LIBRARY) -> dict[str, QuerySpec]:
 def library() -> dict[str, QuerySpec]:
     """The bundled library, loaded once."""
     return load_library()
+
+
+def profile() -> QuerySpec:
+    """The query whose figures a review opens with, per unit (its sub-units rolled up)."""
+    found = [spec for spec in library().values() if spec.kind == "profile"]
+    if len(found) != 1:
+        ids = [spec.id for spec in found]
+        raise LibraryError(f"the library needs exactly one query of kind profile, not {ids}")
+    return found[0]

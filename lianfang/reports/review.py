@@ -17,18 +17,18 @@ from lianfang.graph.store import GraphStore
 from lianfang.graph.vocab import SEVERITY_ORDER
 from lianfang.loop import acceptance
 from lianfang.queries.runner import QueryResult, run
-from lianfang.queries.spec import ID_COLUMNS, QuerySpec, library
+from lianfang.queries.spec import ID_COLUMNS, QuerySpec, library, profile
 from lianfang.queries.stats import stats
 from lianfang.reports import loop_summary
 from lianfang.reports.drift import QueryDrift, by_query, compare
-from lianfang.reports.snapshots import PROFILE, Snapshot, take
+from lianfang.reports.snapshots import Snapshot, take
 from lianfang.reports.snapshots import load as load_snapshot
 from lianfang.viz.subgraph import unit_map
 
 # Risk points with no category, as the distribution names them (a row of their own).
 UNCLASSIFIED = "未分类"
 # The profile table's columns are the profile query's own.
-PROFILE_COLUMNS = tuple(c.name for c in library()[PROFILE].columns)
+PROFILE_COLUMNS = tuple(c.name for c in profile().columns)
 
 
 @dataclass
@@ -116,7 +116,7 @@ def distribution(store: GraphStore, risks: set[str] | None) -> dict[str, dict[st
 
 def profile_rows(store: GraphStore, unit: str | None, as_of: dt.date) -> list[dict[str, Any]]:
     """The unit and its direct sub-units (or the top units and theirs)."""
-    rows = run(store, PROFILE, {"as_of": as_of}).rows
+    rows = run(store, profile().id, {"as_of": as_of}).rows
     parents = {
         r["c"]: r["p"]
         for r in store.read("MATCH (c:Unit)-[:PART_OF]->(p:Unit) RETURN c.uid AS c, p.uid AS p")
@@ -154,7 +154,7 @@ def build(
     specs = sorted(library().values(), key=lambda s: SEVERITY_ORDER[s.severity])
     accepted = acceptance.active(store, as_of)
     for spec in specs:
-        if spec.id == PROFILE:
+        if spec.kind == "profile":
             continue
         params = {"as_of": as_of}
         split = acceptance.split(run(store, spec.id, params), accepted)

@@ -20,7 +20,6 @@ from lianfang.queries.runner import QueryResult, run
 from lianfang.queries.spec import finding_label, library
 
 LABEL = model.SNAPSHOT_LABEL
-PROFILE = "unit-risk-profile"
 
 
 class SnapshotError(LookupError):
@@ -63,7 +62,7 @@ def take(store: GraphStore, name: str, as_of: dt.date) -> Snapshot:
     for spec in library().values():
         params = {"as_of": as_of}
         result = run(store, spec.id, params)
-        if spec.id == PROFILE:
+        if spec.kind == "profile":
             profile = [{k: v for k, v in row.items()} for row in result.rows]
         else:
             queries[spec.id] = record(result)

@@ -100,8 +100,7 @@ def node_view(
     return graph, f"{model.node(label).zh} {uid} 邻域 neighbourhood"
 
 
-# Findings about a person reaching powers: their map is the routes by which they do.
-PATH_FINDINGS = frozenset({"incompatible-duties", "power-concentration"})
+# Findings drawn as paths (a person reaching powers): the routes by which they do.
 _HELD_POWERS = (
     "MATCH (:Person {uid: $person})-[h:HOLDS]->(:Post)-[:EXERCISES]->(q:Power) "
     f"WHERE {model.held_on()} "
@@ -180,9 +179,9 @@ def captured_steps(store: GraphStore, result: QueryResult, as_of: dt.date) -> Su
 def query_view(store: GraphStore, result: QueryResult) -> tuple[Subgraph, str]:
     """The nodes behind a query's findings, on the query's own as_of."""
     as_of = dt.date.fromisoformat(result.params.get("as_of") or dt.date.today().isoformat())
-    if result.spec.id in PATH_FINDINGS:
+    if result.spec.map == "paths":
         drawn = paths_of_findings(store, result, as_of)
-    elif result.spec.id == "process-capture":
+    elif result.spec.map == "capture":
         drawn = captured_steps(store, result, as_of)
     else:
         drawn = findings_map(store, result.rows, as_of)
