@@ -195,10 +195,9 @@ def test_every_statement_the_product_sends_passes_the_lint(data_dir, tmp_path) -
 
     from registers_data import write_workbook
 
-    from lianfang.api import lookups
     from lianfang.graph.falkor_store import EmbeddedFalkorStore
     from lianfang.ingest.load import load
-    from lianfang.queries import scope
+    from lianfang.queries import lookups, scope
     from lianfang.queries.runner import run
     from lianfang.queries.stats import stats
     from lianfang.reports import disclosure, review, snapshots

@@ -39,7 +39,7 @@ def _account(row: dict[str, object]) -> Account:
     return Account(
         name=str(row["name"]),
         role=str(row["role"]),
-        units=tuple(row.get("units") or ()),  # type: ignore[call-overload]
+        units=_units(row.get("units")),
         disabled=bool(row.get("disabled")),
         created=str(row.get("created") or ""),
     )
@@ -50,6 +50,10 @@ FIELDS = (
 )
 # For the lookups that find the account beside a token or a session, in the same query.
 JOIN = f"OPTIONAL MATCH (a:{LABEL} {{uid: t.account}})"
+
+
+def _units(value: object) -> tuple[str, ...]:
+    return tuple(str(unit) for unit in value) if isinstance(value, list | tuple) else ()
 
 
 def enabled(row: dict[str, object]) -> Account | None:
@@ -161,7 +165,7 @@ def authenticate(store: GraphStore, name: str, password: str) -> Account | None:
     account = _account(rows[0])
     if account.disabled:
         return None
-    if passwords.needs_rehash(stored):
+    if stored is not None and passwords.needs_rehash(stored):
         store.office_write(
             f"MATCH (a:{LABEL} {{uid: $name}}) SET a.password_hash = $hash",
             {"name": name, "hash": passwords.hash_password(password)},

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from lianfang import __version__
 from lianfang.api.auth import LoginRequired
 from lianfang.api.body_limit import BodyLimit
 from lianfang.api.guard import Guard
@@ -86,7 +87,7 @@ def create_app(
         title="lianfang 廉防",
         description="The integrity-risk knowledge graph: canned gap queries, power-risk "
         "maps, register import.",
-        version="0.1.0",
+        version=__version__,
         lifespan=lifespan,
         # Served by routes of the app's own (routes/apidocs.py), behind the login.
         openapi_url=None,
@@ -120,7 +121,7 @@ def create_app(
 
 def upload_limit(scope: Any) -> int:
     settings: AppSettings = scope["app"].state.settings
-    return int(settings.max_upload_mb * (1 << 20))
+    return settings.upload_limit
 
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -138,9 +139,10 @@ async def refuse_control_characters(request: Request, call_next: Any) -> Any:
     return await call_next(request)
 
 
-async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     """What was wrong with the request, as JSON whatever it carried: a body that is not
     JSON arrives as raw bytes, which once made this handler itself fail (a 500)."""
+    assert isinstance(exc, RequestValidationError)
     errors = [_plain(error) for error in exc.errors()]
     sent = request.headers.get("content-type", "")
     if request.method not in ("GET", "HEAD") and "json" not in sent and sent.split(";")[0]:
@@ -171,7 +173,8 @@ def _plain(error: Any) -> Any:
     return str(error)
 
 
-async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+async def http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
     return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
 
 

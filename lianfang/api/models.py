@@ -21,7 +21,7 @@ _TYPES: dict[str, type] = {
 
 
 def _field(spec: model.PropertySpec) -> tuple[Any, Any]:
-    kind: Any = Literal[tuple(spec.choices)] if spec.choices else _TYPES[spec.kind]  # type: ignore[misc]
+    kind: Any = Literal[tuple(spec.choices)] if spec.choices else _TYPES[spec.kind]
     if spec.required:
         return kind, Field(...)
     return kind | None, Field(default=None)
@@ -32,7 +32,7 @@ def node_models() -> dict[str, type[BaseModel]]:
     """One pydantic model per label; `label` discriminates them."""
     made: dict[str, type[BaseModel]] = {}
     for spec in model.nodes().values():
-        fields: dict[str, Any] = {"label": (Literal[spec.label], Field(...))}  # type: ignore[valid-type]
+        fields: dict[str, Any] = {"label": (Literal[spec.label], Field(...))}
         fields |= {p.name: _field(p) for p in spec.properties}
         fields["extra"] = (
             str | None,

@@ -14,16 +14,17 @@ from typing import Any
 
 from fastapi import HTTPException
 
-from lianfang.api import lookups
 from lianfang.api.auth import Principal
 from lianfang.api.http import run_or_http
+from lianfang.graph import model
 from lianfang.graph.store import GraphStore
+from lianfang.queries import lookups
 from lianfang.queries.cache import cached
 from lianfang.queries.runner import QueryResult, catalogue, find
 from lianfang.queries.scope import Scope, scoped
 from lianfang.queries.spec import ID_COLUMNS, QuerySpec
 from lianfang.queries.stats import stats
-from lianfang.viz.subgraph import Finding, Subgraph
+from lianfang.viz.subgraph import Subgraph
 
 
 def run(store: GraphStore, who: Principal, query_id: str, params: dict[str, Any]) -> QueryResult:
@@ -54,8 +55,15 @@ def require_node(store: GraphStore, who: Principal, label: str, uid: str) -> Non
         raise HTTPException(404, f"no {label} with id {uid!r}")
 
 
-def node_detail(store: GraphStore, who: Principal, found: dict[str, Any]) -> dict[str, Any]:
-    """A node's detail with only the neighbours in scope."""
+def node(store: GraphStore, who: Principal, label: str, uid: str) -> dict[str, Any]:
+    """One node and its neighbours, as the requester may see them: a label the schema
+    does not know, a node out of scope and a node that does not exist are each a 404."""
+    if label not in model.nodes():
+        raise HTTPException(404, f"unknown label {label!r}; known: {', '.join(model.labels())}")
+    require_node(store, who, label, uid)
+    found = lookups.node_detail(store, label, uid)
+    if found is None:
+        raise HTTPException(404, f"no {label} with id {uid!r}")
     within = who.scope(store)
     if within is None:
         return found
@@ -92,21 +100,7 @@ def graph(store: GraphStore, who: Principal, drawn: Subgraph) -> Subgraph:
     within = who.scope(store)
     if within is None:
         return drawn
-    kept = Subgraph(
-        nodes={key: props for key, props in drawn.nodes.items() if within.contains(*key)},
-        notes=list(drawn.notes),
-    )
-    kept.edges = {e for e in drawn.edges if e[0] in kept.nodes and e[2] in kept.nodes}
-    kept.highlighted = {key for key in drawn.highlighted if key in kept.nodes}
-    kept.exposed = {key for key in drawn.exposed if key in kept.nodes}
-    kept.unmitigated = {key for key in drawn.unmitigated if key in kept.nodes}
-    kept.proposed = drawn.proposed & kept.edges
-    kept.findings = [
-        Finding(f.title, frozenset(f.nodes & kept.nodes.keys()), frozenset(f.edges & kept.edges))
-        for f in drawn.findings
-        if f.nodes & kept.nodes.keys()
-    ]
-    return kept
+    return drawn.within(within.contains)
 
 
 def report_unit(store: GraphStore, who: Principal, unit: str | None) -> str | None:

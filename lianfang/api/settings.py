@@ -63,6 +63,11 @@ class AppSettings(BaseSettings):
         "result cache in the background; 0 turns that off.",
     )
 
+    @property
+    def upload_limit(self) -> int:
+        """The largest upload, in bytes."""
+        return int(self.max_upload_mb * (1 << 20))
+
     @field_validator("allowed_hosts", "trusted_proxies", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:

@@ -100,7 +100,7 @@ def warnings_command(
         if before is not None:
             for row in rows:
                 row["since"] = change(
-                    state, before.warnings.get(row["post_id"]), row["level"], before.name
+                    state, before.warnings.get(str(row["post_id"])), str(row["level"]), before.name
                 )
     emit(rows, fmt, out, "预警")
 

@@ -17,6 +17,7 @@ import os
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -288,7 +289,7 @@ class FalkorStore(GraphStore):
             for change in changes:
                 for params in change.batches(DEFAULT_BATCH):
                     text = with_params(change.cypher, params)
-                    self._run(lambda t=text: graph.query(t))
+                    self._run(partial(graph.query, text))
                     if progress:
                         progress(len(params["rows"]) if "rows" in params else 1)
             bump = version_bump()

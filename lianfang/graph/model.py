@@ -15,11 +15,11 @@ from typing import Any
 from neomodel import (
     BooleanProperty,
     DateProperty,
-    DeflateError,
     FloatProperty,
     IntegerProperty,
     StringProperty,
 )
+from neomodel.exceptions import DeflateError
 from neomodel.properties import Property
 
 from lianfang.graph import schema
@@ -152,7 +152,7 @@ def stored_labels() -> dict[str, tuple[str, ...]]:
     """Every label a lianfang graph holds, register records and saved snapshots alike,
     each with its date properties: whatever copies a graph must send those through
     date(), since dates travel as ISO strings."""
-    classes = (*schema.NODE_CLASSES, schema.Snapshot, schema.GraphVersion)
+    classes: tuple[Any, ...] = (*schema.NODE_CLASSES, schema.Snapshot, schema.GraphVersion)
     return {
         cls.__label__: tuple(
             name

@@ -31,9 +31,9 @@ def open_store(settings: StoreSettings | None = None) -> GraphStore:
     if not url or url == "embedded":
         from lianfang.graph.falkor_store import EmbeddedFalkorStore
 
-        store = EmbeddedFalkorStore(Path(settings.data), settings.graph)
-        store.in_place_rows = settings.in_place_rows
-        return store
+        embedded = EmbeddedFalkorStore(Path(settings.data), settings.graph)
+        embedded.in_place_rows = settings.in_place_rows
+        return embedded
     if scheme in FALKOR_SCHEMES:
         from lianfang.graph.falkor_store import external_falkor_store
 

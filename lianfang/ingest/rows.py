@@ -125,6 +125,7 @@ def read_row(
         if value_map is not None:
             raw = value_map.lookup(column, raw)
         try:
+            value: Any
             if column.kind == "date" and (label, column.prop) in PARTIAL_DATES:
                 value, partial = cells.date_or_partial(raw)
                 if partial:

@@ -74,8 +74,8 @@ def accepted_forms(column: Column, label: str | None) -> list[str]:
         forms.update({v: None for v in (*vocab.LEVELS, "H", "M", "L")})
         return list(forms)
     if column.kind == "choice" and column.choices:
-        forms = vocab.choice_forms(label or "", column.prop or "", column.choices)
-        extra = [f for f in forms if forms[f] not in (f,) and f not in column.choices]
+        printed = vocab.choice_forms(label or "", column.prop or "", column.choices)
+        extra = [f for f in printed if printed[f] not in (f,) and f not in column.choices]
         return [*column.choices, *extra]
     return []
 

@@ -100,16 +100,16 @@ def _computed(
     for uid, name in names.items():
         deductions = []
         for query_id, count in sorted(per_query[uid].items()):
-            rule = rules.findings[severity[query_id]]
-            points = min(count * rule.points, rule.cap_per_query)
+            finding_rule = rules.findings[severity[query_id]]
+            points = min(count * finding_rule.points, finding_rule.cap_per_query)
             deductions.append({"what": f"{query_id} ×{count}", "points": points})
         if overdue[uid]:
-            rule = rules.overdue_rectification
-            points = min(overdue[uid] * rule.points, rule.cap)
+            late_rule = rules.overdue_rectification
+            points = min(overdue[uid] * late_rule.points, late_rule.cap)
             deductions.append({"what": f"逾期整改 ×{overdue[uid]}", "points": points})
         if uid in without_risks and rules.no_risk_register:
             deductions.append({"what": "未排查风险点", "points": rules.no_risk_register})
-        score = max(0.0, rules.start - sum(d["points"] for d in deductions))
+        score = max(0.0, rules.start - sum(float(str(d["points"])) for d in deductions))
         grade = rules.grade(score)
         scores[uid] = UnitScore(uid, name, round(score, 1), grade.grade, grade.en, deductions)
     return scores

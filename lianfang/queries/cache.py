@@ -37,7 +37,7 @@ class ResultCache:
             with self._lock:
                 if key in self._kept:
                     self._kept.move_to_end(key)
-                    return self._kept[key]  # type: ignore[no-any-return]
+                    return self._kept[key]
                 busy = self._computing.get(key)
                 if busy is None:
                     busy = self._computing[key] = threading.Lock()

@@ -93,8 +93,8 @@ def distribution_png(distribution: Distribution, title: str = TITLE) -> bytes:
         axes.text(index, total, str(total), ha="center", va="bottom", family=family, fontsize=9)
     axes.set_title(title, family=family)
     axes.set_ylabel("风险点数量", family=family)
-    for label in axes.get_xticklabels():
-        label.set_family(family)
+    for tick in axes.get_xticklabels():
+        tick.set_fontfamily(family)
     axes.legend(prop={"family": family})
     axes.spines[["top", "right"]].set_visible(False)
     figure.tight_layout()

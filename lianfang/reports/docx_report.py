@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -19,7 +20,7 @@ SEVERITY_ZH = vocab.LEVEL_ZH
 MAX_ROWS = 200  # per section in the document; the workbook has every row
 
 
-def set_fonts(document: Document) -> None:
+def set_fonts(document: DocumentObject) -> None:
     for style in document.styles:
         if style.type == 1 and style.font is not None:  # paragraph styles
             style.font.name = style.font.name or "Calibri"
@@ -27,7 +28,7 @@ def set_fonts(document: Document) -> None:
             fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT)
 
 
-def add_table(document: Document, names: list[str], rows: list[list[str]]) -> None:
+def add_table(document: DocumentObject, names: list[str], rows: list[list[str]]) -> None:
     table = document.add_table(rows=1, cols=len(names))
     table.style = "Table Grid"
     for cell_, name in zip(table.rows[0].cells, names, strict=True):
@@ -43,7 +44,7 @@ def add_table(document: Document, names: list[str], rows: list[list[str]]) -> No
                     run.font.size = Pt(8)
 
 
-def _section(document: Document, section: Section) -> None:
+def _section(document: DocumentObject, section: Section) -> None:
     spec = section.spec
     document.add_heading(f"{spec.title_zh}({SEVERITY_ZH[spec.severity]}):{section.ratio}", level=3)
     document.add_paragraph(spec.description_zh)

@@ -77,7 +77,7 @@ def fold_risks(graph: Subgraph, level: str) -> None:
     }
     _drop(graph, risks | {c for c in only_theirs if c not in graph.highlighted})
     for anchor, summary in summaries.items():
-        key = ("Aggregate", summary["uid"])
+        key = ("Aggregate", str(summary["uid"]))
         graph.nodes[key] = summary
         graph.edges.add((key, "AT_POST" if anchor[0] == "Post" else "IN_UNIT", anchor))
     if risks:

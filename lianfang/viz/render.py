@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pyvis
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -38,7 +38,8 @@ from lianfang.viz.subgraph import Edge, Key, Subgraph
 
 VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
 ASSETS_DIR = Path(__file__).parent / "assets"
-LAYERED, FORCE = "layered", "force"
+LAYERED: Final = "layered"
+FORCE: Final = "force"
 Involved = Mapping[Key, list[Involvement]]  # which queries' findings name each node
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 SHOWN = (

@@ -8,8 +8,8 @@ passed as a parameter, so every label and type in the Cypher comes from the sche
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lianfang.graph import model
@@ -49,6 +49,28 @@ class Subgraph:
 
     def uids(self, label: str) -> list[str]:
         return [uid for (lab, uid) in self.nodes if lab == label]
+
+    def within(self, keeps: Callable[[str, str], bool]) -> Subgraph:
+        """The map with only the nodes `keeps(label, uid)` allows, and what joins them:
+        every marking and every finding cut to those nodes (findings left with none
+        are dropped)."""
+        nodes = {key: props for key, props in self.nodes.items() if keeps(*key)}
+        edges = {e for e in self.edges if e[0] in nodes and e[2] in nodes}
+        return replace(
+            self,
+            nodes=nodes,
+            edges=edges,
+            highlighted=self.highlighted & nodes.keys(),
+            exposed=self.exposed & nodes.keys(),
+            unmitigated=self.unmitigated & nodes.keys(),
+            proposed=self.proposed & edges,
+            findings=[
+                Finding(f.title, frozenset(f.nodes & nodes.keys()), frozenset(f.edges & edges))
+                for f in self.findings
+                if f.nodes & nodes.keys()
+            ],
+            notes=list(self.notes),
+        )
 
 
 def fetch_nodes(store: GraphStore, label: str, uids: Iterable[str]) -> list[dict[str, Any]]:

@@ -104,8 +104,8 @@ def login(
     sessions.end_expired(store)
     cookie, _ = sessions.start(store, account, settings.session_hours)
     audit_request(request, account.name, "login", account.name, via="password")
-    response = RedirectResponse(safe_next(next), status_code=303)
-    response.set_cookie(
+    redirect = RedirectResponse(safe_next(next), status_code=303)
+    redirect.set_cookie(
         COOKIE,
         cookie,
         max_age=int(settings.session_hours * 3600),
@@ -113,8 +113,8 @@ def login(
         samesite="lax",
         secure=_secure(request),
     )
-    response.delete_cookie(LOGIN_COOKIE)
-    return response
+    redirect.delete_cookie(LOGIN_COOKIE)
+    return redirect
 
 
 @router.post("/logout", include_in_schema=False)

@@ -44,7 +44,7 @@ def upload_registers(
     lists each printed column and what it was read as). Every error is reported with
     file, sheet (or table), row and column, and a file with any error changes nothing
     (status 422)."""
-    limit = int(settings.max_upload_mb * (1 << 20))
+    limit = settings.upload_limit
     declared = int(request.headers.get("content-length") or 0)
     if declared > limit + CHUNK:
         raise HTTPException(413, f"upload larger than {settings.max_upload_mb:g} MB")

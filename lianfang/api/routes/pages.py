@@ -9,14 +9,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
-from lianfang.api import accepted, scoping
+from lianfang.api import scoping
 from lianfang.api.auth import Analyst, Principal, Viewer
 from lianfang.api.deps import SettingsDep, StoreDep
 from lianfang.api.html import show
-from lianfang.api.lookups import node_detail
 from lianfang.api.uploads import Asked, audited_import
-from lianfang.graph import model
-from lianfang.loop import score, warnings
+from lianfang.loop import accepted, score, warnings
 from lianfang.queries.cache import cached
 from lianfang.queries.runner import find
 from lianfang.queries.spec import ID_COLUMNS, QuerySpec
@@ -135,13 +133,7 @@ def compared(
 
 @router.get("/nodes/{label}/{uid}", response_class=HTMLResponse)
 def node_page(label: str, uid: str, request: Request, store: StoreDep, who: Viewer) -> HTMLResponse:
-    if label not in model.nodes():
-        raise HTTPException(404, f"unknown label {label!r}")
-    scoping.require_node(store, who, label, uid)
-    found = node_detail(store, label, uid)
-    if found is None:
-        raise HTTPException(404, f"no {label} with id {uid!r}")
-    found = scoping.node_detail(store, who, found)
+    found = scoping.node(store, who, label, uid)
     today = dt.date.today()
     state = warnings.compute(store, today) if label in ("Post", "Unit") else None
     warned = None
@@ -179,7 +171,7 @@ def upload_page(
     unit: Annotated[str | None, Form()] = None,
 ) -> HTMLResponse:
     """An upload; a published table is checked and shown as read, to be confirmed."""
-    limit = int(settings.max_upload_mb * (1 << 20))
+    limit = settings.upload_limit
     asked = Asked(source, dry_run, unit, confirm_published=True)
     report, status = audited_import(request, who, file, limit, asked)
     return show(

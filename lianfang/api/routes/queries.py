@@ -10,12 +10,13 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response, StreamingResponse
 
-from lianfang.api import accepted, scoping
+from lianfang.api import scoping
 from lianfang.api.auditing import audit
 from lianfang.api.auth import Downloader, Viewer
 from lianfang.api.deps import StoreDep
 from lianfang.api.http import attachment
-from lianfang.api.models import QueryInfo, QueryRun
+from lianfang.api.models import QueryColumn, QueryInfo, QueryParameter, QueryRun
+from lianfang.loop import accepted
 from lianfang.loop.acceptance import Split
 from lianfang.queries.exports import safe_cell, to_xlsx
 from lianfang.queries.runner import QueryResult
@@ -39,15 +40,15 @@ def info(spec: QuerySpec, split: Split | None = None) -> QueryInfo:
         severity=spec.severity,
         remedy=spec.remedy,
         parameters=[
-            {
-                "name": p.name,
-                "type": p.type,
-                "description": p.description,
-                "default": p.describe_default() or None,
-            }
+            QueryParameter(
+                name=p.name,
+                type=p.type,
+                description=p.description,
+                default=p.describe_default() or None,
+            )
             for p in spec.parameters
         ],
-        columns=[{"name": c.name, "description": c.description} for c in spec.columns],
+        columns=[QueryColumn(name=c.name, description=c.description) for c in spec.columns],
         count=result.count if result else None,
         total=result.total if result else None,
         accepted=split.accepted_count if split else None,

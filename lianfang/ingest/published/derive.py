@@ -223,7 +223,7 @@ def leadership(name: str) -> str:
 def split_names(text: str) -> list[str]:
     """Several posts or people in one cell: listed, numbered, or on lines or spaces."""
     items = cells.id_list(text)
-    names = []
+    names: list[str] = []
     for item in items:
         names.extend(part for part in re.split(r"\s+", item) if part)
     return list(dict.fromkeys(names))

@@ -26,7 +26,7 @@ from lianfang.ingest.registers import register
 
 KEPT_EXTRA = "extra"  # roles whose columns are kept as the record's extra fields
 SKIPPED = {"seq"}
-_CATEGORY_FORMS = vocab.choice_forms("RiskPoint", "category", vocab.RISK_CATEGORIES)
+_CATEGORY_FORMS = vocab.choice_forms("RiskPoint", "category", tuple(vocab.RISK_CATEGORIES))
 
 
 def build(
@@ -255,8 +255,9 @@ def _new_risk(
     }
     if name and item:
         risk["name"] = name
-    if read[index]:
-        risk["level"] = vocab.LEVEL_ZH[read[index]]
+    level = read[index]
+    if level:
+        risk["level"] = vocab.LEVEL_ZH[level]
     elif undefined:
         risk["风险等级(原文)"] = undefined
         if index == 0:
