@@ -170,7 +170,7 @@ def exercise_loop(store: GraphStore, today) -> None:
     warnings.compute(store, today), score.compute(store, today)
     notice.build(store, today, unit="U1", kind="rectification")
     item = ledger.open_item(store, "unmitigated-high-risks", ("K3",), today, "ana")
-    ledger.move(store, item.uid, "in_progress", "ana"), ledger.followed(store, today)
+    ledger.move(store, item.uid, "start", "ana"), ledger.followed(store, today)
     acceptance.accept(
         store, "unmitigated-high-risks", ("K3",), "r", "a", today + dt.timedelta(days=9), "ana"
     )

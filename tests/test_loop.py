@@ -145,21 +145,25 @@ def test_the_ledgers_moves(store: GraphStore) -> None:
         ledger.open_item(
             store, "unmitigated-high-risks", ("K1",), dt.date(2026, 1, 31), "ana", as_of=AS_OF
         )
-    for illegal in ("verified", "rectified", "open"):
-        with pytest.raises(LedgerError, match="can move to in_progress"):
+    for illegal in ("verify", "rectify", "reject"):
+        with pytest.raises(ledger.Refused, match="its moves now are start"):
             ledger.move(store, "R0001", illegal, "ana")
-    ledger.move(store, "R0001", "in_progress", "ana")
+    with pytest.raises(ledger.NotFound, match="the moves are start, rectify, verify, reject"):
+        ledger.move(store, "R0001", "in_progress", "ana")
+    with pytest.raises(ledger.NotFound, match="no rectification item"):
+        ledger.move(store, "R9999", "start", "ana")
+    ledger.move(store, "R0001", "start", "ana")
     with pytest.raises(LedgerError, match="say what was done"):
-        ledger.move(store, "R0001", "rectified", "ana")
-    ledger.move(store, "R0001", "rectified", "ana", done="已制定制度并落实")
+        ledger.move(store, "R0001", "rectify", "ana")
+    ledger.move(store, "R0001", "rectify", "ana", done="已制定制度并落实")
     with pytest.raises(LedgerError, match="needs a reason"):
-        ledger.move(store, "R0001", "in_progress", "li")
-    back = ledger.move(store, "R0001", "in_progress", "li", reason="措施未落地")
+        ledger.move(store, "R0001", "reject", "li")
+    back = ledger.move(store, "R0001", "reject", "li", reason="措施未落地")
     assert back.status == "in_progress" and back.rectified_by is None
-    ledger.move(store, "R0001", "rectified", "ana", done="措施已落实")
+    ledger.move(store, "R0001", "rectify", "ana", done="措施已落实")
     with pytest.raises(LedgerError, match="another user"):
-        ledger.move(store, "R0001", "verified", "ana", distinct_verifier=True)
-    done = ledger.move(store, "R0001", "verified", "li", distinct_verifier=True)
+        ledger.move(store, "R0001", "verify", "ana", distinct_verifier=True)
+    done = ledger.move(store, "R0001", "verify", "li", distinct_verifier=True)
     assert done.verified_by == "li"
     assert [step["status"] for step in done.history] == [
         "open",
@@ -170,13 +174,13 @@ def test_the_ledgers_moves(store: GraphStore) -> None:
         "verified",
     ]
     assert done.history[3]["reason"] == "措施未落地"
-    with pytest.raises(LedgerError, match="nothing"):
-        ledger.move(store, "R0001", "in_progress", "li")
+    with pytest.raises(LedgerError, match="its moves now are none"):
+        ledger.move(store, "R0001", "start", "li")
     # Still found after verification: flagged as reopened.
     [followed] = ledger.followed(store, AS_OF)
     assert followed.state == "reopened"
     with pytest.raises(LedgerError, match="no rectification item"):
-        ledger.move(store, "R9999", "in_progress", "li")
+        ledger.move(store, "R9999", "start", "li")
 
 
 def test_a_gap_gone_awaits_verification(store: GraphStore) -> None:

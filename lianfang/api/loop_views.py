@@ -18,13 +18,6 @@ from lianfang.loop import ledger, whatif
 from lianfang.loop.ledger import LedgerError
 from lianfang.queries.scope import units_under
 
-ACTIONS = {
-    "start": "in_progress",
-    "rectify": "rectified",
-    "verify": "verified",
-    "reject": "in_progress",
-}
-
 
 def units_in_view(store: GraphStore, who: Principal, unit: str | None) -> set[str] | None:
     """The units a list covers: the one asked for (within the scope) and its sub-units,
@@ -67,8 +60,8 @@ def move_item(
     reason: str = "",
 ) -> ledger.Item:
     """One move, audited before and after; a refused move is a 422 with the reason."""
-    if action not in ACTIONS:
-        raise HTTPException(404, f"the actions are {', '.join(ACTIONS)}")
+    if action not in ledger.MOVES:
+        raise HTTPException(404, f"the moves are {', '.join(ledger.MOVES)}")
     within = who.scope(store)
     if within is not None:
         try:
@@ -82,14 +75,16 @@ def move_item(
             item = ledger.move(
                 store,
                 uid,
-                ACTIONS[action],
+                action,
                 who.name,
                 done=done,
                 reason=reason,
                 distinct_verifier=accounts.any_exist(store),
             )
+        except ledger.NotFound as exc:
+            raise HTTPException(404, str(exc)) from None
         except LedgerError as exc:
-            raise HTTPException(404 if str(exc).startswith("no ") else 422, str(exc)) from None
+            raise HTTPException(422, str(exc)) from None
         end.update(done=done, reason=reason)
     return item
 

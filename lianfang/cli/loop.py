@@ -211,13 +211,14 @@ def rectify_open(
     )
 
 
-def _move(ctx: typer.Context, uid: str, to: str, done: str = "", reason: str = "") -> None:
+def _move(ctx: typer.Context, uid: str, action: str, done: str = "", reason: str = "") -> None:
+    """One of the ledger's moves, audited under its name as the API audits it."""
     with opened(ctx) as store:
         try:
             item = ledger.move(
                 store,
                 uid,
-                to,
+                action,
                 operator(),
                 done=done,
                 reason=reason,
@@ -225,7 +226,7 @@ def _move(ctx: typer.Context, uid: str, to: str, done: str = "", reason: str = "
             )
         except LedgerError as exc:
             fail(str(exc), code=2)
-        record(store, f"rectify {to}", uid, done=done, reason=reason)
+        record(store, f"rectify {action}", uid, done=done, reason=reason)
     console.print(f"{item.uid} is {item.status}", highlight=False)
 
 
@@ -242,13 +243,13 @@ def rectify_update(
             "--status must be in_progress or rectified (verify and reject have their own commands)",
             code=2,
         )
-    _move(ctx, uid, status, done=done)
+    _move(ctx, uid, "start" if status == "in_progress" else "rectify", done=done)
 
 
 @rectify_app.command("verify")
 def rectify_verify(ctx: typer.Context, uid: ItemId) -> None:
     """Verify a rectified item (销号); by another user than the one who rectified it."""
-    _move(ctx, uid, "verified")
+    _move(ctx, uid, "verify")
 
 
 @rectify_app.command("reject")
@@ -256,7 +257,7 @@ def rectify_reject(
     ctx: typer.Context, uid: ItemId, reason: Annotated[str, typer.Option("--reason")]
 ) -> None:
     """Send a rectified item back to in progress, with the reason."""
-    _move(ctx, uid, "in_progress", reason=reason)
+    _move(ctx, uid, "reject", reason=reason)
 
 
 @rectify_app.command("list")

@@ -21,17 +21,26 @@ from lianfang.loop.findings import Finding, findings
 
 LABEL = model.RECTIFICATION_LABEL
 STATUSES = tuple(model.RECTIFICATION_STATUSES)
-# (from, to) → the action's name
+# The ledger's moves, by the one name the CLI, the API and the audit log use:
+# move → (from, to).
 MOVES = {
-    ("open", "in_progress"): "start",
-    ("in_progress", "rectified"): "rectify",
-    ("rectified", "verified"): "verify",
-    ("rectified", "in_progress"): "reject",
+    "start": ("open", "in_progress"),
+    "rectify": ("in_progress", "rectified"),
+    "verify": ("rectified", "verified"),
+    "reject": ("rectified", "in_progress"),
 }
 
 
 class LedgerError(ValueError):
-    """A move the ledger does not allow, or an item or finding that does not exist."""
+    """What the ledger refuses: a move it does not allow, a finding that is not there."""
+
+
+class NotFound(LedgerError):
+    """No such ledger item (or post, or finding, as asked)."""
+
+
+class Refused(LedgerError):
+    """A move or an opening the ledger does not allow now, and why."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +98,7 @@ def _item(row: dict[str, Any]) -> Item:
 def find(store: GraphStore, uid: str) -> Item:
     rows = store.office_read(f"MATCH (r:{LABEL} {{uid: $uid}}) RETURN {_FIELDS}", {"uid": uid})
     if not rows:
-        raise LedgerError(f"no rectification item {uid!r} (see `lianfang rectify list`)")
+        raise NotFound(f"no rectification item {uid!r} (see `lianfang rectify list`)")
     return _item(rows[0])
 
 
@@ -118,7 +127,7 @@ def open_item(
     defaults to the finding's own post when it names exactly one."""
     finding = current_finding(store, query_id, key, as_of or dt.date.today())
     if finding is None:
-        raise LedgerError(
+        raise Refused(
             f"{query_id} has no finding {'/'.join(key)!r} now (see `lianfang query {query_id}`)"
         )
     if owner_post is None and len(finding.posts) == 1:
@@ -126,10 +135,10 @@ def open_item(
     if owner_post is not None and not store.read(
         "MATCH (p:Post {uid: $uid}) RETURN p.uid AS uid", {"uid": owner_post}
     ):
-        raise LedgerError(f"no post {owner_post!r}")
+        raise NotFound(f"no post {owner_post!r}")
     open_now = [i for i in items(store) if (i.query_id, i.key) == finding.ident]
     if any(i.status != "verified" for i in open_now):
-        raise LedgerError(f"this finding is already in the ledger as {open_now[-1].uid}")
+        raise Refused(f"this finding is already in the ledger as {open_now[-1].uid}")
     moment = clock.stamp(clock.now())
     params = {
         "query_id": query_id,
@@ -166,32 +175,35 @@ def create_numbered(
         except QueryError:
             continue
         return uid
-    raise LedgerError(f"could not number the new {label}; try again")
+    raise Refused(f"could not number the new {label}; try again")
 
 
 def move(
     store: GraphStore,
     uid: str,
-    to: str,
+    action: str,
     user: str | None,
     *,
     done: str = "",
     reason: str = "",
     distinct_verifier: bool = False,
 ) -> Item:
-    """Move an item; refuses what MOVES does not list, a rectification without what was
-    done, a rejection without a reason, and (with `distinct_verifier`) self-verification."""
+    """Make one of the MOVES; refuses a move from another status, a rectification without
+    what was done, a rejection without a reason, and (with `distinct_verifier`)
+    self-verification."""
+    if action not in MOVES:
+        raise NotFound(f"no move {action!r}; the moves are {', '.join(MOVES)}")
     item = find(store, uid)
-    action = MOVES.get((item.status, to))
-    if action is None:
-        allowed = ", ".join(t for (f, t) in MOVES if f == item.status) or "nothing"
-        raise LedgerError(f"{uid} is {item.status}: it can move to {allowed}, not to {to}")
+    start, to = MOVES[action]
+    if item.status != start:
+        allowed = ", ".join(m for m, (f, _) in MOVES.items() if f == item.status) or "none"
+        raise Refused(f"{uid} is {item.status}: its moves now are {allowed}, not {action}")
     if action == "rectify" and not done.strip():
-        raise LedgerError("say what was done to rectify it")
+        raise Refused("say what was done to rectify it")
     if action == "reject" and not reason.strip():
-        raise LedgerError("a rejection needs a reason")
+        raise Refused("a rejection needs a reason")
     if action == "verify" and distinct_verifier and user == item.rectified_by:
-        raise LedgerError(f"{uid} was marked rectified by {user}; another user must verify it")
+        raise Refused(f"{uid} was marked rectified by {user}; another user must verify it")
     moment = clock.stamp(clock.now())
     step = {"status": to, "user": user, "at": moment, **({"reason": reason} if reason else {})}
     sets = {
@@ -214,7 +226,7 @@ def move(
         },
     )
     if not changed:
-        raise LedgerError(f"{uid} was changed meanwhile; look again")
+        raise Refused(f"{uid} was changed meanwhile; look again")
     return find(store, uid)
 
 

@@ -29,12 +29,6 @@ from lianfang.reports import notice
 
 router = APIRouter(tags=["loop"])
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-ACTIONS = {
-    "start": "in_progress",
-    "rectify": "rectified",
-    "verify": "verified",
-    "reject": "in_progress",
-}
 
 
 class WarningsOut(BaseModel):
