@@ -17,7 +17,7 @@ from lianfang.access import accounts, audit, sessions, tokens
 from lianfang.access.accounts import AccountError
 from lianfang.access.clock import parse_since
 from lianfang.access.passwords import WeakPassword
-from lianfang.cli.options import RowsFormat
+from lianfang.cli.options import RowsFormat, RowsFormatOpt
 from lianfang.cli.support import console, errors, fail, opened, print_rows, record
 
 user_app = typer.Typer(help="Web app accounts: roles and unit scopes.", no_args_is_help=True)
@@ -181,9 +181,7 @@ def audit_log(
     ] = None,
     user: Annotated[str | None, typer.Option("--user", help="Only this user's entries.")] = None,
     action: Annotated[str | None, typer.Option("--action", help="Only this action.")] = None,
-    fmt: Annotated[
-        RowsFormat, typer.Option("--format", help="table, json or csv.")
-    ] = RowsFormat.table,
+    fmt: RowsFormatOpt = RowsFormat.table,
 ) -> None:
     """The audit log: logins, imports, downloads, snapshots, account changes, refusals."""
     try:

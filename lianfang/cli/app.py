@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from lianfang.cli import access as access_cli
+from lianfang.cli import explore as explore_cli
 from lianfang.cli import ingest as ingest_cli
 from lianfang.cli import loop as loop_cli
 from lianfang.cli import query as query_cli
@@ -22,6 +23,7 @@ from lianfang.cli.options import (
     MapLayout,
     Params,
     RowsFormat,
+    RowsFormatOpt,
     Unit,
     as_of_date,
 )
@@ -97,12 +99,14 @@ def status(ctx: typer.Context) -> None:
 
 
 QueryText = Annotated[str, typer.Argument(help="A read-only Cypher query.")]
-FormatOpt = Annotated[RowsFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
 @app.command()
 def cypher(
-    ctx: typer.Context, query: QueryText, param: Params = None, fmt: FormatOpt = RowsFormat.table
+    ctx: typer.Context,
+    query: QueryText,
+    param: Params = None,
+    fmt: RowsFormatOpt = RowsFormat.table,
 ) -> None:
     """Run one read-only Cypher query; write clauses are refused, not executed."""
     params = parse_params(param or [])
@@ -258,8 +262,8 @@ app.command("audit")(access_cli.audit_log)
 app.command("warnings")(loop_cli.warnings_command)
 app.command("notice")(loop_cli.notice_command)
 app.command("score")(loop_cli.score_command)
-app.command("whatif")(loop_cli.whatif_command)
-app.command("path")(loop_cli.path_command)
-app.command("card")(loop_cli.card_command)
+app.command("whatif")(explore_cli.whatif_command)
+app.command("path")(explore_cli.path_command)
+app.command("card")(explore_cli.card_command)
 app.add_typer(loop_cli.rectify_app, name="rectify")
 app.add_typer(loop_cli.accept_app, name="accept")

@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from lianfang.cli.options import Lang, LangOpt, RowsFormat
+from lianfang.cli.options import Lang, LangOpt, RowsFormat, RowsFormatOpt
 from lianfang.cli.support import console, errors, fail, opened, print_rows, printable, record
 from lianfang.ingest.issues import IngestFailed, Issue
 from lianfang.ingest.load import Report, load
@@ -179,7 +179,6 @@ MapOpt = Annotated[
         show_default=False,
     ),
 ]
-FormatOpt = Annotated[RowsFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
 def ingest(
@@ -187,7 +186,7 @@ def ingest(
     path: PathArg,
     source: SourceOpt = None,
     dry_run: DryRun = False,
-    fmt: FormatOpt = RowsFormat.table,
+    fmt: RowsFormatOpt = RowsFormat.table,
     mapping_file: MapOpt = None,
     unit: UnitOpt = None,
     to_registers: ToRegistersOpt = None,

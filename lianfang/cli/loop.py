@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from lianfang.access import accounts
-from lianfang.cli.options import AsOf, OptionalOutput, Output, RowsFormat, Unit, as_of_date
-from lianfang.cli.support import console, fail, opened, operator, print_rows, record
+from lianfang.cli.options import (
+    AsOf,
+    ExportFormat,
+    ExportFormatOpt,
+    OptionalOutput,
+    Output,
+    Unit,
+    as_of_date,
+)
+from lianfang.cli.support import console, emit, fail, opened, operator, record
 from lianfang.graph.store import GraphStore
 from lianfang.loop import acceptance, ledger, score, warnings
 from lianfang.loop.ledger import LedgerError
 from lianfang.loop.rules import RulesError
-from lianfang.queries.exports import to_xlsx
 from lianfang.queries.scope import units_under
 
 rectify_app = typer.Typer(help="The rectification ledger (整改台账).", no_args_is_help=True)
 accept_app = typer.Typer(help="Accepted findings (暂缓/风险接受).", no_args_is_help=True)
 
-Format = Annotated[str, typer.Option("--format", "-f", help="table, json, csv, or xlsx (with -o).")]
 QueryId = Annotated[str, typer.Argument(help="The query id, e.g. unmitigated-high-risks.")]
 Key = Annotated[list[str], typer.Argument(help="The finding's key, as `query` prints it.")]
 ItemId = Annotated[str, typer.Argument(help="The item's id, e.g. R0001.")]
@@ -33,22 +38,6 @@ def _date(value: str, name: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         fail(f"{name}: {value!r} is not a date (YYYY-MM-DD)", code=2)
-
-
-def emit(rows: list[dict[str, Any]], fmt: str, out: Path | None, title: str) -> None:
-    """Rows as a table, JSON or CSV on stdout, or an .xlsx file."""
-    if fmt == "xlsx":
-        if out is None:
-            fail("--format xlsx needs -o FILE.xlsx", code=2)
-        names = list(rows[0]) if rows else []
-        out.write_bytes(to_xlsx(rows, names, title))
-        console.print(f"wrote {out}", highlight=False)
-        return
-    try:
-        chosen = RowsFormat(fmt)
-    except ValueError:
-        fail("--format must be table, json, csv or xlsx", code=2)
-    print_rows(rows, chosen)
 
 
 def _under(store: GraphStore, unit: str | None) -> set[str] | None:
@@ -68,7 +57,7 @@ def warnings_command(
     compare: Annotated[
         str | None, typer.Option("--compare", help="A snapshot: each post's level then.")
     ] = None,
-    fmt: Format = "table",
+    fmt: ExportFormatOpt = ExportFormat.table,
     out: OptionalOutput = None,
 ) -> None:
     """Red, yellow and green posts (分级预警) with their reasons and disposition."""
@@ -155,7 +144,7 @@ def score_command(
     ctx: typer.Context,
     as_of: AsOf = None,
     unit: Unit = None,
-    fmt: Format = "table",
+    fmt: ExportFormatOpt = ExportFormat.table,
     out: OptionalOutput = None,
 ) -> None:
     """Each unit's 百分制 score and grade (优秀/良好/合格/不合格), with its deductions."""
@@ -267,7 +256,7 @@ def rectify_list(
     status: Annotated[str | None, typer.Option("--status")] = None,
     unit: Unit = None,
     as_of: AsOf = None,
-    fmt: Format = "table",
+    fmt: ExportFormatOpt = ExportFormat.table,
     out: OptionalOutput = None,
 ) -> None:
     """The ledger, with whether each finding is still found."""
@@ -332,7 +321,9 @@ def accept_add(
 
 
 @accept_app.command("list")
-def accept_list(ctx: typer.Context, as_of: AsOf = None, fmt: Format = "table") -> None:
+def accept_list(
+    ctx: typer.Context, as_of: AsOf = None, fmt: ExportFormatOpt = ExportFormat.table
+) -> None:
     """Every acceptance, and whether it is in force on the day."""
     day = as_of_date(as_of)
     with opened(ctx) as store:
@@ -349,136 +340,3 @@ def accept_list(ctx: typer.Context, as_of: AsOf = None, fmt: Format = "table") -
 
 
 # -- what if ----------------------------------------------------------------------------
-
-
-def whatif_command(
-    ctx: typer.Context,
-    appoint: Annotated[
-        list[str] | None, typer.Option("--appoint", help="PERSON@POST[:START] (repeatable).")
-    ] = None,
-    end: Annotated[
-        list[str] | None, typer.Option("--end", help="PERSON@POST[:END] (repeatable).")
-    ] = None,
-    grant: Annotated[list[str] | None, typer.Option("--grant", help="POST>POWER.")] = None,
-    revoke: Annotated[list[str] | None, typer.Option("--revoke", help="POST>POWER.")] = None,
-    as_of: AsOf = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
-) -> None:
-    """Simulate appointments or changes of powers: the findings they would add and close.
-
-    They are tried on a private copy of the graph; the graph itself is never changed."""
-    import json
-
-    from lianfang.loop import whatif
-
-    day = as_of_date(as_of)
-    try:
-        changes = [
-            whatif.parse(kind, text)
-            for kind, given in (
-                ("appoint", appoint),
-                ("end", end),
-                ("grant", grant),
-                ("revoke", revoke),
-            )
-            for text in given or []
-        ]
-    except whatif.WhatIfError as exc:
-        fail(str(exc), code=2)
-    with opened(ctx) as store:
-        try:
-            outcome = whatif.simulate(store, changes, day)
-        except whatif.WhatIfError as exc:
-            fail(str(exc), code=2)
-        record(store, "whatif", ", ".join(c.words() for c in changes), as_of=day.isoformat())
-    if fmt == "json":
-        print(json.dumps(outcome, ensure_ascii=False, default=str, indent=1))
-        return
-    if fmt != "table":
-        fail("--format must be table or json", code=2)
-    moved = {q: v for q, v in outcome["queries"].items() if v["new"] or v["closed"]}
-    if not moved:
-        console.print("no finding would appear or close", highlight=False)
-    for query_id, found in moved.items():
-        console.print(
-            f"[bold]{query_id}[/]: +{len(found['new'])} new, -{len(found['closed'])} closed",
-            highlight=False,
-        )
-        for kind in ("new", "closed"):
-            for row in found[kind]:
-                print(f"  {'+' if kind == 'new' else '-'} {finding_words(query_id, row)}")
-
-
-def finding_words(query_id: str, row: dict[str, Any]) -> str:
-    from lianfang.queries.runner import find
-    from lianfang.queries.spec import finding_label
-
-    spec = find(query_id)
-    return f"[{'/'.join(spec.finding_key(row))}] {finding_label(row)}"
-
-
-def path_command(
-    ctx: typer.Context,
-    person: Annotated[str, typer.Argument(help="A person id.")],
-    power: Annotated[str, typer.Argument(help="A power id.")],
-    as_of: AsOf = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
-) -> None:
-    """Every way a person reaches a power now, by a post or by a flowchart step.
-
-    A post of theirs exercises the power, or handles a step of one of its flowcharts."""
-    import json
-
-    from lianfang.queries import paths
-
-    with opened(ctx) as store:
-        try:
-            found = paths.paths(store, person, power, as_of_date(as_of))
-        except LookupError as exc:
-            fail(str(exc), code=2)
-    if fmt == "json":
-        print(json.dumps(found, ensure_ascii=False, default=str, indent=1))
-        return
-    if not found:
-        console.print(f"{person} does not reach {power}", highlight=False)
-    for route in found:
-        print(
-            f"{route['via']}: "
-            + " → ".join(
-                f"{n['label']} {n['uid']} {n['name'] or ''}".strip() for n in route["nodes"]
-            )
-        )
-
-
-def card_command(
-    ctx: typer.Context,
-    out: Output,
-    post: Annotated[str | None, typer.Argument(help="A post id.")] = None,
-    unit: Unit = None,
-    public: Annotated[bool, typer.Option("--public", help="Name no person.")] = False,
-    as_of: AsOf = None,
-) -> None:
-    """Write the post risk card (岗位廉政风险防控卡) of a post, or of a unit's posts.
-
-    One post per page, as .docx or .html."""
-    from lianfang.reports import card
-
-    if (post is None) == (unit is None):
-        fail("give one post id, or --unit", code=2)
-    if out.suffix.lower() not in (".docx", ".html"):
-        fail("-o must end in .docx or .html", code=2)
-    day = as_of_date(as_of)
-    with opened(ctx) as store:
-        try:
-            cards = (
-                card.unit_cards(store, unit, day, public)
-                if unit
-                else [card.build(store, post or "", day, public)]
-            )
-        except card.CardError as exc:
-            fail(str(exc), code=2)
-    if out.suffix.lower() == ".docx":
-        out.write_bytes(card.write_docx(cards))
-    else:
-        out.write_text(card.write_html(cards), encoding="utf-8")
-    console.print(f"wrote {out}: {len(cards)} card(s)", highlight=False)

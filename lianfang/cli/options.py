@@ -45,6 +45,18 @@ class ExportFormat(StrEnum):
     xlsx = "xlsx"
 
 
+# The one way every command is asked for its output form.
+RowsFormatOpt = Annotated[
+    RowsFormat, typer.Option("--format", "-f", help="table, json or csv.", show_default=True)
+]
+ExportFormatOpt = Annotated[
+    ExportFormat,
+    typer.Option(
+        "--format", "-f", help="table, json, csv, or xlsx (with -o FILE).", show_default=True
+    ),
+]
+
+
 class DocumentFormat(StrEnum):
     """The annual review's documents."""
 

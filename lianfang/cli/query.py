@@ -13,6 +13,7 @@ from rich.text import Text
 from lianfang.cli.options import (
     AsOf,
     ExportFormat,
+    ExportFormatOpt,
     Lang,
     LangOpt,
     OptionalOutput,
@@ -79,7 +80,6 @@ def write_output(result: QueryResult, fmt: ExportFormat, out: Path | None) -> No
 
 
 QueryId = Annotated[str, typer.Argument(help="A query id from `lianfang queries`.")]
-FormatOpt = Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
 def query(
@@ -87,7 +87,7 @@ def query(
     query_id: QueryId,
     as_of: AsOf = None,
     param: Params = None,
-    fmt: FormatOpt = ExportFormat.table,
+    fmt: ExportFormatOpt = ExportFormat.table,
     out: OptionalOutput = None,
 ) -> None:
     """Run one canned gap query."""

@@ -18,6 +18,7 @@ from lianfang.cli.options import (
     DocumentFormat,
     Output,
     RowsFormat,
+    RowsFormatOpt,
     Unit,
     as_of_date,
 )
@@ -185,9 +186,7 @@ def drift(
     ctx: typer.Context,
     old: Annotated[str, typer.Argument(help="A saved snapshot.")],
     new: Annotated[str, typer.Argument(help="Another snapshot, or now.")] = "now",
-    fmt: Annotated[RowsFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        RowsFormat.table
-    ),
+    fmt: RowsFormatOpt = RowsFormat.table,
 ) -> None:
     """New, closed and persisting findings per query since a snapshot."""
     from lianfang.reports import snapshots

@@ -9,6 +9,7 @@ import json
 import re
 import sys
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
@@ -17,9 +18,9 @@ from rich.table import Table
 from rich.text import Text
 
 from lianfang.access import audit
-from lianfang.cli.options import RowsFormat
+from lianfang.cli.options import ExportFormat, RowsFormat
 from lianfang.graph.store import ConfigError, GraphStore, StoreError
-from lianfang.queries.exports import Row, cell, columns, to_csv, to_json
+from lianfang.queries.exports import Row, cell, columns, to_csv, to_json, to_xlsx
 
 console = Console()
 errors = Console(stderr=True)
@@ -110,6 +111,20 @@ def to_table(rows: Sequence[Row], title: str | None = None) -> Table:
     for row in rows:
         table.add_row(*(printable(cell(row.get(name))) for name in names))
     return table
+
+
+def emit(
+    rows: list[dict[str, Any]], fmt: ExportFormat | RowsFormat, out: Path | None, title: str
+) -> None:
+    """Rows as a table, JSON or CSV on stdout, or an .xlsx file (with -o): the one way
+    the commands that list rows answer."""
+    if fmt == ExportFormat.xlsx:
+        if out is None:
+            fail("--format xlsx needs -o FILE.xlsx", code=2)
+        out.write_bytes(to_xlsx(rows, list(rows[0]) if rows else [], title))
+        console.print(f"wrote {out}", highlight=False)
+        return
+    print_rows(rows, RowsFormat(str(fmt)))
 
 
 def print_rows(rows: list[dict[str, Any]], fmt: RowsFormat) -> None:
