@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from lianfang.ingest import demo_text as text
+from lianfang.ingest.demo import text
 
 REFERENCE_DAY = dt.date(2025, 12, 31)  # "now" inside the demo
 Row = dict[str, Any]

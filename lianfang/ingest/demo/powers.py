@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lianfang.ingest import demo_text as text
-from lianfang.ingest.demo_base import Bureau, DemoBase, Flowchart
+from lianfang.ingest.demo import text
+from lianfang.ingest.demo.base import Bureau, DemoBase, Flowchart
 
 
 class PowersMixin(DemoBase):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from lianfang.ingest import demo_text as text
-from lianfang.ingest.demo_base import REFERENCE_DAY, Bureau, DemoBase, Flowchart, Row
+from lianfang.ingest.demo import text
+from lianfang.ingest.demo.base import REFERENCE_DAY, Bureau, DemoBase, Flowchart, Row
 
 LEVEL_WEIGHTS = {"high": 1, "medium": 5, "low": 5}
 

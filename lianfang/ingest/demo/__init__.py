@@ -14,11 +14,11 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lianfang.ingest import demo_text as text
-from lianfang.ingest.demo_base import Bureau, Row
-from lianfang.ingest.demo_org import OrgMixin
-from lianfang.ingest.demo_powers import PowersMixin
-from lianfang.ingest.demo_risks import RisksMixin
+from lianfang.ingest.demo import text
+from lianfang.ingest.demo.base import Bureau, Row
+from lianfang.ingest.demo.org import OrgMixin
+from lianfang.ingest.demo.powers import PowersMixin
+from lianfang.ingest.demo.risks import RisksMixin
 
 if TYPE_CHECKING:
     from lianfang.graph.store import GraphStore

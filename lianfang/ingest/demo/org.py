@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lianfang.ingest import demo_text as text
-from lianfang.ingest.demo_base import Bureau, DemoBase
+from lianfang.ingest.demo import text
+from lianfang.ingest.demo.base import Bureau, DemoBase
 
 
 class OrgMixin(DemoBase):
