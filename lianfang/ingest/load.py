@@ -11,6 +11,7 @@ from typing import Protocol
 from lianfang.graph import collector
 from lianfang.graph.store import Change, GraphStore
 from lianfang.ingest.batch import Batch, Edge, build
+from lianfang.ingest.checks import check_references, check_unit_cycles, warn_unheld_posts
 from lianfang.ingest.containers import ContainerError, Sheet, read_container
 from lianfang.ingest.issues import IngestFailed, Issue
 from lianfang.ingest.mapping import ValueMap, is_mapping_sheet
@@ -24,12 +25,7 @@ from lianfang.ingest.published.reader import (
     read_published,
 )
 from lianfang.ingest.registers import registers
-from lianfang.ingest.resolve import (
-    Resolver,
-    check_references,
-    check_unit_cycles,
-    warn_unheld_posts,
-)
+from lianfang.ingest.resolve import Resolver
 from lianfang.ingest.rows import read_rows
 from lianfang.ingest.tables import Record, Table, locate_header, match_sheets, sheet_register
 
