@@ -103,8 +103,10 @@ def _vocabulary(register: Register, column: Column) -> str:
     if column.kind == "level":
         return "高/中/低 (see Risk levels)"
     if column.choices:
-        labels = model.node(register.label or "").prop(column.prop or "").labels or {}
-        return "; ".join(f"{c} ({labels.get(c, '')})" for c in column.choices)
+        spec = model.node(register.label or "").prop(column.prop or "")
+        labels = spec.labels or {}
+        words = "; ".join(f"{c} ({labels.get(c, '')})" for c in column.choices)
+        return words + (f"; blank = {spec.default}" if spec.default else "")
     if column.ref:
         return "→ " + " or ".join(f"{model.node(label).zh} {label}" for label in column.ref)
     if column.bounds:
