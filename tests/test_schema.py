@@ -220,3 +220,21 @@ def test_unknown_names_are_schema_errors() -> None:
         model.check_value("Unit", "password", "x")
     with pytest.raises(model.SchemaError):
         model.edge("Unit", "OWNS", "Post")
+
+
+def test_office_records_are_read_and_written_as_declared() -> None:
+    """The office records' reads and writes are derived from their one declaration: a
+    field the declaration does not have is refused, not silently read as null."""
+    from lianfang.access import accounts, audit, tokens
+    from lianfang.loop import acceptance, ledger
+
+    assert accounts.FIELDS.startswith("a.uid AS name, a.role AS role")
+    for projected in (audit.FIELDS, tokens._FIELDS, ledger._FIELDS, acceptance._FIELDS):
+        assert " AS " in projected
+    with pytest.raises(model.SchemaError, match="declares no nickname"):
+        model.projection(model.ACCOUNT_LABEL, "a", ["role", "nickname"])
+    with pytest.raises(model.SchemaError, match="declares no colour"):
+        model.creation(model.RECTIFICATION_LABEL, ["uid", "colour"])
+    assert model.creation(model.TOKEN_LABEL, ["uid"], fixed={"revoked": "false"}) == (
+        "CREATE (:ApiToken {uid: $uid, revoked: false})"
+    )

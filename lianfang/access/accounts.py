@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from lianfang.access import clock, passwords
 from lianfang.graph import model
@@ -45,9 +45,8 @@ def _account(row: dict[str, object]) -> Account:
     )
 
 
-FIELDS = (
-    "a.uid AS name, a.role AS role, a.units AS units, a.disabled AS disabled, a.created AS created"
-)
+# An Account's fields as the declaration (graph/schema.py) names them: its name is the uid.
+FIELDS = model.projection(LABEL, "a", [f.name for f in fields(Account)], {"uid": "name"})
 # For the lookups that find the account beside a token or a session, in the same query.
 JOIN = f"OPTIONAL MATCH (a:{LABEL} {{uid: t.account}})"
 
@@ -98,16 +97,16 @@ def add(store: GraphStore, name: str, role: str, password: str | None, units: li
         raise AccountError(f"user {name!r} exists already")
     if password is not None:
         passwords.check_strength(password, name)
+    created = {
+        "uid": name,
+        "role": role,
+        "units": scope,
+        "created": clock.stamp(clock.now()),
+        "password_hash": passwords.hash_password(password) if password is not None else None,
+    }
     store.office_write(
-        f"CREATE (a:{LABEL} {{uid: $name, role: $role, units: $units, disabled: false, "
-        "created: $created, password_hash: $hash})",
-        {
-            "name": name,
-            "role": role,
-            "units": scope,
-            "created": clock.stamp(clock.now()),
-            "hash": passwords.hash_password(password) if password is not None else None,
-        },
+        model.creation(LABEL, created, fixed={"disabled": "false"}),
+        created,
     )
     return _require(store, name)
 

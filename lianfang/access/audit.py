@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from lianfang.access import clock
@@ -33,6 +33,10 @@ class Entry:
         return asdict(self)
 
 
+# An entry's fields as the declaration (graph/schema.py) names them.
+FIELDS = model.projection(LABEL, "e", [f.name for f in fields(Entry)])
+
+
 def record(
     store: GraphStore,
     action: str,
@@ -47,15 +51,12 @@ def record(
     if outcome not in OUTCOMES:
         raise ValueError(f"outcome must be one of {OUTCOMES}")
     entry = Entry(clock.stamp(clock.now()), user, client, action, target, outcome, detail)
-    store.office_write(
-        f"CREATE (:{LABEL} {{uid: $uid, at: $at, user: $user, client: $client, "
-        "action: $action, target: $target, outcome: $outcome, detail: $detail})",
-        {
-            "uid": uuid.uuid4().hex,
-            **{k: v for k, v in entry.as_dict().items() if k != "detail"},
-            "detail": json.dumps(detail, ensure_ascii=False, default=str),
-        },
-    )
+    written = {
+        "uid": uuid.uuid4().hex,
+        **{k: v for k, v in entry.as_dict().items() if k != "detail"},
+        "detail": json.dumps(detail, ensure_ascii=False, default=str),
+    }
+    store.office_write(model.creation(LABEL, written), written)
     return entry
 
 
@@ -70,9 +71,7 @@ def entries(
     rows = store.office_read(
         f"MATCH (e:{LABEL}) WHERE ($since IS NULL OR e.at >= $since) "
         "AND ($user IS NULL OR e.user = $user) AND ($action IS NULL OR e.action = $action) "
-        "RETURN e.at AS at, e.user AS user, e.client AS client, e.action AS action, "
-        "e.target AS target, e.outcome AS outcome, e.detail AS detail, e.uid AS uid "
-        "ORDER BY at, uid",
+        f"RETURN {FIELDS}, e.uid AS uid ORDER BY at, uid",
         {"since": since, "user": user, "action": action},
     )
     found = [

@@ -27,17 +27,14 @@ def start(store: GraphStore, account: Account, hours: float) -> tuple[str, Sessi
     cookie = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(24)
     moment = clock.now()
-    store.office_write(
-        f"CREATE (:{LABEL} {{uid: $uid, account: $account, csrf: $csrf, created: $created, "
-        "expires: $expires})",
-        {
-            "uid": digest(cookie),
-            "account": account.name,
-            "csrf": csrf,
-            "created": clock.stamp(moment),
-            "expires": clock.stamp(moment + dt.timedelta(hours=hours)),
-        },
-    )
+    started = {
+        "uid": digest(cookie),
+        "account": account.name,
+        "csrf": csrf,
+        "created": clock.stamp(moment),
+        "expires": clock.stamp(moment + dt.timedelta(hours=hours)),
+    }
+    store.office_write(model.creation(LABEL, started), started)
     return cookie, Session(account, csrf)
 
 

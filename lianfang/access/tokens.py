@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from lianfang.access import accounts, clock
 from lianfang.access.accounts import Account, AccountError
@@ -41,24 +41,18 @@ def create(store: GraphStore, name: str, expires_days: int | None) -> tuple[str,
     token = f"{PREFIX}{key}_{secrets.token_urlsafe(32)}"
     created = clock.now()
     expires = clock.stamp(created + dt.timedelta(days=expires_days)) if expires_days else None
-    store.office_write(
-        f"CREATE (:{LABEL} {{uid: $uid, key: $key, account: $account, created: $created, "
-        "expires: $expires, revoked: false})",
-        {
-            "uid": digest(token),
-            "key": key,
-            "account": name,
-            "created": clock.stamp(created),
-            "expires": expires,
-        },
-    )
+    made = {
+        "uid": digest(token),
+        "key": key,
+        "account": name,
+        "created": clock.stamp(created),
+        "expires": expires,
+    }
+    store.office_write(model.creation(LABEL, made, fixed={"revoked": "false"}), made)
     return token, TokenInfo(key, name, clock.stamp(created), expires, False)
 
 
-_FIELDS = (
-    "t.key AS key, t.account AS account, t.created AS created, t.expires AS expires, "
-    "t.revoked AS revoked"
-)
+_FIELDS = model.projection(LABEL, "t", [f.name for f in fields(TokenInfo)])
 
 
 def listing(store: GraphStore, name: str | None = None) -> list[TokenInfo]:

@@ -8,6 +8,7 @@ Cypher string come only from here, so user text can never become a label.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -22,21 +23,21 @@ from neomodel import (
 from neomodel.exceptions import DeflateError
 from neomodel.properties import Property
 
-from lianfang.graph import schema
+from lianfang.graph import office_schema, schema
 
 PROVENANCE = ("source", "prov_file", "prov_sheet", "prov_row")
 SNAPSHOT_LABEL = schema.Snapshot.__label__  # saved reviews: kept in the graph, not a register
 VERSION_LABEL = schema.GraphVersion.__label__  # the graph's state token, for caches
 # The office's own records (accounts, tokens, sessions, the audit log): kept beside the
 # graph, never part of an import.
-ACCOUNT_LABEL = schema.Account.__label__
-TOKEN_LABEL = schema.ApiToken.__label__
-SESSION_LABEL = schema.LoginSession.__label__
-AUDIT_LABEL = schema.AuditEntry.__label__
-ROLES = tuple(schema.ROLES)
-RECTIFICATION_LABEL = schema.Rectification.__label__
-ACCEPTANCE_LABEL = schema.Acceptance.__label__
-RECTIFICATION_STATUSES = dict(schema.RECTIFICATION_STATUSES)
+ACCOUNT_LABEL = office_schema.Account.__label__
+TOKEN_LABEL = office_schema.ApiToken.__label__
+SESSION_LABEL = office_schema.LoginSession.__label__
+AUDIT_LABEL = office_schema.AuditEntry.__label__
+ROLES = tuple(office_schema.ROLES)
+RECTIFICATION_LABEL = office_schema.Rectification.__label__
+ACCEPTANCE_LABEL = office_schema.Acceptance.__label__
+RECTIFICATION_STATUSES = dict(office_schema.RECTIFICATION_STATUSES)
 
 _KINDS: tuple[tuple[type[Property], str], ...] = (
     (BooleanProperty, "boolean"),
@@ -173,7 +174,49 @@ def held_on(day: str = "as_of", edge: str = "h") -> str:
 
 
 def office_labels() -> tuple[str, ...]:
-    return tuple(cls.__label__ for cls in schema.OFFICE_CLASSES)
+    return tuple(cls.__label__ for cls in office_schema.OFFICE_CLASSES)
+
+
+@cache
+def record_properties(label: str) -> tuple[str, ...]:
+    """The properties an office record (or a saved snapshot) declares, in order: its one
+    declaration, which its reads and writes below are derived from and checked against."""
+    classes: tuple[Any, ...] = (*office_schema.OFFICE_CLASSES, schema.Snapshot)
+    for cls in classes:
+        if cls.__label__ == label:
+            return tuple(cls.defined_properties(aliases=False, rels=False))
+    raise SchemaError(f"{label!r} is not an office record")
+
+
+def _declared(label: str, names: Iterable[str]) -> tuple[str, ...]:
+    names = tuple(names)
+    unknown = [n for n in names if n not in record_properties(label)]
+    if unknown:
+        raise SchemaError(f"{label} declares no {', '.join(unknown)}")
+    return names
+
+
+def projection(
+    label: str, var: str, fields: Iterable[str], renamed: Mapping[str, str] | None = None
+) -> str:
+    """`var.f AS f, …` for the fields a record type reads (a dataclass's), each checked
+    against the declaration; `renamed` gives a field another name in the rows."""
+    renamed = renamed or {}
+    names = [renamed.get(f, f) for f in fields]
+    by_row = {renamed.get(p, p): p for p in record_properties(label)}
+    unknown = [n for n in names if n not in by_row]
+    if unknown:
+        raise SchemaError(f"{label} declares no {', '.join(unknown)}")
+    return ", ".join(f"{var}.{by_row[n]} AS {n}" for n in names)
+
+
+def creation(label: str, properties: Iterable[str], fixed: Mapping[str, str] | None = None) -> str:
+    """`CREATE (:Label {p: $p, …})` for the properties a write sets (each declared), and
+    `fixed` ones given as Cypher literals (`status: 'open'`)."""
+    fixed = fixed or {}
+    names = _declared(label, [*properties, *fixed])
+    sets = ", ".join(f"{n}: {fixed[n]}" if n in fixed else f"{n}: ${n}" for n in names)
+    return f"CREATE (:{label} {{{sets}}})"
 
 
 @cache
@@ -181,7 +224,7 @@ def office_indexes() -> tuple[tuple[str, str, bool], ...]:
     """(label, property, unique) for every indexed property of the office's records."""
     return tuple(
         (cls.__label__, name, bool(prop.unique_index))
-        for cls in schema.OFFICE_CLASSES
+        for cls in office_schema.OFFICE_CLASSES
         for name, prop in cls.defined_properties(aliases=False, rels=False).items()
         if prop.unique_index or prop.index
     )

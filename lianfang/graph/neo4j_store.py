@@ -174,12 +174,17 @@ class Neo4jStore(GraphStore):
     def ensure_schema(self) -> None:
         from neomodel import db
 
-        from lianfang.graph import schema
+        from lianfang.graph import office_schema, schema
 
         db.set_connection(driver=self.driver)
         if self.database:
             db._database_name = self.database
-        kept = (*schema.NODE_CLASSES, schema.Snapshot, schema.GraphVersion, *schema.OFFICE_CLASSES)
+        kept = (
+            *schema.NODE_CLASSES,
+            schema.Snapshot,
+            schema.GraphVersion,
+            *office_schema.OFFICE_CLASSES,
+        )
         for cls in kept:
             db.install_labels(cls)
         self.fill_codes()

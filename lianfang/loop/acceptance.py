@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from lianfang.access import clock
@@ -40,11 +40,7 @@ class Accepted:
         return {**self.__dict__, "key": list(self.key)}
 
 
-_FIELDS = (
-    "a.uid AS uid, a.query_id AS query_id, a.key AS key, a.label AS label, a.reason AS reason, "
-    "a.approver AS approver, a.expires AS expires, a.accepted_by AS accepted_by, "
-    "a.created AS created"
-)
+_FIELDS = model.projection(LABEL, "a", [f.name for f in fields(Accepted)])
 
 
 def listing(store: GraphStore) -> list[Accepted]:
@@ -78,24 +74,17 @@ def accept(
         raise LedgerError(f"{query_id} has no finding {'/'.join(key)!r} now")
     if (query_id, key) in active(store, today):
         raise LedgerError("this finding is accepted already")
-    uid = create_numbered(
-        store,
-        LABEL,
-        "A",
-        f"CREATE (:{LABEL} {{uid: $uid, query_id: $query_id, key: $key, label: $label, "
-        "reason: $reason, approver: $approver, expires: $expires, accepted_by: $user, "
-        "created: $created})",
-        {
-            "query_id": query_id,
-            "key": json.dumps(list(key), ensure_ascii=False),
-            "label": finding.label,
-            "reason": reason,
-            "approver": approver,
-            "expires": expires.isoformat(),
-            "user": user,
-            "created": clock.stamp(clock.now()),
-        },
-    )
+    params = {
+        "query_id": query_id,
+        "key": json.dumps(list(key), ensure_ascii=False),
+        "label": finding.label,
+        "reason": reason,
+        "approver": approver,
+        "expires": expires.isoformat(),
+        "accepted_by": user,
+        "created": clock.stamp(clock.now()),
+    }
+    uid = create_numbered(store, LABEL, "A", model.creation(LABEL, ["uid", *params]), params)
     return next(a for a in listing(store) if a.uid == uid)
 
 

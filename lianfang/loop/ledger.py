@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from lianfang.access import clock
@@ -69,12 +69,7 @@ class Item:
         return {**self.__dict__, "key": list(self.key)}
 
 
-_FIELDS = (
-    "r.uid AS uid, r.query_id AS query_id, r.key AS key, r.label AS label, "
-    "r.owner_post AS owner_post, r.due AS due, r.note AS note, r.status AS status, "
-    "r.done AS done, r.opened_by AS opened_by, r.rectified_by AS rectified_by, "
-    "r.verified_by AS verified_by, r.history AS history"
-)
+_FIELDS = model.projection(LABEL, "r", [f.name for f in fields(Item)])
 
 
 def _item(row: dict[str, Any]) -> Item:
@@ -147,16 +142,14 @@ def open_item(
         "owner_post": owner_post,
         "due": due.isoformat(),
         "note": note,
-        "user": user,
+        "opened_by": user,
         "history": json.dumps([{"status": "open", "user": user, "at": moment}], ensure_ascii=False),
     }
     uid = create_numbered(
         store,
         LABEL,
         "R",
-        f"CREATE (:{LABEL} {{uid: $uid, query_id: $query_id, key: $key, label: $label, "
-        "owner_post: $owner_post, due: $due, note: $note, status: 'open', "
-        "opened_by: $user, history: $history})",
+        model.creation(LABEL, ["uid", *params], fixed={"status": "'open'"}),
         params,
     )
     return find(store, uid)

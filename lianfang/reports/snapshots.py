@@ -20,6 +20,10 @@ from lianfang.queries.runner import QueryResult, run
 from lianfang.queries.spec import finding_label, library
 
 LABEL = model.SNAPSHOT_LABEL
+# What a listing shows of each snapshot, as its declaration names it (the uid is its name).
+LISTED = model.projection(
+    LABEL, "s", ["name", "as_of", "created", "created_by", "units"], {"uid": "name"}
+)
 
 
 class SnapshotError(LookupError):
@@ -155,10 +159,7 @@ def delete(store: GraphStore, name: str) -> None:
 
 def listing(store: GraphStore) -> list[dict[str, Any]]:
     """Saved snapshots, oldest first (without their findings)."""
-    rows = store.read(
-        f"MATCH (s:{LABEL}) RETURN s.uid AS name, s.as_of AS as_of, s.created AS created, "
-        "s.created_by AS created_by, s.units AS units ORDER BY created, name"
-    )
+    rows = store.read(f"MATCH (s:{LABEL}) RETURN {LISTED} ORDER BY created, name")
     return [{**row, "units": json.loads(row["units"] or "[]")} for row in rows]
 
 
