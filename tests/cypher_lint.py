@@ -39,12 +39,13 @@ def install() -> None:
 
 def schema(parameters: dict[str, Any]) -> dict[str, Any]:
     """Our labels, types and property keys, so a misspelt name is a finding."""
+    from lianfang.graph import office_schema
     from lianfang.graph import schema as declared
 
     props = {p.name for spec in model.nodes().values() for p in spec.properties}
     props |= {p.name for edge in model.edges() for p in edge.properties}
     # Not registers, but in the graph or beside it.
-    kept = (declared.Snapshot, declared.GraphVersion, *declared.OFFICE_CLASSES)
+    kept = (declared.Snapshot, declared.GraphVersion, *office_schema.OFFICE_CLASSES)
     for cls in kept:
         props |= set(cls.defined_properties(aliases=False, rels=False))
     return {
