@@ -336,3 +336,16 @@ def test_the_api_imports_a_published_table_and_says_how_it_read_it(store) -> Non
         assert not nodes(store, "RiskPoint")
         done = client.post("/api/ingest", files={"file": (TAX.name, TAX.read_bytes())})
         assert done.status_code == 200 and len(nodes(store, "RiskPoint")) == 3
+
+
+def test_a_page_whose_merged_cells_expand_without_end_is_refused(tmp_path: Path) -> None:
+    """A small page declaring colspan and rowspan on every cell is bounded: refused once
+    its cells pass the cap, never expanded into memory."""
+    row = "<tr>" + '<td rowspan="100000" colspan="100000">x</td>' * 3 + "</tr>"
+    page = tmp_path / "wide.html"
+    page.write_text(f"<table>{row * 5000}</table>", encoding="utf-8")
+    assert page.stat().st_size < 2_000_000
+    with pytest.raises(IngestFailed) as failed:
+        load(page, None)
+    [error] = failed.value.issues
+    assert "cells" in error.en and error.file == "wide.html"

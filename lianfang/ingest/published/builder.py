@@ -76,7 +76,6 @@ class Builder:
             row = {"unit_id": name, "name": name}
             if parent and parent != name:
                 row["parent_id"] = parent
-                row["kind"] = "内设机构"
             self.out.add("units", row, grid.label, number)
         return self.units[name]
 

@@ -27,6 +27,9 @@ DOCUMENT_SUFFIXES = (".docx", ".html", ".htm")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 LINES_ABOVE = 6  # lines printed above a table that may name its title and unit
 MAX_HTML_BYTES = 20 << 20
+# Cells a document may expand to once merged cells are filled in: far more than any
+# printed table, and bounded whatever rowspan and colspan a hostile page declares.
+MAX_CELLS = 2_000_000
 
 
 @dataclass
@@ -39,6 +42,7 @@ class Grid:
     above: list[str] = field(default_factory=list)  # lines printed just above it
     # (row number, column) → the row number where a cell merged down began
     began: dict[tuple[int, int], int] = field(default_factory=dict)
+    cells: int = 0  # cells so far, merged ones counted where they land
 
     def origin(self, number: int, column: int) -> int:
         """The row a cell's text was printed in (itself unless merged from above)."""
@@ -125,7 +129,7 @@ def _docx_table(table: Any, file: str, label: str) -> Grid:
             if props is not None:
                 grid_span = props.find(f"{W}gridSpan")
                 if grid_span is not None:
-                    span = max(1, int(grid_span.get(f"{W}val", "1") or 1))
+                    span = _span(grid_span.get(f"{W}val"))
                 v_merge = props.find(f"{W}vMerge")
                 if v_merge is not None:
                     merge = v_merge.get(f"{W}val", "continue")
@@ -142,7 +146,20 @@ def _docx_table(table: Any, file: str, label: str) -> Grid:
                     grid.began[(number, column + offset)] = began
         previous = here
         grid.rows.append((number, cells))
+        _count(grid, len(cells))
     return grid
+
+
+def _count(grid: Grid, cells: int) -> None:
+    """Refuse a table whose merged cells expand past MAX_CELLS (counted as rows land)."""
+    grid.cells += cells
+    if grid.cells > MAX_CELLS:
+        raise _fail(
+            grid.file,
+            f"{grid.label}展开合并单元格后超过 {MAX_CELLS} 个单元格,不像一张风险点表,已拒绝",
+            f"{grid.label} expands to more than {MAX_CELLS} cells once merged cells are "
+            "filled in: not a table of risks; refused",
+        )
 
 
 # -- a saved web page ------------------------------------------------------------------
@@ -175,7 +192,7 @@ class _Tables(HTMLParser):
         elif self._depth == 1 and tag in ("td", "th"):
             found = dict(attrs)
             self._cell = []
-            self._span = (_span(found.get("rowspan")), _span(found.get("colspan")))
+            self._span = (_span(found.get("rowspan"), LIMITS.rows), _span(found.get("colspan")))
         elif tag == "br" or tag in ("p", "div", "li"):
             self._add("\n")
 
@@ -236,14 +253,17 @@ class _Tables(HTMLParser):
                         pending[column] = (text, rows - 1, number)
                     column += 1
             grid.rows.append((number, cells))
+            _count(grid, len(cells))
         if grid.rows:
             self.grids.append(grid)
         self.lines = []
 
 
-def _span(value: str | None) -> int:
+def _span(value: str | None, most: int = LIMITS.columns) -> int:
+    """A cell's colspan or gridSpan (within the column cap), or its rowspan (`most`: the
+    row cap; the rows it fills must exist, and MAX_CELLS bounds them)."""
     try:
-        return max(1, min(int(value or 1), 1000))
+        return max(1, min(int(value or 1), most))
     except ValueError:
         return 1
 
