@@ -114,7 +114,8 @@ def print_read_as(report: Report) -> None:
         return
     tables = "、".join(published.derived.tables)
     console.print(
-        f"读作单位公开的风险点表(published table): {report.path} 中的 {tables}",
+        f"读作单位公开的风险点表(read as an office's published table): "
+        f"{Path(report.path).name} 中的 {tables}",
         highlight=False,
     )
     table = Table(title="表中的列 → 读作 (printed column → read as)")
