@@ -160,6 +160,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "printed_column": ("表中的列", "Printed column"),
     "read_as": ("读作", "Read as"),
     "confirm_import": ("确认导入", "Confirm the import"),
+    "records_stated": ("表中载明的记录", "Records the table states"),
     "cancel": ("取消", "Cancel"),
     "unit_name": ("单位名称(表格标题未写明时填写)", "Unit (if the table's title does not name it)"),
     "high": ("高", "high"),
