@@ -81,7 +81,8 @@ def check_units(store: GraphStore, units: list[str]) -> list[str]:
     if missing:
         raise AccountError(
             f"no unit {', '.join(map(repr, missing))} in the graph; a scope names unit ids "
-            "as imported (see `lianfang search`)"
+            'as imported (search them on the web page, or `lianfang cypher "MATCH (u:Unit) '
+            'RETURN u.uid, u.name"`)'
         )
     return list(dict.fromkeys(units))
 

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 import signal
+import socket
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+
+# Typer carries its own copy of click; its usage errors are these (not public in typer).
+from typer._click import exceptions as click_errors
 
 from lianfang.cli import access as access_cli
 from lianfang.cli import explore as explore_cli
@@ -158,9 +163,45 @@ def _terminate(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+# Words users try for a command that has another name.
+MEANT = {"review": "report", "import": "ingest", "load": "ingest", "run": "query", "find": "query"}
+
+
 def main() -> None:
+    """Run a command; a usage mistake is one line naming the command's help (exit 2),
+    with the command meant for a misspelt or misremembered one."""
     signal.signal(signal.SIGTERM, _terminate)
-    app()
+    try:
+        code = app(standalone_mode=False)
+    except click_errors.NoArgsIsHelpError as shown:
+        errors.print(shown.ctx.get_help() if shown.ctx else "", highlight=False, markup=False)
+        raise SystemExit(2) from None
+    except click_errors.UsageError as mistake:
+        _one_line(usage_line(mistake), 2)
+    except typer.Abort:
+        _one_line("aborted", 1)
+    except click_errors.ClickException as problem:
+        _one_line(problem.format_message(), problem.exit_code)
+    raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _one_line(message: str, code: int) -> None:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    raise SystemExit(code)
+
+
+def usage_line(mistake: click_errors.UsageError) -> str:
+    """`Missing argument 'query_id'. (see: lianfang query --help)`, and for a command
+    that does not exist, the one meant."""
+    message = mistake.format_message().replace("\n", " ")
+    ctx = mistake.ctx
+    path = ctx.command_path if ctx is not None else "lianfang"
+    unknown = re.match(r"No such command '(.+?)'", message)
+    if unknown and "Did you mean" not in message and unknown.group(1) in MEANT:
+        return f"{message} Did you mean `{path} {MEANT[unknown.group(1)]}`?"
+    if "Did you mean" in message:
+        return message
+    return f"{message} (see: {path} --help)"
 
 
 HostOpt = Annotated[str | None, typer.Option("--host", help="Bind address (default 127.0.0.1).")]
@@ -203,6 +244,7 @@ def serve(
             else "local mode, no login: this machine only"
         )
         url = f"http://{settings.host}:{settings.port}/"
+        check_listen(settings.host, settings.port)
         console.print(f"lianfang is serving on {url} ({mode}; Ctrl-C to stop)", highlight=False)
         uvicorn.run(
             application,
@@ -211,6 +253,20 @@ def serve(
             log_level="warning",
             proxy_headers=False,  # the app believes only LIANFANG_TRUSTED_PROXIES
         )
+
+
+def check_listen(host: str, port: int) -> None:
+    """A port out of range, or one that something else holds, is a one-line error before
+    anything says it is serving."""
+    if not 1 <= port <= 65535:
+        fail(f"--port {port}: a port is a number from 1 to 65535", code=2)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", code=1)
 
 
 def loopback(host: str) -> bool:
@@ -247,6 +303,8 @@ def map_command(
     chosen = [v for v in (unit, node, query) if v]
     if len(chosen) != 1:
         fail("give exactly one of --unit, --node or --query", code=2)
+    if out.suffix.lower() not in (".html", ".htm"):
+        fail(f"{out}: a map is an HTML page; name it *.html", code=2)
     with opened(ctx) as store:
         params = split_params(param or [])
         asked = map_cli.Asked(unit, node, query, depth, params, as_of_date(as_of))

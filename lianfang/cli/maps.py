@@ -9,7 +9,7 @@ from lianfang.cli.support import fail
 from lianfang.graph.store import GraphStore
 from lianfang.queries.involvement import involvement
 from lianfang.queries.params import ParameterError
-from lianfang.queries.runner import catalogue, run
+from lianfang.queries.runner import UnknownQuery, catalogue, run
 from lianfang.viz.render import render
 from lianfang.viz.subgraph import Subgraph
 from lianfang.viz.views import node_view, query_view, unit_view
@@ -43,7 +43,7 @@ def build(store: GraphStore, asked: Asked, layout: str, limit: int | None) -> st
     """The map's HTML, with its scripts inlined; one-line errors for unknown things."""
     try:
         graph, title = _view(store, asked)
-    except ParameterError as exc:
+    except (ParameterError, UnknownQuery) as exc:  # the command asked wrongly: as `query` says
         fail(str(exc), 2)
     except LookupError as exc:
         fail(str(exc), 1)

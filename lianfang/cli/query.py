@@ -118,8 +118,16 @@ def summary(ctx: typer.Context, as_of: str | None, title: str, lang: Lang | None
     names = ["id", "中文" if lang is None else "title", "severity", "findings"]
     if lang is not None:
         names.insert(2, "description")
+    widest = max(len(spec_id) for spec_id in library())
     for name in names:
-        table.add_column(name, justify="right" if name == "findings" else "left")
+        # An id is never cut or broken, in a pipe's 80 columns either: it is what one
+        # types next.
+        if name == "id":
+            table.add_column(name, no_wrap=True, min_width=widest)
+        else:
+            table.add_column(
+                name, justify="right" if name == "findings" else "left", overflow="fold"
+            )
     with opened(ctx) as store:
         accepted = acceptance.active(store, as_of_date(as_of))
         for spec in library().values():

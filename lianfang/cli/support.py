@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import json
+import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -22,7 +23,11 @@ from lianfang.cli.options import ExportFormat, RowsFormat
 from lianfang.graph.store import ConfigError, GraphStore, StoreError
 from lianfang.queries.exports import Row, cell, columns, to_csv, to_json, to_xlsx
 
-console = Console()
+# In a pipe or a log, tables are laid out 160 columns wide rather than 80 (unless
+# COLUMNS says otherwise), so that ids and figures are not cut where nobody can widen them.
+PIPE_WIDTH = 160
+_width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else PIPE_WIDTH
+console = Console(width=_width)
 errors = Console(stderr=True)
 
 

@@ -13,7 +13,7 @@ from lianfang.graph.store import Change, GraphStore
 from lianfang.ingest.batch import Batch, Edge, build
 from lianfang.ingest.checks import check_references, check_unit_cycles, warn_unheld_posts
 from lianfang.ingest.containers import ContainerError, Sheet, read_container
-from lianfang.ingest.issues import IngestFailed, Issue
+from lianfang.ingest.issues import WARNING, IngestFailed, Issue
 from lianfang.ingest.mapping import ValueMap, is_mapping_sheet
 from lianfang.ingest.mapping import from_sheet as mapping_from_sheet
 from lianfang.ingest.plan import plan
@@ -25,7 +25,7 @@ from lianfang.ingest.published.reader import (
     read_published,
 )
 from lianfang.ingest.registers import registers
-from lianfang.ingest.resolve import Resolver
+from lianfang.ingest.resolve import Resolver, graph_holders
 from lianfang.ingest.rows import read_rows
 from lianfang.ingest.tables import Record, Table, locate_header, match_sheets, sheet_register
 
@@ -253,6 +253,57 @@ def check_records(
     return Checked(batch, edges, resolver, issues)
 
 
+# Share of an import's codes another single source already holds past which the same
+# registers are taken to be imported again under a second source name.
+SAME_REGISTERS = 0.8
+
+
+def _said_twice(path: Path, store: GraphStore, source: str, batch: Batch) -> list[Issue]:
+    """An empty import, or registers another source already stated: said, since both
+    import without error and neither is usually meant."""
+    codes = {label: set(nodes) for label, nodes in batch.nodes.items() if nodes}
+    if not codes:
+        return [
+            Issue(
+                WARNING,
+                path.name,
+                None,
+                None,
+                None,
+                None,
+                f"登记表中没有任何数据行:来源“{source}”没有导入任何记录(该来源原有的记录将被删除)",
+                f"the registers hold no rows: nothing is imported under source {source!r} "
+                "(whatever it held before is removed)",
+            )
+        ]
+    others: Counter[str] = Counter()
+    for label, stated in codes.items():
+        for held in graph_holders(store, label, stated).values():
+            others.update(s for s in held if s != source)
+    total = sum(len(stated) for stated in codes.values())
+    if not others:
+        return []
+    other, shared = others.most_common(1)[0]
+    if total < 5 or shared < SAME_REGISTERS * total:
+        return []
+    return [
+        Issue(
+            WARNING,
+            path.name,
+            None,
+            None,
+            None,
+            None,
+            f"{shared} 个编号(共 {total} 个)已由来源“{other}”导入:同一套登记表以新来源"
+            f"“{source}”导入,记录会重复一份,并改以“来源:编号”区分。若是更新,请用 "
+            f"--source {other}",
+            f"{shared} of the {total} ids are already held by source {other!r}: the same "
+            f"registers under a second source ({source!r}) are held twice, and every shared "
+            f"id becomes `source:code`. To update them, import with --source {other}",
+        )
+    ]
+
+
 def load(
     path: Path,
     store: GraphStore | None,
@@ -282,6 +333,7 @@ def load(
         label: len(codes - set(batch.nodes.get(label, {})))
         for label, codes in checked.resolver.before.items()
     }
+    report.warnings += _said_twice(path, store, source, batch)
     if not dry_run:
         changes = checked.changes(source)
         progress.phase("writing", sum(change.weight() for change in changes))
