@@ -84,3 +84,28 @@ def test_an_empty_import_and_a_doubled_one_are_said(data_dir: Path, tmp_path: Pa
 
 def warned(done: subprocess.CompletedProcess[str]) -> str:
     return " ".join(w["message"] for w in json.loads(done.stdout)["warnings"])
+
+
+def test_an_acceptance_can_be_withdrawn(data_dir: Path, tmp_path: Path) -> None:
+    assert cli(data_dir, "ingest", str(write_workbook(tmp_path / "org.xlsx"))).returncode == 0
+    accepted = cli(
+        data_dir,
+        "accept",
+        "add",
+        "unmitigated-high-risks",
+        "K3",
+        "--reason",
+        "整改中",
+        "--approver",
+        "王书记",
+        "--expires",
+        "2099-01-01",
+    )
+    assert accepted.returncode == 0, accepted.stderr
+    withdrawn = cli(data_dir, "accept", "withdraw", "A0001")
+    assert withdrawn.returncode == 0 and "open again" in withdrawn.stdout, withdrawn.stderr
+    listed = json.loads(cli(data_dir, "accept", "list", "-f", "json").stdout)
+    assert listed == []
+    assert cli(data_dir, "accept", "withdraw", "A0001").returncode == 2
+    log = json.loads(cli(data_dir, "audit", "-f", "json").stdout)
+    assert any(e["action"] == "accept withdraw" and e["target"] == "A0001" for e in log)

@@ -321,3 +321,32 @@ def test_snapshots_record_their_scope_and_are_never_replaced_by_another(
         len(s["findings"]) for s in snapshots.load(store, "snap1").queries.values()
     )
     assert sum(len(s["findings"]) for s in saved.queries.values()) < county_findings
+
+
+def test_a_scoped_analyst_withdraws_only_its_bureaus_acceptances(
+    demo: tuple[TestClient, dict[str, str], set[str]],
+) -> None:
+    client, tokens, _ = demo
+    analyst, county = bearer(tokens["scoped-analyst"]), bearer(tokens["all"])
+    rows = client.get("/api/queries/risks-without-controls", headers=county).json()["rows"]
+    own = next(r["risk_id"] for r in rows if r["risk_id"].startswith(OWN))
+    sibling = next(r["risk_id"] for r in rows if r["risk_id"].startswith(SIBLING))
+    made = {}
+    for risk in (own, sibling):
+        answer = client.post(
+            "/api/acceptances",
+            json={
+                "query_id": "risks-without-controls",
+                "key": [risk],
+                "reason": "待定",
+                "approver": "王书记",
+                "expires": "2099-01-01",
+            },
+            headers=county,
+        )
+        assert answer.status_code == 201, answer.text
+        made[risk] = answer.json()["uid"]
+    assert client.delete(f"/api/acceptances/{made[sibling]}", headers=analyst).status_code == 404
+    assert client.delete(f"/api/acceptances/{made[own]}", headers=analyst).status_code == 200
+    left = {a["uid"] for a in client.get("/api/acceptances", headers=county).json()}
+    assert made[own] not in left and made[sibling] in left

@@ -320,6 +320,20 @@ def accept_add(
     console.print(f"accepted as {made.uid} until {made.expires}: {made.label}", highlight=False)
 
 
+@accept_app.command("withdraw")
+def accept_withdraw(
+    ctx: typer.Context, uid: Annotated[str, typer.Argument(help="The acceptance, e.g. A0001.")]
+) -> None:
+    """Take an acceptance back: its finding is open again (audited)."""
+    with opened(ctx) as store:
+        try:
+            gone = acceptance.withdraw(store, uid)
+        except LedgerError as exc:
+            fail(str(exc), code=2)
+        record(store, "accept withdraw", uid, query_id=gone.query_id, key=list(gone.key))
+    console.print(f"withdrew {uid}: {gone.label} is open again", highlight=False)
+
+
 @accept_app.command("list")
 def accept_list(
     ctx: typer.Context, as_of: AsOf = None, fmt: ExportFormatOpt = ExportFormat.table

@@ -13,7 +13,7 @@ from typing import Any
 from lianfang.access import clock
 from lianfang.graph import model
 from lianfang.graph.store import GraphStore
-from lianfang.loop.ledger import LedgerError, create_numbered, current_finding
+from lianfang.loop.ledger import LedgerError, NotFound, create_numbered, current_finding
 from lianfang.queries.runner import QueryResult
 
 LABEL = model.ACCEPTANCE_LABEL
@@ -46,6 +46,16 @@ _FIELDS = model.projection(LABEL, "a", [f.name for f in fields(Accepted)])
 def listing(store: GraphStore) -> list[Accepted]:
     rows = store.office_read(f"MATCH (a:{LABEL}) RETURN {_FIELDS} ORDER BY uid")
     return [Accepted(**{**row, "key": tuple(json.loads(row["key"]))}) for row in rows]
+
+
+def withdraw(store: GraphStore, uid: str) -> Accepted:
+    """Take an acceptance back: its finding counts as open again from now (the audit log
+    keeps that it was accepted, and by whom)."""
+    found = [a for a in listing(store) if a.uid == uid]
+    if not found:
+        raise NotFound(f"no acceptance {uid!r} (see `lianfang accept list`)")
+    store.office_write(f"MATCH (a:{LABEL} {{uid: $uid}}) DELETE a", {"uid": uid})
+    return found[0]
 
 
 def active(store: GraphStore, as_of: dt.date) -> dict[Ident, Accepted]:

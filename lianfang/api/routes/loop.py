@@ -166,6 +166,23 @@ def list_acceptances(store: StoreDep, who: Viewer, as_of: AsOfQuery = None) -> l
     return [{**a.as_dict(), "in_force": a.active(day)} for a in listed]
 
 
+@router.delete(
+    "/api/acceptances/{uid}",
+    response_model=dict[str, Any],
+    responses={404: {"description": "No such acceptance (in the caller's scope)"}},
+)
+def withdraw_acceptance(
+    uid: str, request: Request, store: StoreDep, who: Analyst
+) -> dict[str, Any]:
+    """Take an acceptance back: its finding counts as open again."""
+    found = [a for a in acceptance.listing(store) if a.uid == uid]
+    if not found or not scoping.findings(store, who, found[0].query_id, {found[0].key: ""}):
+        raise HTTPException(404, f"no acceptance {uid!r}")
+    with audited(request, who.name, "accept withdraw", uid, query_id=found[0].query_id):
+        gone = acceptance.withdraw(store, uid)
+    return gone.as_dict()
+
+
 @router.post("/api/acceptances", status_code=201, response_model=dict[str, Any])
 def accept_finding(
     asked: AcceptIn, request: Request, store: StoreDep, who: Analyst
