@@ -28,8 +28,6 @@ POSTS_OF = {
     "Process": "MATCH (:Process {uid: id})-[:HAS_STEP]->(:Step)-[:HANDLED_BY]->(p:Post)",
     "RiskPoint": "MATCH (:RiskPoint {uid: id})-[:AT_POST]->(p:Post)",
 }
-# A profile and two rankings of exposure: what they list are not gaps, so they raise no
-# warning and cost no points.
 
 
 @dataclass(frozen=True)
