@@ -91,6 +91,8 @@ def call(client: TestClient, route: APIRoute, headers: dict[str, str]) -> int:
     url = sample_url(route)
     if method == "GET":
         return client.get(url, headers=headers, follow_redirects=False).status_code
+    if method == "DELETE":
+        return client.delete(url, headers=headers, follow_redirects=False).status_code
     return client.post(url, headers=headers, json={}, follow_redirects=False).status_code
 
 
