@@ -25,7 +25,7 @@ from lianfang.ingest.published.reader import (
     read_published,
 )
 from lianfang.ingest.registers import registers
-from lianfang.ingest.resolve import Resolver, graph_holders
+from lianfang.ingest.resolve import Resolver
 from lianfang.ingest.rows import read_rows
 from lianfang.ingest.tables import Record, Table, locate_header, match_sheets, sheet_register
 
@@ -258,19 +258,19 @@ def check_records(
 SAME_REGISTERS = 0.8
 
 
-def _said_twice(path: Path, store: GraphStore, source: str, batch: Batch) -> list[Issue]:
+def _file_warning(path: Path, zh: str, en: str) -> Issue:
+    return Issue(WARNING, path.name, None, None, None, None, zh, en)
+
+
+def _said_twice(path: Path, source: str, checked: Checked) -> list[Issue]:
     """An empty import, or registers another source already stated: said, since both
-    import without error and neither is usually meant."""
-    codes = {label: set(nodes) for label, nodes in batch.nodes.items() if nodes}
+    import without error and neither is usually meant. The resolver has already read who
+    holds each code stated."""
+    codes = {label: set(nodes) for label, nodes in checked.batch.nodes.items() if nodes}
     if not codes:
         return [
-            Issue(
-                WARNING,
-                path.name,
-                None,
-                None,
-                None,
-                None,
+            _file_warning(
+                path,
                 f"登记表中没有任何数据行:来源“{source}”没有导入任何记录(该来源原有的记录将被删除)",
                 f"the registers hold no rows: nothing is imported under source {source!r} "
                 "(whatever it held before is removed)",
@@ -278,8 +278,9 @@ def _said_twice(path: Path, store: GraphStore, source: str, batch: Batch) -> lis
         ]
     others: Counter[str] = Counter()
     for label, stated in codes.items():
-        for held in graph_holders(store, label, stated).values():
-            others.update(s for s in held if s != source)
+        holders = checked.resolver.holders.get(label, {})
+        for code in stated:
+            others.update(s for s in holders.get(code, {}) if s != source)
     total = sum(len(stated) for stated in codes.values())
     if not others:
         return []
@@ -287,13 +288,8 @@ def _said_twice(path: Path, store: GraphStore, source: str, batch: Batch) -> lis
     if total < 5 or shared < SAME_REGISTERS * total:
         return []
     return [
-        Issue(
-            WARNING,
-            path.name,
-            None,
-            None,
-            None,
-            None,
+        _file_warning(
+            path,
             f"{shared} 个编号(共 {total} 个)已由来源“{other}”导入:同一套登记表以新来源"
             f"“{source}”导入,记录会重复一份,并改以“来源:编号”区分。若是更新,请用 "
             f"--source {other}",
@@ -333,7 +329,7 @@ def load(
         label: len(codes - set(batch.nodes.get(label, {})))
         for label, codes in checked.resolver.before.items()
     }
-    report.warnings += _said_twice(path, store, source, batch)
+    report.warnings += _said_twice(path, source, checked)
     if not dry_run:
         changes = checked.changes(source)
         progress.phase("writing", sum(change.weight() for change in changes))
