@@ -7,7 +7,7 @@ import re
 import signal
 import socket
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.table import Table
@@ -39,6 +39,7 @@ from lianfang.cli.support import (
     opened,
     parse_params,
     print_rows,
+    say_error,
     split_params,
 )
 from lianfang.graph.settings import StoreSettings
@@ -185,8 +186,9 @@ def main() -> None:
     raise SystemExit(code if isinstance(code, int) else 0)
 
 
-def _one_line(message: str, code: int) -> None:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+def _one_line(message: str, code: int) -> NoReturn:
+    """`fail` outside any command: the app has returned, so exit directly."""
+    say_error(message)
     raise SystemExit(code)
 
 

@@ -31,9 +31,14 @@ console = Console(width=_width)
 errors = Console(stderr=True)
 
 
-def fail(message: str, code: int = 1) -> NoReturn:
-    """One line on stderr and a non-zero exit: what every user-facing error looks like."""
+def say_error(message: str) -> None:
+    """What every user-facing error looks like: one line on stderr."""
     errors.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """One line on stderr and a non-zero exit, from inside a command."""
+    say_error(message)
     raise typer.Exit(code)
 
 
