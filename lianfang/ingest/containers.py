@@ -80,7 +80,8 @@ class ContainerError(Exception):
         self.issue = issue
 
 
-def _fail(file: str, zh: str, en: str) -> ContainerError:
+def refusal(file: str, zh: str, en: str) -> ContainerError:
+    """A file that cannot be read as registers or a table at all, and why."""
     return ContainerError(Issue(ERROR, file, None, None, None, None, zh, en))
 
 
@@ -119,18 +120,18 @@ def _check_workbook_file(path: Path) -> None:
     head = path.read_bytes()[:8] if path.stat().st_size else b""
     name = path.name
     if not head:
-        raise _fail(
+        raise refusal(
             name, "文件是空的,不是 Excel 工作簿", "the file is empty, not an Excel workbook"
         )
     if head == OLE_MAGIC:
-        raise _fail(
+        raise refusal(
             name,
             "工作簿已加密(设有密码)或为旧版 .xls 格式:请取消密码并另存为 .xlsx",
             "the workbook is password-protected or an old .xls file: remove the password "
             "and save it as .xlsx",
         )
     if not zipfile.is_zipfile(path):
-        raise _fail(
+        raise refusal(
             name,
             "不是 Excel 工作簿(.xlsx),无法读取",
             "not an Excel workbook (.xlsx); cannot read it",
@@ -152,7 +153,7 @@ def _check_archive(path: Path) -> tuple[dict[str, str], bool]:
     except zipfile.BadZipFile:
         problem = None  # calamine reports the damage below
     if problem:
-        raise _fail(path.name, *problem)
+        raise refusal(path.name, *problem)
     return members, nul
 
 
@@ -171,7 +172,7 @@ def _dtd_problem(archive: zipfile.ZipFile) -> tuple[str, str] | None:
 
 
 def _rows_over(sheet: Sheet) -> ContainerError:
-    return _fail(
+    return refusal(
         sheet.file,
         f"工作表“{sheet.name}”超过 {LIMITS.rows} 行,已拒绝(LIANFANG_MAX_ROWS)",
         f"sheet {sheet.name!r} has more than {LIMITS.rows} rows; refused (LIANFANG_MAX_ROWS)",
@@ -179,7 +180,7 @@ def _rows_over(sheet: Sheet) -> ContainerError:
 
 
 def _columns_over(sheet: Sheet, number: int) -> ContainerError:
-    return _fail(
+    return refusal(
         sheet.file,
         f"工作表“{sheet.name}”第 {number} 行超过 {LIMITS.columns} 列,已拒绝(LIANFANG_MAX_COLUMNS)",
         f"sheet {sheet.name!r} row {number} has more than {LIMITS.columns} columns; refused "
@@ -198,7 +199,7 @@ def _cell(value: Any) -> Any:
 
 
 def _beyond(sheet: Sheet, reference: str) -> ContainerError:
-    return _fail(
+    return refusal(
         sheet.file,
         f"工作表“{sheet.name}”的单元格 {reference} 超出上限({LIMITS.rows} 行、"
         f"{LIMITS.columns} 列),已拒绝(LIANFANG_MAX_ROWS、LIANFANG_MAX_COLUMNS)",
@@ -233,7 +234,7 @@ def _sparse_rows(path: Path, sheet: Sheet, nul: bool) -> Rows:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # any parse failure is a damaged workbook
-        raise _fail(
+        raise refusal(
             path.name,
             f"Excel 工作簿已损坏,无法读取({exc})",
             f"the Excel workbook is damaged and cannot be read ({exc})",
@@ -300,7 +301,7 @@ def _calamine(path: Path, read: Callable[[], Any]) -> Any:
     try:
         return read()
     except (CalamineError, ValueError, TypeError) as exc:
-        raise _fail(
+        raise refusal(
             path.name,
             f"Excel 工作簿已损坏,无法读取({exc})",
             f"the Excel workbook is damaged and cannot be read ({exc})",
@@ -323,11 +324,11 @@ def read_csv(path: Path) -> Sheet:
     name = path.name
     data = path.read_bytes()
     if b"\x00" in data[:4096]:
-        raise _fail(name, "不是 CSV 文本文件", "not a CSV text file")
+        raise refusal(name, "不是 CSV 文本文件", "not a CSV text file")
     try:
         content = decode_csv(data)
     except ValueError:
-        raise _fail(
+        raise refusal(
             name,
             "无法识别编码:请存为 UTF-8 或 GBK 的 CSV",
             "unknown encoding: save as UTF-8 or GBK CSV",
@@ -347,33 +348,33 @@ def read_csv(path: Path) -> Sheet:
                     _refuse_nul(sheet, reader.line_num, trimmed)
                 sheet.rows.append((reader.line_num, trimmed))
     except csv.Error as exc:
-        raise _fail(name, f"CSV 格式错误:{exc}", f"malformed CSV: {exc}") from None
+        raise refusal(name, f"CSV 格式错误:{exc}", f"malformed CSV: {exc}") from None
     return sheet
 
 
 def read_folder(path: Path) -> list[Sheet]:
     files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
     if not files:
-        raise _fail(path.name, "文件夹中没有 .csv 文件", "the folder holds no .csv files")
+        raise refusal(path.name, "文件夹中没有 .csv 文件", "the folder holds no .csv files")
     return [read_csv(p) for p in files]
 
 
 def read_container(path: Path) -> list[Sheet]:
     """A workbook or a folder of CSV files as sheets."""
     if not path.exists():
-        raise _fail(str(path), "文件或文件夹不存在", "no such file or folder")
+        raise refusal(str(path), "文件或文件夹不存在", "no such file or folder")
     if path.is_dir():
         return read_folder(path)
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         return read_workbook(path)
     if path.suffix.lower() == ".csv":
-        raise _fail(
+        raise refusal(
             path.name,
             "单个 CSV 文件无法导入:请把各登记表的 CSV 放在同一个文件夹中,导入该文件夹",
             "a single CSV cannot be imported: put one CSV per register in a folder and "
             "import the folder",
         )
-    raise _fail(
+    raise refusal(
         path.name,
         "不支持的文件类型:请提供 .xlsx 工作簿或 CSV 文件夹",
         "unsupported file type: give an .xlsx workbook or a folder of CSV files",

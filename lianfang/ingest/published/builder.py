@@ -58,7 +58,8 @@ class Builder:
     powers: dict[str, dict[str, Any]] = field(default_factory=dict)  # name → row
     processes: dict[str, dict[str, Any]] = field(default_factory=dict)  # power → row
     steps: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    risks: dict[tuple[str, int, int, int], dict[str, Any]] = field(default_factory=dict)
+    # (table, row the risk cell began in, item of a flowchart box) → the risk's row
+    risks: dict[tuple[str, int, int], dict[str, Any]] = field(default_factory=dict)
     controls: dict[tuple[str, int, str], dict[str, Any]] = field(default_factory=dict)
     people: dict[str, set[str]] = field(default_factory=dict)  # post id → printed names
     document_unit: str | None = None  # the unit the document's first table named

@@ -90,7 +90,6 @@ class Derived:
 
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     origins: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # (table, row)
-    printed: dict[str, dict[str, str]] = field(default_factory=dict)  # register → column → header
     read_as: list[dict[str, str]] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     tables: list[str] = field(default_factory=list)

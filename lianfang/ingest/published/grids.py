@@ -19,8 +19,7 @@ from typing import Any
 from defusedxml import ElementTree
 
 from lianfang.ingest import containers, sheetscan
-from lianfang.ingest.containers import ContainerError
-from lianfang.ingest.issues import ERROR, Issue
+from lianfang.ingest.containers import refusal
 from lianfang.ingest.limits import LIMITS, zip_problem
 
 DOCUMENT_SUFFIXES = (".docx", ".html", ".htm")
@@ -47,10 +46,6 @@ class Grid:
     def origin(self, number: int, column: int) -> int:
         """The row a cell's text was printed in (itself unless merged from above)."""
         return self.began.get((number, column), number)
-
-
-def _fail(file: str, zh: str, en: str) -> ContainerError:
-    return ContainerError(Issue(ERROR, file, None, None, None, None, zh, en))
 
 
 def clean(text: Any) -> str:
@@ -86,16 +81,16 @@ def _docx_body(path: Path) -> Any:
         with zipfile.ZipFile(path) as archive:
             problem = zip_problem(archive)
             if problem:
-                raise _fail(path.name, *problem)
+                raise refusal(path.name, *problem)
             xml = archive.read("word/document.xml")
     except (zipfile.BadZipFile, KeyError):
-        raise _fail(
+        raise refusal(
             path.name,
             "不是 Word 文档(.docx),无法读取;旧版 .doc 请另存为 .docx",
             "not a Word document (.docx); save an old .doc as .docx",
         ) from None
     if b"<!DOCTYPE" in xml[:4096].upper():
-        raise _fail(path.name, "文档含有 DTD 声明,已拒绝", "the document declares a DTD; refused")
+        raise refusal(path.name, "文档含有 DTD 声明,已拒绝", "the document declares a DTD; refused")
     root = ElementTree.fromstring(xml)
     body = root.find(f"{W}body")
     return [] if body is None else list(body)
@@ -154,7 +149,7 @@ def _count(grid: Grid, cells: int) -> None:
     """Refuse a table whose merged cells expand past MAX_CELLS (counted as rows land)."""
     grid.cells += cells
     if grid.cells > MAX_CELLS:
-        raise _fail(
+        raise refusal(
             grid.file,
             f"{grid.label}展开合并单元格后超过 {MAX_CELLS} 个单元格,不像一张风险点表,已拒绝",
             f"{grid.label} expands to more than {MAX_CELLS} cells once merged cells are "
@@ -271,7 +266,7 @@ def _span(value: str | None, most: int = LIMITS.columns) -> int:
 def read_html(path: Path) -> list[Grid]:
     data = path.read_bytes()
     if len(data) > MAX_HTML_BYTES:
-        raise _fail(
+        raise refusal(
             path.name,
             f"网页文件超过 {MAX_HTML_BYTES >> 20} MB,不像一张风险点表,已拒绝",
             f"the page is over {MAX_HTML_BYTES >> 20} MB, not a table of risks; refused",
@@ -373,7 +368,7 @@ def read_grids(path: Path) -> list[Grid]:
         return read_xlsx(path)
     if suffix == ".csv":
         return read_csv(path)
-    raise _fail(
+    raise refusal(
         path.name,
         "不支持的文件类型:请提供 .xlsx、.docx、.csv 或 .html(网页另存)",
         "unsupported file type: give an .xlsx, .docx, .csv or .html (a saved web page)",

@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from lianfang.ingest import containers, writers
-from lianfang.ingest.containers import ContainerError, Sheet
-from lianfang.ingest.issues import ERROR, Issue
+from lianfang.ingest.containers import Sheet, refusal
 from lianfang.ingest.mapping import ValueMap
 from lianfang.ingest.published.derive import Derived, Layout, find_layout
 from lianfang.ingest.published.grids import Grid, read_grids
@@ -76,7 +75,7 @@ class Published:
             for (register_name, column), role in PRINTED_FROM.items():
                 found = layout.of(role) if register_name == name else []
                 if found:
-                    printed[column] = found[0].printed.replace("\n", "")
+                    printed[column] = found[0].printed
         return sheet, printed
 
     def to_registers(self, out: Path) -> Path:
@@ -107,17 +106,10 @@ def read_any(path: Path, unit: str | None = None, values: ValueMap | None = None
     if path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm"):
         sheets = containers.read_workbook(path)
         if any(sheet_register(sheet.name) for sheet in sheets):
-            raise ContainerError(
-                Issue(
-                    ERROR,
-                    path.name,
-                    None,
-                    None,
-                    None,
-                    None,
-                    "这已经是登记表工作簿,不是单位公开的风险点表",
-                    "this is a register workbook already, not an office's published table",
-                )
+            raise refusal(
+                path.name,
+                "这已经是登记表工作簿,不是单位公开的风险点表",
+                "this is a register workbook already, not an office's published table",
             )
     return read_published(path, unit, values)
 
@@ -136,20 +128,13 @@ def from_grids(
 ) -> Published:
     found = [(grid, layout) for grid in grids if (layout := find_layout(grid)) is not None]
     if not found:
-        raise ContainerError(
-            Issue(
-                ERROR,
-                file,
-                None,
-                None,
-                None,
-                None,
-                "文件中没有能识别的风险点表:表头应有“风险点”(或“廉政风险”“风险描述”等)一列,"
-                "以及“防控措施”“风险等级”“责任人”“岗位”或“职权”之一;也不是登记表",
-                "the file holds no table of risks that lianfang recognises: its header needs a "
-                "risk column (风险点, 廉政风险, 风险描述…) and a control, level, responsible, post "
-                "or power column beside it; nor is it a register workbook",
-            )
+        raise refusal(
+            file,
+            "文件中没有能识别的风险点表:表头应有“风险点”(或“廉政风险”“风险描述”等)一列,"
+            "以及“防控措施”“风险等级”“责任人”“岗位”或“职权”之一;也不是登记表",
+            "the file holds no table of risks that lianfang recognises: its header needs a "
+            "risk column (风险点, 廉政风险, 风险描述…) and a control, level, responsible, post "
+            "or power column beside it; nor is it a register workbook",
         )
     derived = build(found, unit, values, file)
     return Published(file, derived, {grid.label: layout for grid, layout in found})

@@ -24,7 +24,6 @@ from lianfang.ingest.published.derive import (
 from lianfang.ingest.published.grids import Grid
 from lianfang.ingest.registers import register
 
-KEPT_EXTRA = "extra"  # roles whose columns are kept as the record's extra fields
 SKIPPED = {"seq"}
 _CATEGORY_FORMS = vocab.choice_forms("RiskPoint", "category", tuple(vocab.RISK_CATEGORIES))
 
@@ -188,7 +187,7 @@ def risks(builder: Builder, grid: Grid, layout: Layout) -> None:
         _, level_text = row.first("level")
         made = []
         for index, item in enumerate(items):
-            key = (grid.label, row.origin(risk_column or name_column), index, 0)
+            key = (grid.label, row.origin(risk_column or name_column), index)
             risk = builder.risks.get(key)
             if risk is None:
                 risk = _new_risk(
@@ -295,7 +294,7 @@ def _new_risk(
         if column.role is None and column.printed:
             text = row.text(column)
             if text:
-                risk[column.printed.replace("\n", "")] = text
+                risk[column.printed] = text
     return risk
 
 
