@@ -43,19 +43,28 @@ class Accepted:
 _FIELDS = model.projection(LABEL, "a", [f.name for f in fields(Accepted)])
 
 
+def _accepted(row: dict[str, Any]) -> Accepted:
+    return Accepted(**{**row, "key": tuple(json.loads(row["key"]))})
+
+
 def listing(store: GraphStore) -> list[Accepted]:
     rows = store.office_read(f"MATCH (a:{LABEL}) RETURN {_FIELDS} ORDER BY uid")
-    return [Accepted(**{**row, "key": tuple(json.loads(row["key"]))}) for row in rows]
+    return [_accepted(row) for row in rows]
+
+
+def find(store: GraphStore, uid: str) -> Accepted:
+    rows = store.office_read(f"MATCH (a:{LABEL} {{uid: $uid}}) RETURN {_FIELDS}", {"uid": uid})
+    if not rows:
+        raise NotFound(f"no acceptance {uid!r} (see `lianfang accept list`)")
+    return _accepted(rows[0])
 
 
 def withdraw(store: GraphStore, uid: str) -> Accepted:
     """Take an acceptance back: its finding counts as open again from now (the audit log
     keeps that it was accepted, and by whom)."""
-    found = [a for a in listing(store) if a.uid == uid]
-    if not found:
-        raise NotFound(f"no acceptance {uid!r} (see `lianfang accept list`)")
+    gone = find(store, uid)
     store.office_write(f"MATCH (a:{LABEL} {{uid: $uid}}) DELETE a", {"uid": uid})
-    return found[0]
+    return gone
 
 
 def active(store: GraphStore, as_of: dt.date) -> dict[Ident, Accepted]:

@@ -175,10 +175,13 @@ def withdraw_acceptance(
     uid: str, request: Request, store: StoreDep, who: Analyst
 ) -> dict[str, Any]:
     """Take an acceptance back: its finding counts as open again."""
-    found = [a for a in acceptance.listing(store) if a.uid == uid]
-    if not found or not scoping.findings(store, who, found[0].query_id, {found[0].key: ""}):
+    try:
+        found = acceptance.find(store, uid)
+    except LedgerError:
+        found = None
+    if found is None or not scoping.findings(store, who, found.query_id, {found.key: ""}):
         raise HTTPException(404, f"no acceptance {uid!r}")
-    with audited(request, who.name, "accept withdraw", uid, query_id=found[0].query_id):
+    with audited(request, who.name, "accept withdraw", uid, query_id=found.query_id):
         gone = acceptance.withdraw(store, uid)
     return gone.as_dict()
 
