@@ -162,8 +162,15 @@ def test_the_ledgers_moves(store: GraphStore) -> None:
     assert back.status == "in_progress" and back.rectified_by is None
     ledger.move(store, "R0001", "rectify", "ana", done="措施已落实")
     with pytest.raises(LedgerError, match="another user"):
-        ledger.move(store, "R0001", "verify", "ana", distinct_verifier=True)
-    done = ledger.move(store, "R0001", "verify", "li", distinct_verifier=True)
+        ledger.move(store, "R0001", "verify", "ana", distinct_verifier=True, as_of=AS_OF)
+    # Marked rectified, but the registers still show the gap: not verified.
+    with pytest.raises(ledger.Refused, match=r"cannot be verified: its finding \S+ is still found"):
+        ledger.move(store, "R0001", "verify", "li", distinct_verifier=True, as_of=AS_OF)
+    store.write(
+        "MATCH (r:RiskPoint {uid: 'K1'}) CREATE (r)-[:MITIGATED_BY {origin: 't'}]->"
+        "(:Control {uid: 'C1', code: 'C1', source: 't', description: '新措施', status: '已落实'})"
+    )
+    done = ledger.move(store, "R0001", "verify", "li", distinct_verifier=True, as_of=AS_OF)
     assert done.verified_by == "li"
     assert [step["status"] for step in done.history] == [
         "open",
@@ -176,7 +183,9 @@ def test_the_ledgers_moves(store: GraphStore) -> None:
     assert done.history[3]["reason"] == "措施未落地"
     with pytest.raises(LedgerError, match="its moves now are none"):
         ledger.move(store, "R0001", "start", "li")
-    # Still found after verification: flagged as reopened.
+    assert ledger.followed(store, AS_OF)[0].state == ""
+    # Found again after verification (the control is gone): flagged as reopened.
+    store.write("MATCH (c:Control {uid: 'C1'}) DETACH DELETE c")
     [followed] = ledger.followed(store, AS_OF)
     assert followed.state == "reopened"
     with pytest.raises(LedgerError, match="no rectification item"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import warnings
 import zipfile
 from pathlib import Path
@@ -12,12 +13,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 from docx import Document
+from docx.enum.section import WD_ORIENT
 from servers import cli
 
 from lianfang.graph.falkor_store import EmbeddedFalkorStore
 from lianfang.queries.runner import run
 from lianfang.queries.spec import library
-from lianfang.reports import chart, docx_report, html_report, review, xlsx_report
+from lianfang.reports import chart, docx_report, html_report, official, review, xlsx_report
+from lianfang.reports.official import Issue
+from lianfang.reports.punctuation import full_width
 from lianfang.reports.chart import cjk_font, distribution_png, distribution_svg
 
 AS_OF = dt.date(2026, 1, 31)
@@ -28,9 +32,9 @@ SECTIONS = [s for s in library().values() if s.id != "unit-risk-profile"]
 def built(demo_dir: Path) -> review.Review:
     with EmbeddedFalkorStore(demo_dir, "lianfang") as store:
         made = review.build(store, AS_OF)
-        made.expected = {  # type: ignore[attr-defined]
-            spec.id: run(store, spec.id, {"as_of": AS_OF}).ratio() for spec in SECTIONS
-        }
+        results = {spec.id: run(store, spec.id, {"as_of": AS_OF}) for spec in SECTIONS}
+        made.expected = {k: r.ratio() for k, r in results.items()}  # type: ignore[attr-defined]
+        made.expected_zh = {k: r.ratio_zh() for k, r in results.items()}  # type: ignore[attr-defined]
     return made
 
 
@@ -47,25 +51,65 @@ def test_the_review_holds_every_query_in_severity_order(built: review.Review) ->
     )
 
 
-def test_docx_has_the_sections_figures_chart_and_chinese(built: review.Review) -> None:
-    document = Document(io.BytesIO(docx_report.write_docx(built)))
-    text = "\n".join(p.text for p in document.paragraphs)
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+HAN = re.compile(r"[\u4e00-\u9fff]")
+HALF_WIDTH_NEAR_HAN = re.compile(r"[\u4e00-\u9fff][,;:()]|[,;:()][\u4e00-\u9fff]")
+
+
+def test_docx_is_a_report_in_the_official_form(built: review.Review) -> None:
+    issue = Issue("青山县纪委监委", "青纪发〔2026〕3号")
+    document = Document(io.BytesIO(docx_report.write_docx(built, issue)))
+    paragraphs = [p.text for p in document.paragraphs]
+    text = "\n".join(paragraphs)
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert {"一、单位廉政风险概况", "二、风险点分布", "三、发现的问题及整改建议"} <= set(headings)
-    for section in built.sections:
-        assert any(
-            h.startswith(section.spec.title_zh) and h.endswith(built.expected[section.spec.id])
-            for h in headings
-        ), section.spec.id
-        assert section.spec.remedy in text
-    assert review.summary_sentence(built) in text and "排查廉政风险点" in text
+    parts = ["一、总体情况", "二、风险点分布", "三、发现的问题及整改建议", "四、预警、整改与考核"]
+    assert [h for h in headings if h in parts] == parts
+    assert paragraphs[:3] == [
+        "青山县纪委监委",
+        "青纪发〔2026〕3号",
+        f"青山县人民政府{AS_OF.year}年度廉政风险防控工作报告",
+    ]
+    assert "目  录" in paragraphs and "附件3：预警、整改与考核明细" in paragraphs
+    for number, section in enumerate(built.numbered, start=1):
+        title = f"{number}．{section.spec.title_zh}：{built.expected_zh[section.spec.id]}"  # type: ignore[attr-defined]
+        assert title in headings, section.spec.id
+        if section.rows:
+            assert full_width(section.spec.remedy) in text
+    assert review.summary_sentence(built) in text
+    assert "（其中现行" in review.summary_sentence(built)  # the demo has repealed rules
+    assert paragraphs[-1] != "" and "附件" in text
     assert len(document.inline_shapes) == 1  # the chart
-    profile = document.tables[0]
-    assert profile.rows[1].cells[1].text == "青山县人民政府"
-    east_asian = document.styles["Normal"].element.rPr.rFonts.get(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
-    )
-    assert east_asian == docx_report.EAST_ASIAN_FONT
+    # Chinese prose in Chinese punctuation; no column headed by a field name.
+    assert [p for p in paragraphs if HALF_WIDTH_NEAR_HAN.search(p)] == []
+    for table in document.tables:
+        assert all(HAN.search(c.text) for c in table.rows[0].cells), table.rows[0].cells[0].text
+    profile = next(t for t in document.tables if t.rows[0].cells[0].text == "单位名称")
+    assert profile.rows[1].cells[0].text == "青山县人民政府"
+    # Page, language and fonts as GB/T 9704 sets them.
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert (round(section.top_margin.mm), round(section.left_margin.mm)) == (37, 28)
+    assert any(s.orientation == WD_ORIENT.LANDSCAPE for s in document.sections)
+    fonts = document.styles["Normal"].element.rPr.rFonts
+    assert fonts.get(f"{W}eastAsia") == official.FANGSONG
+    assert document.styles["Heading 1"].element.rPr.rFonts.get(f"{W}eastAsia") == official.HEITI
+    lang = document.styles.element.find(f"{W}docDefaults").find(f".//{W}lang")
+    assert lang.get(f"{W}eastAsia") == "zh-CN"
+    assert "PAGE" in section.footer._element.xml and "PAGE" in section.even_page_footer._element.xml
+    assert document.settings.odd_and_even_pages_header_footer
+
+
+def test_the_documents_print_names_and_short_ids(built: review.Review) -> None:
+    """A finding is listed by its short id, and the records it names by their names."""
+    document = Document(io.BytesIO(docx_report.write_docx(built)))
+    duties = next(s for s in built.sections if s.spec.id == "incompatible-duties")
+    first = duties.rows[0]
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert duties.spec.finding_id(first) in cells
+    assert first["power_a_name"] in cells and first["power_a"] not in cells
+    html = html_report.render_html(built)
+    assert duties.spec.finding_id(first) in html and 'id="contents"' in html
+    assert "<th>power_a</th>" not in html and "<th>职权一</th>" in html
 
 
 def test_xlsx_has_a_sheet_per_section_with_frozen_filtered_headers(built: review.Review) -> None:
@@ -76,15 +120,22 @@ def test_xlsx_has_a_sheet_per_section_with_frozen_filtered_headers(built: review
     assert "排查廉政风险点" in book["封面"]["B6"].value
     for section in built.sections:
         sheet = book[section.spec.title_zh[:28]]
-        assert built.expected[section.spec.id] in sheet["A3"].value
+        assert built.expected_zh[section.spec.id] in sheet["A3"].value  # type: ignore[attr-defined]
         header_row = sheet.freeze_panes and int(sheet.freeze_panes[1:]) - 1
-        assert [c.value for c in sheet[header_row]][:2] == [c.name for c in section.spec.columns][
-            :2
+        headings = [c.value for c in sheet[header_row]]
+        assert headings == [
+            "问题编号",
+            *(section.spec.heading(c.name, "zh") for c in section.spec.columns),
         ]
         assert sheet.auto_filter.ref.startswith(f"A{header_row}:")
         assert sheet.max_row - header_row == len(section.rows)
+        if section.rows:
+            assert sheet.cell(header_row + 1, 1).value == section.spec.finding_id(section.rows[0])
     profile = book["单位概况"]
     assert profile.freeze_panes == "A2" and profile["B2"].value == "青山县人民政府"
+    assert profile["A1"].value == "单位编号" and profile["B1"].value == "单位名称"
+    widths = {profile.column_dimensions[c].width for c in "ABCDEF"}
+    assert len(widths) > 1  # each column as wide as what it holds
 
 
 def test_xlsx_draws_its_chart_natively(built: review.Review) -> None:

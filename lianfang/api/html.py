@@ -16,6 +16,7 @@ from lianfang.api.i18n import language, translator
 from lianfang.graph import model
 from lianfang.graph.store import GraphStore
 from lianfang.queries.exports import cell
+from lianfang.queries.headings import shown
 
 
 @cache
@@ -42,6 +43,7 @@ def show(
             "figures": scoping.figures(store, who)["headline"],
             "who": who,
             "cell": cell,
+            "shown": lambda column, value: shown(column, value, lang),
             "model": model,
             **context,
         },

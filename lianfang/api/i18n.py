@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from lianfang.graph import model
+from lianfang.queries.spec import library
 
 LANGS = ("zh", "en")
 WORDS: dict[str, tuple[str, str]] = {
@@ -142,6 +143,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "whatif_note": ("仅为模拟,登记数据未改变。", "A simulation: the registers are unchanged."),
     "whatif_none": ("不会新增或消除任何问题。", "No finding would appear or close."),
     "closed_short": ("消除", "closed"),
+    "finding_id": ("问题编号", "Finding"),
+    "by_query_and_key": ("或按查询编号和问题键", "Or by query id and key"),
+    "ledger_empty": (
+        "台账中暂无整改事项。在查询结果中找到问题编号,在下方登记。",
+        "No items yet. Take a finding's id from a query's results and open one below.",
+    ),
     "post_id": ("岗位编号", "Post id"),
     "person_id": ("人员编号", "Person id"),
     "published_checked": (
@@ -190,3 +197,8 @@ def translator(lang: str):
         return key
 
     return t
+
+
+def query_titles(lang: str) -> dict[str, str]:
+    """Each query's title in the language, for pages that name a query a record keeps."""
+    return {q.id: q.title_zh if lang == "zh" else q.title_en for q in library().values()}

@@ -16,6 +16,7 @@ from lianfang.api.auth import Principal
 from lianfang.graph.store import GraphStore
 from lianfang.loop import ledger, whatif
 from lianfang.loop.ledger import LedgerError
+from lianfang.loop.resolve import resolve
 from lianfang.queries.scope import units_under
 
 
@@ -148,6 +149,26 @@ def changes_in_query(params: QueryParams) -> dict[str, Any]:
         except ValueError:
             raise HTTPException(422, "as_of must be YYYY-MM-DD") from None
     return asked
+
+
+def named_finding(
+    store: GraphStore, who: Principal, finding_id: str | None, query_id: str | None, key: list[str]
+) -> tuple[str, tuple[str, ...]]:
+    """The finding a request names, by its short id or by query id and key; a short id
+    no finding has, or one outside the user's scope, is a 404."""
+    if finding_id:
+        try:
+            named = resolve(store, finding_id, dt.date.today())
+        except ledger.NotFound as exc:
+            raise HTTPException(404, str(exc)) from None
+        except LedgerError as exc:
+            raise HTTPException(422, str(exc)) from None
+    elif query_id and key:
+        named = query_id, tuple(key)
+    else:
+        raise HTTPException(422, "name the finding: finding_id, or query_id and key")
+    require_finding(store, who, *named)
+    return named
 
 
 def require_finding(store: GraphStore, who: Principal, query_id: str, key: tuple[str, ...]) -> None:

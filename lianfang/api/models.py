@@ -66,6 +66,7 @@ class QueryParameter(BaseModel):
 class QueryColumn(BaseModel):
     name: str
     description: str
+    zh: str = Field(default="", description="Its heading in Chinese")
 
 
 class QueryInfo(BaseModel):
@@ -100,6 +101,10 @@ class QueryRun(BaseModel):
     accepted: int = Field(default=0, description="Findings accepted until a date")
     accepted_keys: list[list[str]] = Field(default_factory=list)
     rows: list[dict[str, Any]] = Field(description="Every finding, accepted ones included")
+    finding_ids: list[str] = Field(
+        default_factory=list,
+        description="Each row's short id, in the rows' order (none for the profile)",
+    )
 
 
 class SearchHit(BaseModel):

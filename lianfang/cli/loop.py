@@ -21,14 +21,24 @@ from lianfang.cli.support import console, emit, fail, opened, operator, record
 from lianfang.graph.store import GraphStore
 from lianfang.loop import acceptance, ledger, score, warnings
 from lianfang.loop.ledger import LedgerError
+from lianfang.loop.resolve import finding_of
 from lianfang.loop.rules import RulesError
 from lianfang.queries.scope import units_under
 
 rectify_app = typer.Typer(help="The rectification ledger (整改台账).", no_args_is_help=True)
 accept_app = typer.Typer(help="Accepted findings (暂缓/风险接受).", no_args_is_help=True)
 
-QueryId = Annotated[str, typer.Argument(help="The query id, e.g. unmitigated-high-risks.")]
-Key = Annotated[list[str], typer.Argument(help="The finding's key, as `query` prints it.")]
+FindingArg = Annotated[
+    str,
+    typer.Argument(
+        help="The finding's short id as `query` prints it (e.g. 7KQ2-M9XA), or its query id "
+        "followed by its key."
+    ),
+]
+Key = Annotated[
+    list[str] | None,
+    typer.Argument(help="With a query id: the finding's key, part by part.", show_default=False),
+]
 ItemId = Annotated[str, typer.Argument(help="The item's id, e.g. R0001.")]
 DateOpt = Annotated[str, typer.Option(help="YYYY-MM-DD.")]
 
@@ -114,6 +124,9 @@ def notice_command(
     ] = "warning",
     reply_days: Annotated[int, typer.Option("--reply-days", min=1, max=60)] = 5,
     issuer: Annotated[str, typer.Option("--issuer", help="Who signs it.")] = "纪检监察机构",
+    doc_no: Annotated[
+        str, typer.Option("--doc-no", help="Its document number, e.g. 县纪发〔2026〕3号.")
+    ] = "",
 ) -> None:
     """Write the notice for a post or a unit, as .docx or .html."""
     from lianfang.reports import notice
@@ -124,7 +137,9 @@ def notice_command(
         fail("--kind must be warning or rectification", code=2)
     with opened(ctx) as store:
         try:
-            built = notice.build(store, as_of_date(as_of), post, unit, kind, reply_days, issuer)
+            built = notice.build(
+                store, as_of_date(as_of), post, unit, kind, reply_days, issuer, doc_no
+            )
         except notice.NoticeError as exc:
             fail(str(exc), code=2)
         body = notice.write_docx(built) if out.suffix.lower() == ".docx" else None
@@ -163,6 +178,7 @@ def _item_row(followed: ledger.Followed) -> dict[str, Any]:
     item = followed.item
     return {
         "id": item.uid,
+        "finding_id": item.finding_id,
         "query_id": item.query_id,
         "key": "/".join(item.key),
         "label": item.label,
@@ -178,9 +194,9 @@ def _item_row(followed: ledger.Followed) -> dict[str, Any]:
 @rectify_app.command("open")
 def rectify_open(
     ctx: typer.Context,
-    query_id: QueryId,
-    key: Key,
+    finding: FindingArg,
     due: DateOpt,
+    key: Key = None,
     owner: Annotated[str | None, typer.Option("--owner", help="The owner post.")] = None,
     note: Annotated[str, typer.Option("--note")] = "",
 ) -> None:
@@ -188,12 +204,11 @@ def rectify_open(
     with opened(ctx) as store:
         user = operator()
         try:
-            item = ledger.open_item(
-                store, query_id, tuple(key), _date(due, "--due"), user, owner, note
-            )
+            query_id, parts = finding_of(store, finding, key or [], dt.date.today())
+            item = ledger.open_item(store, query_id, parts, _date(due, "--due"), user, owner, note)
         except LedgerError as exc:
             fail(str(exc), code=2)
-        record(store, "rectify open", item.uid, query_id=query_id, key=list(key), due=due)
+        record(store, "rectify open", item.uid, query_id=query_id, key=list(parts), due=due)
     console.print(
         f"opened {item.uid}: {item.label} (owner {item.owner_post}, due {item.due})",
         highlight=False,
@@ -288,19 +303,20 @@ def _posts_in(store: GraphStore, units: set[str] | None) -> set[str] | None:
 @accept_app.command("add")
 def accept_add(
     ctx: typer.Context,
-    query_id: QueryId,
-    key: Key,
+    finding: FindingArg,
     reason: Annotated[str, typer.Option("--reason")],
     approver: Annotated[str, typer.Option("--approver", help="Who approved it.")],
     expires: DateOpt,
+    key: Key = None,
 ) -> None:
     """Accept a finding until a date: counted apart as accepted, then open again."""
     with opened(ctx) as store:
         try:
+            query_id, parts = finding_of(store, finding, key or [], dt.date.today())
             made = acceptance.accept(
                 store,
                 query_id,
-                tuple(key),
+                parts,
                 reason,
                 approver,
                 _date(expires, "--expires"),
@@ -313,7 +329,7 @@ def accept_add(
             "accept",
             made.uid,
             query_id=query_id,
-            key=list(key),
+            key=list(parts),
             expires=expires,
             approver=approver,
         )

@@ -23,7 +23,8 @@ from lianfang.cli.options import (
 from lianfang.cli.support import console, fail, opened, printable, split_params
 from lianfang.graph.store import GraphStore
 from lianfang.loop import acceptance
-from lianfang.queries.exports import cell, to_csv, to_json, to_xlsx
+from lianfang.queries.exports import to_csv, to_json, to_xlsx
+from lianfang.queries.headings import shown
 from lianfang.queries.params import ParameterError
 from lianfang.queries.runner import QueryResult, UnknownQuery, find, run
 from lianfang.queries.spec import library
@@ -49,30 +50,49 @@ def run_or_fail(store: GraphStore, query_id: str, params: dict[str, Any]) -> Que
 UNDATED = "本查询不读取日期,按登记表现状作答 (reads no dates: the registers as they stand)"
 
 
-def result_table(result: QueryResult) -> Table:
+UNDATED_EN = "reads no dates: the registers as they stand"
+
+
+def result_table(result: QueryResult, lang: Lang = Lang.zh) -> Table:
+    """The rows as a reader of `lang` reads them: headings, coded values, short ids."""
     spec = result.spec
-    table = Table(title=f"{spec.title_zh} {spec.title_en} ({result.ratio()})", show_lines=False)
-    table.caption = f"as_of {result.params['as_of']}" + ("" if spec.dated else f": {UNDATED}")
+    zh = lang is Lang.zh
+    day = result.params["as_of"]
+    if zh:
+        title = f"{spec.title_zh}:{result.ratio_zh()}"
+        caption = f"截至 {day}" + ("" if spec.dated else f";{UNDATED.split(' (')[0]}")
+    else:
+        title = f"{spec.title_en} ({result.ratio()})"
+        caption = f"as_of {day}" + ("" if spec.dated else f": {UNDATED_EN}")
+    table = Table(title=title, caption=caption, show_lines=False)
+    if spec.identified:
+        table.add_column("问题编号" if zh else "finding", no_wrap=True)
     for column in spec.columns:
-        table.add_column(column.name, overflow="fold")
+        table.add_column(spec.heading(column.name, lang.value), overflow="fold")
     for row in result.rows:
-        table.add_row(*(printable(cell(row.get(c.name))) for c in spec.columns))
+        cells = [printable(shown(c.name, row.get(c.name), lang.value)) for c in spec.columns]
+        if spec.identified:
+            cells.insert(0, Text(spec.finding_id(row)))
+        table.add_row(*cells)
     return table
 
 
-def write_output(result: QueryResult, fmt: ExportFormat, out: Path | None) -> None:
-    names = [c.name for c in result.spec.columns]
+def write_output(
+    result: QueryResult, fmt: ExportFormat, out: Path | None, lang: Lang = Lang.zh
+) -> None:
+    names, rows = result.exported()
     if fmt is ExportFormat.xlsx:
         if out is None:
             fail("--format xlsx needs -o FILE.xlsx", code=2)
-        out.write_bytes(to_xlsx(result.rows, names, result.spec.id))
-        console.print(f"wrote {len(result.rows)} row(s) to {out}", highlight=False)
+        out.write_bytes(to_xlsx(rows, names, result.spec.id))
+        console.print(f"wrote {len(rows)} row(s) to {out}", highlight=False)
         return
     if fmt is ExportFormat.table:
-        console.print(result_table(result))
-        console.print(f"整改建议 remedy: {result.spec.remedy}", highlight=False)
+        console.print(result_table(result, lang))
+        remedy = "整改建议:" if lang is Lang.zh else "Remedy (整改建议): "
+        console.print(f"{remedy}{result.spec.remedy}", highlight=False)
         return
-    text = to_json(result.rows) + "\n" if fmt is ExportFormat.json else to_csv(result.rows, names)
+    text = to_json(result.rows) + "\n" if fmt is ExportFormat.json else to_csv(rows, names)
     if out is None:
         sys.stdout.write(text)
     else:
@@ -89,8 +109,11 @@ def query(
     param: Params = None,
     fmt: ExportFormatOpt = ExportFormat.table,
     out: OptionalOutput = None,
+    lang: Annotated[
+        Lang, typer.Option("--lang", help="Language of the table's headings and values.")
+    ] = Lang.zh,
 ) -> None:
-    """Run one canned gap query."""
+    """Run one canned gap query (each finding with its short id, for `rectify` and `accept`)."""
     params = query_params(as_of, param or [])
     try:
         find(query_id)
@@ -98,7 +121,7 @@ def query(
         fail(str(exc), code=2)
     with opened(ctx) as store:
         result = run_or_fail(store, query_id, params)
-    write_output(result, fmt, out)
+    write_output(result, fmt, out, lang)
 
 
 def queries(ctx: typer.Context, as_of: AsOf = None, lang: LangOpt = Lang.zh) -> None:

@@ -34,6 +34,7 @@ from lianfang.cli.support import (
 from lianfang.queries.spec import library
 from lianfang.reports.chart import NO_FONT, has_cjk_font
 from lianfang.reports.drift import QueryDrift, compare
+from lianfang.reports.official import Issue
 from lianfang.reports.snapshots import SnapshotError
 
 snapshot_app = typer.Typer(help="Saved reviews, kept in the graph.", no_args_is_help=True)
@@ -54,6 +55,12 @@ def report(
     as_of: AsOf = None,
     unit: Unit = None,
     compare_with: Annotated[str | None, typer.Option("--compare", help="A saved snapshot.")] = None,
+    issuer: Annotated[
+        str, typer.Option("--issuer", help="The issuing body, printed as the masthead (DOCX).")
+    ] = "",
+    doc_no: Annotated[
+        str, typer.Option("--doc-no", help="The document number, e.g. 县纪发〔2026〕3号 (DOCX).")
+    ] = "",
 ) -> None:
     """Write the annual review: profile, findings by severity, distribution chart, drift."""
     from lianfang.reports import docx_report, html_report, review, xlsx_report
@@ -66,7 +73,7 @@ def report(
             if chosen == "docx":
                 if not has_cjk_font():
                     errors.print(f"[yellow]warning:[/] {NO_FONT}", highlight=False)
-                out.write_bytes(docx_report.write_docx(built))
+                out.write_bytes(docx_report.write_docx(built, Issue(issuer, doc_no)))
             elif chosen == "xlsx":
                 out.write_bytes(xlsx_report.write_xlsx(built))
             else:

@@ -14,6 +14,7 @@ from lianfang.access import clock
 from lianfang.graph import model
 from lianfang.graph.store import GraphStore
 from lianfang.loop.ledger import LedgerError, NotFound, create_numbered, current_finding
+from lianfang.queries import finding_ids
 from lianfang.queries.runner import QueryResult
 
 LABEL = model.ACCEPTANCE_LABEL
@@ -36,8 +37,12 @@ class Accepted:
         """Accepted before its expiry date; open again on it."""
         return as_of.isoformat() < self.expires
 
+    @property
+    def finding_id(self) -> str:
+        return finding_ids.short_id(self.query_id, self.key)
+
     def as_dict(self) -> dict[str, Any]:
-        return {**self.__dict__, "key": list(self.key)}
+        return {**self.__dict__, "key": list(self.key), "finding_id": self.finding_id}
 
 
 _FIELDS = model.projection(LABEL, "a", [f.name for f in fields(Accepted)])

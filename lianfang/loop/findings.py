@@ -17,6 +17,7 @@ from typing import Any
 
 from lianfang.graph import model
 from lianfang.graph.store import GraphStore
+from lianfang.queries import finding_ids
 from lianfang.queries.cache import cached
 from lianfang.queries.runner import run
 from lianfang.queries.spec import ID_COLUMNS, QuerySpec, finding_label, library
@@ -42,6 +43,10 @@ class Finding:
     @property
     def ident(self) -> tuple[str, tuple[str, ...]]:
         return self.query_id, self.key
+
+    @property
+    def finding_id(self) -> str:
+        return finding_ids.short_id(self.query_id, self.key)
 
 
 def named(row: dict[str, Any], label: str) -> list[str]:

@@ -18,6 +18,7 @@ from lianfang.access import clock
 from lianfang.graph import model
 from lianfang.graph.store import GraphStore, QueryError
 from lianfang.loop.findings import Finding, findings
+from lianfang.queries import finding_ids
 
 LABEL = model.RECTIFICATION_LABEL
 STATUSES = tuple(model.RECTIFICATION_STATUSES)
@@ -65,8 +66,12 @@ class Item:
             return 0
         return max(0, (as_of - dt.date.fromisoformat(self.due)).days)
 
+    @property
+    def finding_id(self) -> str:
+        return finding_ids.short_id(self.query_id, self.key)
+
     def as_dict(self) -> dict[str, Any]:
-        return {**self.__dict__, "key": list(self.key)}
+        return {**self.__dict__, "key": list(self.key), "finding_id": self.finding_id}
 
 
 _FIELDS = model.projection(LABEL, "r", [f.name for f in fields(Item)])
@@ -180,9 +185,11 @@ def move(
     done: str = "",
     reason: str = "",
     distinct_verifier: bool = False,
+    as_of: dt.date | None = None,
 ) -> Item:
     """Make one of the MOVES; refuses a move from another status, a rectification without
-    what was done, a rejection without a reason, and (with `distinct_verifier`)
+    what was done, a rejection without a reason, a verification while the finding is
+    still found on `as_of` (today by default), and (with `distinct_verifier`)
     self-verification."""
     if action not in MOVES:
         raise NotFound(f"no move {action!r}; the moves are {', '.join(MOVES)}")
@@ -197,6 +204,13 @@ def move(
         raise Refused("a rejection needs a reason")
     if action == "verify" and distinct_verifier and user == item.rectified_by:
         raise Refused(f"{uid} was marked rectified by {user}; another user must verify it")
+    if action == "verify":
+        day = as_of or dt.date.today()
+        if current_finding(store, item.query_id, item.key, day) is not None:
+            raise Refused(
+                f"{uid} cannot be verified: its finding {item.finding_id} is still found on "
+                f"{day.isoformat()} (update the registers and import them first, or reject it)"
+            )
     moment = clock.stamp(clock.now())
     step = {"status": to, "user": user, "at": moment, **({"reason": reason} if reason else {})}
     sets = {

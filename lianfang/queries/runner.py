@@ -43,6 +43,24 @@ class QueryResult:
         """ "9 of 41", or just "9" where the query has no denominator."""
         return f"{self.count} of {self.total}" if self.total is not None else str(self.count)
 
+    def ratio_zh(self) -> str:
+        """The same in Chinese: "9项（共41项）"."""
+        found = f"{self.count}项"
+        return f"{found}（共{self.total}项）" if self.total is not None else found
+
+    def exported(self) -> tuple[list[str], list[dict[str, Any]]]:
+        """Columns and rows for a download: the query's own, then each finding's short id
+        (last, so that a sheet read by position reads as before)."""
+        names = [c.name for c in self.spec.columns]
+        if not self.spec.identified:
+            return names, self.rows
+        rows = [{**row, FINDING_ID: self.spec.finding_id(row)} for row in self.rows]
+        return [*names, FINDING_ID], rows
+
+
+# The column a download adds for each finding's short id.
+FINDING_ID = "finding_id"
+
 
 def find(query_id: str) -> QuerySpec:
     try:

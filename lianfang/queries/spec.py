@@ -16,13 +16,17 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
+from lianfang.queries import finding_ids
 from lianfang.queries.dialect import dialect_problems
+from lianfang.queries.headings import heading_zh
 from lianfang.queries.params import Param
 
 LIBRARY = Path(__file__).parent / "library"
 SEVERITIES = ("high", "medium", "low")
 PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 ID = r"^[a-z][a-z0-9-]*$"
+CHINESE_TEXTS = ("title_zh", "description_zh", "rule", "remedy")
+FOLDED_SPACE = re.compile(r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”]) (?=[\u3400-\u9fff“])")
 AS_OF = "as_of"
 UNDATED = (
     "Accepted so that one date can be passed to every query; this query reads no dates "
@@ -103,6 +107,11 @@ class QuerySpec(BaseModel):
     total: str | None = None
     count_by: tuple[str, ...] = ()  # columns whose distinct values the ratio counts
     key: tuple[str, ...] = ()  # columns that identify a finding from one review to the next
+    headings_zh: dict[str, str] = Field(
+        default_factory=dict,
+        description="Chinese headings of this query's own, where a column's meaning differs "
+        "from the glossary's (headings.yaml)",
+    )
     kind: Literal["finding", "profile", "ranking"] = Field(
         default="finding",
         description="finding: each row is a gap, warned on, scored, simulated and kept in "
@@ -126,6 +135,9 @@ class QuerySpec(BaseModel):
         shaped = {
             k: v.strip() if isinstance(v, str) and k != "cypher" else v for k, v in raw.items()
         }
+        for k in CHINESE_TEXTS:  # a folded line break between Chinese words is no space
+            if isinstance(shaped.get(k), str):
+                shaped[k] = FOLDED_SPACE.sub("", shaped[k])
         columns = raw.get("columns")
         if isinstance(columns, list) and all(isinstance(c, dict) for c in columns):
             shaped["columns"] = [
@@ -163,7 +175,21 @@ class QuerySpec(BaseModel):
             raise ValueError(f"parameter {sorted(unused)[0]!r} is declared but not used")
         if set(self.count_by + self.key) - {c.name for c in self.columns}:
             raise ValueError("count_by or key names a column the query does not return")
+        if set(self.headings_zh) - {c.name for c in self.columns}:
+            raise ValueError("headings_zh names a column the query does not return")
+        unnamed = [c.name for c in self.columns if not self.heading(c.name, "zh")]
+        if unnamed:
+            raise ValueError(
+                f"column {unnamed[0]!r} has no Chinese heading: add it to headings.yaml "
+                "or to the query's headings_zh"
+            )
         return self
+
+    def heading(self, column: str, lang: str) -> str:
+        """The column as a reader of `lang` sees it named (English keeps the name)."""
+        if lang != "zh":
+            return column
+        return self.headings_zh.get(column) or heading_zh(column) or ""
 
     @property
     def path(self) -> Path:
@@ -185,6 +211,15 @@ class QuerySpec(BaseModel):
 
     def finding_key(self, row: dict[str, Any]) -> tuple[str, ...]:
         return tuple("" if row.get(c) is None else str(row[c]) for c in self.key)
+
+    def finding_id(self, row: dict[str, Any]) -> str:
+        """The row's short id (see finding_ids), the one people name a finding by."""
+        return finding_ids.short_id(self.id, self.finding_key(row))
+
+    @property
+    def identified(self) -> bool:
+        """Whether its rows are findings a person follows up by id (not the profile)."""
+        return self.kind != "profile"
 
     def param(self, name: str) -> Param:
         return next(p for p in self.parameters if p.name == name)

@@ -8,14 +8,12 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from lianfang.graph import model, vocab
 from lianfang.graph.store import GraphStore
 from lianfang.loop import warnings
-from lianfang.reports.docx_report import add_table, set_fonts
+from lianfang.reports import official
 
 # Who answers for a risk of each level ("就高不就低"): the post's unit's leaders.
 RESPONSIBLE = {"high": "主要领导", "medium": "分管领导", "low": "部门负责人"}
@@ -180,24 +178,21 @@ def _heading_lines(card: Card) -> list[str]:
 
 def write_docx(cards: list[Card]) -> bytes:
     """One page per card."""
-    document = Document()
-    set_fonts(document)
+    document = official.new_document()
+    room = official.text_room(False)
     for index, card in enumerate(cards):
         if index:
             document.add_page_break()
-        heading = document.add_heading("岗位廉政风险防控卡", level=1)
-        heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        official.title(document, "岗位廉政风险防控卡")
         for line in _heading_lines(card):
-            document.add_paragraph(line)
+            official.prose(document, line)
         for title, names, rows in _sections(card):
-            document.add_heading(title, level=2)
+            official.heading(document, title, 2)
             if rows:
-                add_table(document, names, rows)
+                official.table(document, names, rows, room)
             else:
-                document.add_paragraph("无。")
-        document.add_paragraph(
-            f"截至 {card.as_of.isoformat()}"
-        ).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                official.prose(document, "无。")
+        official.signature(document, "", card.as_of)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

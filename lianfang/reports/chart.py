@@ -27,7 +27,7 @@ FONT_NAMES = (
     "simsun",
     "PingFang",
 )
-TITLE = "廉政风险点分布(按类别、等级)"
+TITLE = "廉政风险点分布（按类别、等级）"
 NO_FONT = (
     "no CJK font found, so the Word review shows the distribution as a table instead of "
     "a chart; install fonts-noto-cjk (or any Chinese font) for the chart"

@@ -9,9 +9,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from lianfang.graph import model
 from lianfang.graph.store import GraphStore
 from lianfang.loop import acceptance, ledger, score, warnings
+from lianfang.queries.spec import library
+from lianfang.reports.naming import post_names
 from lianfang.reports.snapshots import Snapshot
+
+# What an analyst should know of an item beyond its status, in Chinese.
+STATE_ZH = {
+    "reopened": "已销号但问题再次出现",
+    "gap gone, awaiting verification": "问题已消除,待核查销号",
+}
+
+
+def title_of(query_id: str) -> str:
+    """A query's Chinese title (its id, if the library no longer has it)."""
+    spec = library().get(query_id)
+    return spec.title_zh if spec else query_id
 
 
 @dataclass(frozen=True)
@@ -55,7 +70,6 @@ def tables(
     score_rows = [
         [
             scores[u].unit_name,
-            u,
             f"{scores[u].score:g}",
             scores[u].grade,
             f"{last[u]['score']:g}" if u in last else "",
@@ -75,7 +89,6 @@ def tables(
         [
             p["level_zh"],
             p["post_name"],
-            p["post_id"],
             p["unit_name"] or "",
             _since(rules.zh, was.get(p["post_id"]), p["level"], before),
             p["disposition"],
@@ -87,43 +100,46 @@ def tables(
         for f in ledger.followed(store, as_of)
         if posts_under is None or f.item.owner_post in posts_under
     ]
+    owners = post_names(store, {f.item.owner_post for f in items if f.item.owner_post})
     ledger_rows = [
         [
             f.item.uid,
-            f.item.query_id,
-            "/".join(f.item.key),
+            title_of(f.item.query_id),
+            f.item.finding_id,
             f.item.label,
-            f.item.owner_post or "",
+            owners.get(f.item.owner_post or "", f.item.owner_post or ""),
             f.item.due,
-            f.item.status,
-            f.state or (f"逾期 {f.overdue_days} 天" if f.overdue_days else ""),
+            model.RECTIFICATION_STATUSES.get(f.item.status, f.item.status),
+            STATE_ZH.get(f.state, f.state) or (f"逾期{f.overdue_days}天" if f.overdue_days else ""),
         ]
         for f in items
     ]
     accepted = [
-        [a.query_id, "/".join(a.key), a.label, a.reason, a.approver, a.expires]
+        [title_of(a.query_id), a.finding_id, a.label, a.reason, a.approver, a.expires]
         for a in acceptance.active(store, as_of).values()
         if keeps is None or keeps(a)
     ]
-    level_line = ",".join(f"{rules.zh(level)} {n}" for level, n in counts.items())
+    level_line = "，".join(f"{rules.zh(level)}{n}个" for level, n in counts.items())
     return [
         Table(
-            "考核得分(百分制)",
-            ["单位", "编号", "得分", "等次", "上次得分", "上次等次"],
+            "考核得分（百分制）",
+            ["单位", "得分", "等次", "上次得分", "上次等次"],
             score_rows,
         ),
         Table(
-            f"分级预警(岗位:{level_line})",
-            ["等级", "岗位", "编号", "单位", "变化", "处置方式"],
+            f"分级预警（岗位：{level_line}）",
+            ["等级", "岗位", "单位", "变化", "处置方式"],
             warning_rows,
         ),
         Table(
             "整改台账",
-            ["编号", "查询", "问题编号", "问题", "责任岗位", "整改期限", "状态", "核查"],
+            ["事项编号", "问题类别", "问题编号", "问题", "责任岗位", "整改期限", "状态", "核查"],
             ledger_rows,
         ),
         Table(
-            "暂缓处理(风险接受)", ["查询", "问题编号", "问题", "理由", "批准人", "到期"], accepted
+            "暂缓处理（风险接受）",
+            ["问题类别", "问题编号", "问题", "理由", "批准人", "到期日"],
+            accepted,
         ),
     ]
 
@@ -136,3 +152,28 @@ def _since(zh: Any, was: str | None, now: str, before: Snapshot | None) -> str:
     if was == now:
         return ""
     return f"由{zh(was)}转{zh(now)}(较{before.name})"
+
+
+def lines(tables: list[Table]) -> list[str]:
+    """The loop in sentences, for a report's body (its tables go to an appendix)."""
+    scores, warned, ledger_table, accepted = tables
+    grades: dict[str, int] = {}
+    for row in scores.rows:
+        grade = row[scores.names.index("等次")]
+        grades[grade] = grades.get(grade, 0) + 1
+    graded = "、".join(f"{grade}{n}个" for grade, n in grades.items())
+    statuses: dict[str, int] = {}
+    for row in ledger_table.rows:
+        status = row[ledger_table.names.index("状态")]
+        statuses[status] = statuses.get(status, 0) + 1
+    late = sum(1 for row in ledger_table.rows if row[-1].startswith("逾期"))
+    said = [
+        f"考核：列入考核的{len(scores.rows)}个单位中，{graded or '无'}。",
+        f"{warned.title.split('（')[0]}：{warned.title.split('：', 1)[-1].rstrip('）')}。",
+        f"整改台账：共{len(ledger_table.rows)}项"
+        + (f"（{'、'.join(f'{s}{n}项' for s, n in statuses.items())}）" if statuses else "")
+        + (f"，其中逾期{late}项" if late else "")
+        + "。",
+        f"暂缓处理（风险接受）：{len(accepted.rows)}项。",
+    ]
+    return said

@@ -8,19 +8,21 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from lianfang.graph.store import GraphStore
 from lianfang.loop import score, warnings
+from lianfang.queries.finding_ids import short_id
 from lianfang.queries.runner import find
 from lianfang.queries.scope import units_under
-from lianfang.reports.docx_report import add_table, set_fonts
+from lianfang.reports import official
+from lianfang.reports.naming import with_unit
+from lianfang.reports.official import chinese_date
 
 REPLY_MUST = ("原因分析", "整改措施", "廉政承诺")
 DEFAULT_REPLY_DAYS = 5
 DEFAULT_ISSUER = "纪检监察机构"
+FAILED = "不合格"  # the grade a 整改通知书 answers
 
 
 class NoticeError(LookupError):
@@ -50,10 +52,12 @@ class Notice:
     level: str
     level_zh: str
     disposition: list[str]
-    findings: list[list[str]] = field(default_factory=list)  # query, ids, in words
+    findings: list[list[str]] = field(default_factory=list)  # kind, short id, in words
     deductions: list[list[str]] = field(default_factory=list)
     score: str = ""
     issuer: str = DEFAULT_ISSUER
+    doc_no: str = ""
+    to_unit: bool = True  # a unit is addressed as 你单位, a post as 你
 
     @property
     def reply_must(self) -> tuple[str, ...]:
@@ -68,18 +72,20 @@ def _finding_rows(reasons: list[warnings.Reason]) -> list[list[str]]:
         if (reason.query_id, reason.key) in seen:
             continue
         seen.add((reason.query_id, reason.key))
-        if reason.kind == "overdue":
+        if reason.kind == "overdue":  # its query_id is the ledger item's id
             rows.append(
-                [
-                    f"整改事项 {reason.query_id}",
-                    "/".join(reason.key),
-                    f"逾期 {reason.overdue_days} 天: {reason.label}",
-                ]
+                ["整改逾期", reason.query_id, f"逾期{reason.overdue_days}天：{reason.label}"]
             )
         else:
             title = find(reason.query_id).title_zh
-            rows.append([title, "/".join(reason.key), reason.label])
+            rows.append([title, short_id(reason.query_id, reason.key), reason.label])
     return rows
+
+
+def _nothing_to_notify(name: str) -> NoticeError:
+    return NoticeError(
+        f"no notice for {name}: its warning level is green (绿), with nothing to notify"
+    )
 
 
 def build(
@@ -90,8 +96,10 @@ def build(
     kind: str = "warning",
     reply_days: int = DEFAULT_REPLY_DAYS,
     issuer: str = DEFAULT_ISSUER,
+    doc_no: str = "",
 ) -> Notice:
-    """A notice to one post or one unit on `as_of`."""
+    """A notice to one post or one unit on `as_of`; refused where there is nothing to
+    notify (a green post or unit, a unit not graded 不合格 for a 整改通知书)."""
     if (post is None) == (unit is None):
         raise NoticeError("a notice goes to one post or one unit")
     state = warnings.compute(store, as_of)
@@ -104,6 +112,11 @@ def build(
         if unit not in scores:
             raise NoticeError(f"no unit {unit!r}")
         mine = scores[unit]
+        if mine.grade != FAILED:
+            raise NoticeError(
+                f"no 整改通知书 for {mine.unit_name}: it scored {mine.score:g} ({mine.grade}); "
+                f"the notice goes to a unit graded {FAILED}"
+            )
         level = state.units[unit].level
         return Notice(
             "rectification",
@@ -117,14 +130,17 @@ def build(
             ["责令整改"],
             _finding_rows([r for w in _posts_under(store, state, unit) for r in w.reasons]),
             [[d["what"], f"-{d['points']:g}"] for d in mine.deductions],
-            f"{mine.score:g} 分,{mine.grade}",
+            f"{mine.score:g}分，考核等次为{mine.grade}",
             issuer,
+            doc_no,
         )
     if post is not None:
         found = state.posts.get(post)
         if found is None:
             raise NoticeError(f"no post {post!r}")
-        name = f"{found.unit_name or ''}{found.post_name}"
+        name = with_unit(found.post_name, found.unit_name)
+        if found.level == "green" or not found.reasons:
+            raise _nothing_to_notify(name)
         return Notice(
             "warning",
             "廉政风险预警通知书",
@@ -137,12 +153,16 @@ def build(
             found.disposition,
             _finding_rows(found.reasons),
             issuer=issuer,
+            doc_no=doc_no,
+            to_unit=False,
         )
     assert unit is not None
     if unit not in state.units:
         raise NoticeError(f"no unit {unit!r}")
     mine_unit = state.units[unit]
     reasons = [r for w in _posts_under(store, state, unit) for r in w.reasons]
+    if mine_unit.level == "green" or not reasons:
+        raise _nothing_to_notify(mine_unit.unit_name)
     return Notice(
         "warning",
         "廉政风险预警通知书",
@@ -155,6 +175,7 @@ def build(
         rules.disposition(mine_unit.level),
         _finding_rows(reasons),
         issuer=issuer,
+        doc_no=doc_no,
     )
 
 
@@ -166,41 +187,44 @@ def _posts_under(
 
 
 def _sentences(notice: Notice) -> list[str]:
+    day = chinese_date(notice.as_of)
     told = (
-        f"经对照廉政风险防控登记及排查结果(截至 {notice.as_of.isoformat()}),"
-        f"{notice.recipient}存在下列问题,预警等级为「{notice.level_zh}」。"
+        f"经对照廉政风险防控登记及排查结果（截至{day}），{'你单位' if notice.to_unit else '你'}存在下列问题，"
+        f"预警等级为“{notice.level_zh}”。"
     )
     if notice.kind == "rectification":
         told = (
-            f"经年度廉政风险防控考核(截至 {notice.as_of.isoformat()}),{notice.recipient}"
-            f"得分 {notice.score},现责令整改。扣分情况及相关问题如下。"
+            f"经年度廉政风险防控考核（截至{day}），你单位得分{notice.score}，"
+            "现责令整改。扣分情况及相关问题如下。"
         )
     return [
         told,
-        f"处置方式:{'、'.join(notice.disposition) or '无'}。",
-        f"请于 {notice.reply_by.isoformat()} 前书面回复,回复须包括:"
+        f"处置方式：{'、'.join(notice.disposition)}。",
+        f"请于{chinese_date(notice.reply_by)}前书面回复，回复须包括"
         f"{'、'.join(notice.reply_must)}。",
     ]
 
 
 def write_docx(notice: Notice) -> bytes:
-    document = Document()
-    set_fonts(document)
-    heading = document.add_heading(notice.title, level=1)
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_paragraph(f"{notice.recipient}({notice.recipient_id}):")
+    """The notice in the form of an official document: masthead, title, the recipient
+    once, the body, the tables, the issuer and the date."""
+    document = official.new_document()
+    if notice.doc_no:  # a numbered notice carries the issuer's masthead
+        official.masthead(document, official.Issue(notice.issuer, notice.doc_no))
+    official.title(document, notice.title)
+    official.addressee(document, notice.recipient)
     for sentence in _sentences(notice):
-        document.add_paragraph(sentence)
+        official.prose(document, sentence)
+    room = official.text_room(False)
+    part = 0
     if notice.deductions:
-        document.add_heading("扣分情况", level=2)
-        add_table(document, ["项目", "扣分"], notice.deductions)
-    document.add_heading("问题清单", level=2)
-    if notice.findings:
-        add_table(document, ["查询", "编号", "问题"], notice.findings)
-    else:
-        document.add_paragraph("无。")
-    for line in (notice.issuer, notice.as_of.isoformat(), "(签章)"):
-        document.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        part += 1
+        official.heading(document, f"{'一二'[part - 1]}、扣分情况", 1)
+        official.table(document, ["扣分项目", "扣分"], notice.deductions, room)
+    part += 1
+    official.heading(document, f"{'一二'[part - 1]}、问题清单", 1)
+    official.table(document, ["问题类别", "问题编号", "问题"], notice.findings, room)
+    official.signature(document, notice.issuer, notice.as_of)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -210,4 +234,6 @@ def write_html(notice: Notice) -> str:
     env = Environment(
         loader=PackageLoader("lianfang.reports", "templates"), autoescape=select_autoescape()
     )
-    return env.get_template("notice.html").render(notice=notice, sentences=_sentences(notice))
+    return env.get_template("notice.html").render(
+        notice=notice, sentences=_sentences(notice), signed=chinese_date(notice.as_of)
+    )

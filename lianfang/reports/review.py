@@ -21,10 +21,13 @@ from lianfang.queries.spec import ID_COLUMNS, QuerySpec, library, profile
 from lianfang.queries.stats import stats
 from lianfang.reports import loop_summary
 from lianfang.reports.drift import QueryDrift, by_query, compare
+from lianfang.reports.reading import Reader
 from lianfang.reports.snapshots import Snapshot, take
 from lianfang.reports.snapshots import load as load_snapshot
 from lianfang.viz.subgraph import unit_map
 
+# Rows per section that a document prints (the workbook has every row).
+DOCUMENT_ROWS = 200
 # Risk points with no category, as the distribution names them (a row of their own).
 UNCLASSIFIED = "未分类"
 # The profile table's columns are the profile query's own.
@@ -64,6 +67,17 @@ class Review:
     compared_with: Snapshot | None = None
     notes: list[str] = field(default_factory=list)
     loop: list[loop_summary.Table] = field(default_factory=list)
+    repealed_rules: int = 0  # counted in the headline's rules, not in the profile's
+    names: dict[str, str] = field(default_factory=dict)  # the ids the documents print as names
+
+    @property
+    def loop_lines(self) -> list[str]:
+        return loop_summary.lines(self.loop) if self.loop else []
+
+    @property
+    def numbered(self) -> list[Section]:
+        """The sections in the order a document numbers them: by severity."""
+        return [s for severity in SEVERITY_ORDER for s in self.by_severity(severity)]
 
     def by_severity(self, severity: str) -> list[Section]:
         return [s for s in self.sections if s.spec.severity == severity]
@@ -132,11 +146,11 @@ def _name_of_scope(store: GraphStore, unit: str | None) -> tuple[str, str]:
     )
     organisation = "、".join(r["name"] for r in roots) or "(空)"
     if unit is None:
-        return organisation, "全部单位 all units"
+        return organisation, "全部单位"
     found = store.read("MATCH (u:Unit {uid: $uid}) RETURN u.name AS name", {"uid": unit})
     if not found:
         raise LookupError(f"no unit {unit!r}")
-    return organisation, f"{found[0]['name']}({unit})及下属单位 and its sub-units"
+    return organisation, f"{found[0]['name']}及下属单位"
 
 
 def build(
@@ -161,10 +175,20 @@ def build(
         rows = [r for r in split.open.rows if scope is None or in_scope(r, scope)]
         aside = [r for r in split.accepted if scope is None or in_scope(r, scope)]
         sections.append(Section(spec, split.open, rows, drifts.get(spec.id), aside))
-    profile = profile_rows(store, unit, as_of)
+    profile_spec = profile()
+    profile_table = profile_rows(store, unit, as_of)
     headline = (
-        stats(store)["headline"] if unit is None else _headline(profile[0] if profile else {})
+        stats(store)["headline"]
+        if unit is None
+        else _headline(profile_table[0] if profile_table else {})
     )
+    repealed = 0
+    if unit is None:
+        [row] = store.read(
+            "MATCH (g:Rule) RETURN count(CASE WHEN coalesce(g.status, '现行') <> '现行' "
+            "THEN 1 END) AS n"
+        )
+        repealed = row["n"]
     return Review(
         organisation=organisation,
         scope=scope_name,
@@ -172,7 +196,7 @@ def build(
         as_of=as_of,
         generated=dt.datetime.now().isoformat(timespec="minutes"),
         headline=headline,
-        profile=profile,
+        profile=profile_table,
         sections=sections,
         distribution=distribution(store, scope.get("RiskPoint", set()) if scope else None),
         compared_with=old,
@@ -185,6 +209,11 @@ def build(
             old,
             None if scope is None else lambda a: acceptance_in_scope(a, scope),
         ),
+        repealed_rules=repealed,
+        names=Reader.of(
+            store,
+            [(s.spec, s.rows) for s in sections] + [(profile_spec, profile_table)],
+        ).names,
     )
 
 
@@ -199,11 +228,52 @@ def _headline(profile: dict[str, Any]) -> dict[str, int]:
 
 
 def summary_sentence(review: Review) -> str:
-    """The sentence an annual review opens with."""
+    """The sentence an annual review opens with. Its rules are every rule registered;
+    where some are repealed it says how many are in force, the figure the profile
+    table counts."""
     h = review.headline
+    rules = f"{h['rules']}项"
+    if review.repealed_rules:
+        rules += (
+            f"（其中现行{h['rules'] - review.repealed_rules}项，已废止{review.repealed_rules}项）"
+        )
     return (
-        f"截至{review.as_of.year}年{review.as_of.month}月{review.as_of.day}日,"
-        f"排查廉政风险点{h['risks']}个(其中高风险{h['high_risks']}个),"
-        f"制定防控措施{h['controls']}条,完善各项规章制度{h['rules']}项,"
+        f"截至{review.as_of.year}年{review.as_of.month}月{review.as_of.day}日，"
+        f"排查廉政风险点{h['risks']}个（其中高风险{h['high_risks']}个），"
+        f"制定防控措施{h['controls']}条，完善各项规章制度{rules}，"
         f"制定权力运行流程图{h['processes']}个。"
+    )
+
+
+PROFILE_NOTE = (
+    "按单位（含下属单位）统计。制度数为适用于该单位岗位所行使职权及其流程图的现行制度，"
+    "一项制度适用于多个单位的，各单位分别计入。"
+)
+
+
+def counted(section: Section) -> str:
+    """ "15项（共38项）", with any accepted findings beside."""
+    found = section.result.ratio_zh() if section.scoped_all else f"{len(section.rows)}项"
+    return f"{found}，另有已接受{len(section.accepted)}项" if section.accepted else found
+
+
+def overview(review: Review, listed_in: str) -> list[str]:
+    """The opening paragraphs: the headline, and the findings by severity."""
+    counts = {s: sum(len(x.rows) for x in review.by_severity(s)) for s in SEVERITY_ORDER}
+    queries = sum(1 for s in review.sections if s.rows)
+    found = (
+        f"对照{len(review.sections)}项风险防控缺口查询，{queries}项发现问题，"
+        f"共{sum(counts.values())}项：其中高严重度{counts['high']}项、"
+        f"中严重度{counts['medium']}项、低严重度{counts['low']}项，{listed_in}。"
+    )
+    return [summary_sentence(review), found]
+
+
+def profile_table(review: Review, reader: Reader) -> tuple[list[str], list[list[str]]]:
+    """The profile's headings and cells as a document prints them (no ids)."""
+    columns = [c for c in PROFILE_COLUMNS if c not in ("unit_id", "sub_units")]
+    spec = profile()
+    return (
+        [spec.heading(c, "zh") for c in columns],
+        [[reader.cell(c, r.get(c)) for c in columns] for r in review.profile],
     )

@@ -17,8 +17,8 @@ from lianfang.api.http import attachment
 from lianfang.api.loop_views import (
     followed_rows,
     move_item,
+    named_finding,
     open_item,
-    require_finding,
     simulated,
     units_in_view,
 )
@@ -98,9 +98,15 @@ def get_notice(
     return Response(notice.write_docx(built), media_type=DOCX, headers=attachment("notice.docx"))
 
 
-class OpenItem(BaseModel):
-    query_id: str
-    key: list[str] = Field(min_length=1)
+class NamedFinding(BaseModel):
+    """A finding by its short id, or by its query id and key (the long form)."""
+
+    finding_id: str | None = Field(default=None, description="e.g. 7KQ2-M9XA")
+    query_id: str | None = None
+    key: list[str] = Field(default_factory=list)
+
+
+class OpenItem(NamedFinding):
     due: dt.date
     owner_post: str | None = None
     note: str = ""
@@ -132,11 +138,10 @@ def list_rectifications(
 def open_rectification(
     asked: OpenItem, request: Request, store: StoreDep, who: Analyst
 ) -> dict[str, Any]:
-    """Open an item for a finding present today."""
-    key = tuple(asked.key)
-    item = open_item(
-        request, store, who, asked.query_id, key, asked.due, asked.owner_post, asked.note
-    )
+    """Open an item for a finding present today (named by `finding_id`, or `query_id`
+    and `key`)."""
+    query_id, key = named_finding(store, who, asked.finding_id, asked.query_id, asked.key)
+    item = open_item(request, store, who, query_id, key, asked.due, asked.owner_post, asked.note)
     return item.as_dict()
 
 
@@ -148,9 +153,7 @@ def move_rectification(
     return move_item(request, store, who, uid, action, asked.done, asked.reason).as_dict()
 
 
-class AcceptIn(BaseModel):
-    query_id: str
-    key: list[str] = Field(min_length=1)
+class AcceptIn(NamedFinding):
     reason: str = Field(min_length=1)
     approver: str = Field(min_length=1)
     expires: dt.date
@@ -191,13 +194,13 @@ def accept_finding(
     asked: AcceptIn, request: Request, store: StoreDep, who: Analyst
 ) -> dict[str, Any]:
     """Accept a finding until `expires`: counted apart, never dropped, open again then."""
-    require_finding(store, who, asked.query_id, tuple(asked.key))
-    with audited(request, who.name, "accept", asked.query_id, key=asked.key) as end:
+    query_id, key = named_finding(store, who, asked.finding_id, asked.query_id, asked.key)
+    with audited(request, who.name, "accept", query_id, key=list(key)) as end:
         try:
             made = acceptance.accept(
                 store,
-                asked.query_id,
-                tuple(asked.key),
+                query_id,
+                key,
                 asked.reason,
                 asked.approver,
                 asked.expires,

@@ -14,10 +14,12 @@ from lianfang.api.auditing import audit
 from lianfang.api.auth import Analyst, Downloader, Viewer
 from lianfang.api.deps import StoreDep
 from lianfang.api.html import show
+from lianfang.api.i18n import language, query_titles
 from lianfang.api.loop_views import (
     changes_in_query,
     followed_rows,
     move_item,
+    named_finding,
     open_item,
     simulated,
     units_in_view,
@@ -90,6 +92,7 @@ def ledger_page(
         store,
         "ledger.html",
         items=rows,
+        titles=query_titles(language(request)),
         statuses=RECTIFICATION_ZH,
         unit=unit,
         chosen=status,
@@ -103,15 +106,19 @@ def ledger_open(
     request: Request,
     store: StoreDep,
     who: Analyst,
-    query_id: Annotated[str, Form()],
-    key: Annotated[str, Form(description="The finding's key; several parts separated by /")],
     due: Annotated[dt.date, Form()],
+    finding_id: Annotated[str, Form(description="The finding's short id, e.g. 7KQ2-M9XA")] = "",
+    query_id: Annotated[str, Form()] = "",
+    key: Annotated[
+        str, Form(description="With query_id: the finding's key; several parts separated by /")
+    ] = "",
     owner_post: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
 ) -> Response:
-    parts = tuple(part.strip() for part in key.split("/") if part.strip())
+    parts = [part.strip() for part in key.split("/") if part.strip()]
     try:
-        item = open_item(request, store, who, query_id, parts, due, owner_post or None, note)
+        named = named_finding(store, who, finding_id.strip() or None, query_id, parts)
+        item = open_item(request, store, who, *named, due, owner_post or None, note)
     except HTTPException as exc:
         return _back(str(exc.detail))
     return _back(f"{item.uid} opened")

@@ -48,7 +48,10 @@ def info(spec: QuerySpec, split: Split | None = None) -> QueryInfo:
             )
             for p in spec.parameters
         ],
-        columns=[QueryColumn(name=c.name, description=c.description) for c in spec.columns],
+        columns=[
+            QueryColumn(name=c.name, description=c.description, zh=spec.heading(c.name, "zh"))
+            for c in spec.columns
+        ],
         count=result.count if result else None,
         total=result.total if result else None,
         accepted=split.accepted_count if split else None,
@@ -75,12 +78,12 @@ def split_format(query_id: str, fmt: str | None) -> tuple[str, str]:
 
 def csv_lines(result: QueryResult) -> Iterator[bytes]:
     """A UTF-8 CSV with BOM (so Excel reads the Chinese), one row at a time."""
-    names = [c.name for c in result.spec.columns]
+    names, rows = result.exported()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(names)
     yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    for row in result.rows:
+    for row in rows:
         buffer.seek(0)
         buffer.truncate()
         writer.writerow([safe_cell(row.get(name)) for name in names])
@@ -118,9 +121,9 @@ def run_query(
             headers=attachment(f"{query_id}.csv"),
         )
     if fmt == "xlsx":
-        names = [c.name for c in result.spec.columns]
+        names, rows = result.exported()
         return Response(
-            to_xlsx(result.rows, names, query_id),
+            to_xlsx(rows, names, query_id),
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers=attachment(f"{query_id}.xlsx"),
         )
@@ -135,4 +138,7 @@ def run_query(
         accepted=split.accepted_count,
         accepted_keys=[list(result.spec.finding_key(row)) for row in split.accepted],
         rows=result.rows,
+        finding_ids=[result.spec.finding_id(row) for row in result.rows]
+        if result.spec.identified
+        else [],
     )
