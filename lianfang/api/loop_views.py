@@ -13,6 +13,7 @@ from lianfang.access import accounts
 from lianfang.api import scoping
 from lianfang.api.auditing import audited
 from lianfang.api.auth import Principal
+from lianfang.graph import calendar
 from lianfang.graph.store import GraphStore
 from lianfang.loop import ledger, whatif
 from lianfang.loop.ledger import LedgerError
@@ -126,7 +127,7 @@ def simulated(store: GraphStore, who: Principal, asked: dict[str, Any]) -> dict[
         scoping.require_node(store, who, first, change.a)
         scoping.require_node(store, who, second, change.b)
     try:
-        outcome = whatif.simulate(store, changes, asked.get("as_of") or dt.date.today())
+        outcome = whatif.simulate(store, changes, asked.get("as_of") or calendar.today())
     except whatif.WhatIfError as exc:
         raise HTTPException(404 if str(exc).startswith("no ") else 422, str(exc)) from None
     within = who.scope(store)
@@ -158,7 +159,7 @@ def named_finding(
     no finding has, or one outside the user's scope, is a 404."""
     if finding_id:
         try:
-            named = resolve(store, finding_id, dt.date.today())
+            named = resolve(store, finding_id, calendar.today())
         except ledger.NotFound as exc:
             raise HTTPException(404, str(exc)) from None
         except LedgerError as exc:

@@ -8,7 +8,6 @@ found (404), never as forbidden: a scoped user learns nothing of what lies outsi
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -16,7 +15,7 @@ from fastapi import HTTPException
 
 from lianfang.api.auth import Principal
 from lianfang.api.http import run_or_http
-from lianfang.graph import model
+from lianfang.graph import calendar, model
 from lianfang.graph.store import GraphStore
 from lianfang.queries import lookups
 from lianfang.queries.cache import cached
@@ -40,7 +39,7 @@ def queries(store: GraphStore, who: Principal) -> list[tuple[QuerySpec, QueryRes
     listed = catalogue(store)
     if within is None:
         return listed
-    key = ("scoped catalogue", dt.date.today(), within.units)
+    key = ("scoped catalogue", calendar.today(), within.units)
     return cached(store, key, lambda: [(s, scoped(store, r, within)) for s, r in listed])
 
 

@@ -10,10 +10,10 @@ analyst to open a page after an import does not wait for it.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 
+from lianfang.graph import calendar
 from lianfang.graph.store import GraphStore, StoreError
 from lianfang.loop import score, warnings
 from lianfang.queries.runner import run
@@ -60,7 +60,7 @@ class Warmer:
             if self._stop.is_set():
                 return
             run(self.store, query_id)
-        today = dt.date.today()  # the levels and scores every unit and node page shows
+        today = calendar.today()  # the levels and scores every unit and node page shows
         warnings.compute(self.store, today)
         score.compute(self.store, today)
         self.warmed = version

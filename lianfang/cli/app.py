@@ -42,6 +42,7 @@ from lianfang.cli.support import (
     say_error,
     split_params,
 )
+from lianfang.graph import calendar
 from lianfang.graph.settings import StoreSettings
 from lianfang.graph.store import ConfigError, StoreError
 from lianfang.viz.aggregate import DEFAULT_LIMIT
@@ -183,6 +184,8 @@ def main() -> None:
         _one_line("aborted", 1)
     except click_errors.ClickException as problem:
         _one_line(problem.format_message(), problem.exit_code)
+    except calendar.TodayError as wrong:
+        _one_line(str(wrong), 2)
     raise SystemExit(code if isinstance(code, int) else 0)
 
 

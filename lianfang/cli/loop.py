@@ -18,6 +18,7 @@ from lianfang.cli.options import (
     as_of_date,
 )
 from lianfang.cli.support import console, emit, fail, opened, operator, record
+from lianfang.graph import calendar
 from lianfang.graph.store import GraphStore
 from lianfang.loop import acceptance, ledger, score, warnings
 from lianfang.loop.ledger import LedgerError
@@ -204,7 +205,7 @@ def rectify_open(
     with opened(ctx) as store:
         user = operator()
         try:
-            query_id, parts = finding_of(store, finding, key or [], dt.date.today())
+            query_id, parts = finding_of(store, finding, key or [], calendar.today())
             item = ledger.open_item(store, query_id, parts, _date(due, "--due"), user, owner, note)
         except LedgerError as exc:
             fail(str(exc), code=2)
@@ -312,7 +313,7 @@ def accept_add(
     """Accept a finding until a date: counted apart as accepted, then open again."""
     with opened(ctx) as store:
         try:
-            query_id, parts = finding_of(store, finding, key or [], dt.date.today())
+            query_id, parts = finding_of(store, finding, key or [], calendar.today())
             made = acceptance.accept(
                 store,
                 query_id,

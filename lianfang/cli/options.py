@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from lianfang.graph import calendar
+
 
 def _check_date(value: str | None) -> str | None:
     """A one-line error (exit 2) for a date that is not one, before any store is opened."""
@@ -25,7 +27,7 @@ def _check_date(value: str | None) -> str | None:
 
 def as_of_date(value: str | None) -> dt.date:
     """The --as-of day, or today."""
-    return dt.date.fromisoformat(value) if value else dt.date.today()
+    return dt.date.fromisoformat(value) if value else calendar.today()
 
 
 class RowsFormat(StrEnum):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from enum import StrEnum
@@ -31,6 +30,7 @@ from lianfang.cli.support import (
     printable,
     record,
 )
+from lianfang.graph import calendar
 from lianfang.queries.spec import library
 from lianfang.reports.chart import NO_FONT, has_cjk_font
 from lianfang.reports.drift import QueryDrift, compare
@@ -201,7 +201,7 @@ def drift(
     with opened(ctx) as store:
         try:
             before = snapshots.load(store, old)
-            after = snapshots.resolve(store, new, dt.date.today())
+            after = snapshots.resolve(store, new, calendar.today())
         except SnapshotError as exc:
             fail(str(exc), 2)
     drifts = compare(before, after)

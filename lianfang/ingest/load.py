@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from lianfang.graph import collector
+from lianfang.graph import calendar, collector
 from lianfang.graph.store import Change, GraphStore
 from lianfang.ingest.batch import Batch, Edge, build
 from lianfang.ingest.checks import check_references, check_unit_cycles, warn_unheld_posts
@@ -317,7 +317,7 @@ def load(
     """
     progress = progress or Quiet()
     source = source or default_source(path)
-    checked = check(path, store, source, progress, today or dt.date.today(), mapping, unit)
+    checked = check(path, store, source, progress, today or calendar.today(), mapping, unit)
     batch = checked.batch
     report = Report(source, str(path), dry_run or store is None, published=checked.published)
     report.warnings = [i for i in checked.issues if not i.is_error]

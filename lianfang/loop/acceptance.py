@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from lianfang.access import clock
-from lianfang.graph import model
+from lianfang.graph import calendar, model
 from lianfang.graph.store import GraphStore
 from lianfang.loop.ledger import LedgerError, NotFound, create_numbered, current_finding
 from lianfang.queries import finding_ids
@@ -88,7 +88,7 @@ def accept(
     as_of: dt.date | None = None,
 ) -> Accepted:
     """Accept a finding present on `as_of` (today by default) until `expires`."""
-    today = as_of or dt.date.today()
+    today = as_of or calendar.today()
     if not reason.strip() or not approver.strip():
         raise LedgerError("an acceptance needs a reason and an approver")
     if expires <= today:

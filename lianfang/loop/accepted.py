@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from lianfang.graph import calendar
 from lianfang.graph.store import GraphStore
 from lianfang.loop import acceptance
 from lianfang.queries.runner import QueryResult
@@ -16,7 +17,7 @@ def _day(result: QueryResult) -> dt.date:
     day = result.params.get("as_of")
     if isinstance(day, str):
         return dt.date.fromisoformat(day)
-    return day if isinstance(day, dt.date) else dt.date.today()
+    return day if isinstance(day, dt.date) else calendar.today()
 
 
 def split(store: GraphStore, result: QueryResult) -> acceptance.Split:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from lianfang.access import clock
-from lianfang.graph import model
+from lianfang.graph import calendar, model
 from lianfang.graph.store import GraphStore, QueryError
 from lianfang.loop.findings import Finding, findings
 from lianfang.queries import finding_ids
@@ -125,7 +125,7 @@ def open_item(
 ) -> Item:
     """Open an item for a finding present on `as_of` (today by default). The owner post
     defaults to the finding's own post when it names exactly one."""
-    finding = current_finding(store, query_id, key, as_of or dt.date.today())
+    finding = current_finding(store, query_id, key, as_of or calendar.today())
     if finding is None:
         raise Refused(
             f"{query_id} has no finding {'/'.join(key)!r} now (see `lianfang query {query_id}`)"
@@ -205,7 +205,7 @@ def move(
     if action == "verify" and distinct_verifier and user == item.rectified_by:
         raise Refused(f"{uid} was marked rectified by {user}; another user must verify it")
     if action == "verify":
-        day = as_of or dt.date.today()
+        day = as_of or calendar.today()
         if current_finding(store, item.query_id, item.key, day) is not None:
             raise Refused(
                 f"{uid} cannot be verified: its finding {item.finding_id} is still found on "

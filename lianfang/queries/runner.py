@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from lianfang.graph import calendar
 from lianfang.graph.store import GraphStore
 from lianfang.graph.vocab import SEVERITY_ORDER
 from lianfang.queries.cache import cached, frozen
@@ -88,7 +89,7 @@ def run(
 ) -> QueryResult:
     """Run one canned query; raises UnknownQuery or ParameterError before touching the store."""
     spec = find(query_id)
-    bound = bind(spec.parameters, dict(params or {}), today or dt.date.today())
+    bound = bind(spec.parameters, dict(params or {}), today or calendar.today())
     sent = {name: bound[name] for name in spec.sent}
 
     def compute() -> tuple[list[dict[str, Any]], int | None]:
@@ -112,7 +113,7 @@ def catalogue(store: GraphStore) -> list[tuple[QuerySpec, QueryResult]]:
     Kept per state of the graph as a whole, since every home page and catalogue request
     asks for all of it: the results are shared, so read them only."""
     specs = sorted(library().values(), key=lambda spec: SEVERITY_ORDER[spec.severity])
-    today = dt.date.today()
+    today = calendar.today()
     return cached(
         store,
         ("catalogue", today),

@@ -3,14 +3,13 @@ post responsible. It names posts, never people: it is meant to be posted publicl
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from lianfang.graph import vocab
+from lianfang.graph import calendar, vocab
 from lianfang.graph.store import GraphStore
 from lianfang.reports.review import scope_ids
 
@@ -28,7 +27,7 @@ COLUMNS = (
 
 def disclosure_rows(store: GraphStore, unit: str | None = None) -> list[dict[str, Any]]:
     """One row per risk point of each post (one row for a post without any)."""
-    posts = sorted(scope_ids(store, unit, dt.date.today()).get("Post", set())) if unit else []
+    posts = sorted(scope_ids(store, unit, calendar.today()).get("Post", set())) if unit else []
     rows = store.read(COVERED_RISKS, {"all": unit is None, "posts": posts})
     return [
         {

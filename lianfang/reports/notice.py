@@ -188,8 +188,9 @@ def _posts_under(
 
 def _sentences(notice: Notice) -> list[str]:
     day = chinese_date(notice.as_of)
+    you = "你单位" if notice.to_unit else "你"
     told = (
-        f"经对照廉政风险防控登记及排查结果（截至{day}），{'你单位' if notice.to_unit else '你'}存在下列问题，"
+        f"经对照廉政风险防控登记及排查结果（截至{day}），{you}存在下列问题，"
         f"预警等级为“{notice.level_zh}”。"
     )
     if notice.kind == "rectification":

@@ -15,10 +15,10 @@ from lianfang.graph import vocab
 from lianfang.queries.exports import safe_cell
 from lianfang.queries.headings import shown
 from lianfang.queries.spec import profile as profile_spec
+from lianfang.reports.chart import TITLE
 from lianfang.reports.punctuation import full_width
 from lianfang.reports.reading import FINDING_ID_ZH
 from lianfang.reports.review import PROFILE_COLUMNS, Review, Section, counted, summary_sentence
-from lianfang.reports.chart import TITLE
 from lianfang.viz.style import LEVEL_COLOURS
 
 SEVERITY_ZH = vocab.LEVEL_ZH

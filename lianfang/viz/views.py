@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from lianfang.graph import model
+from lianfang.graph import calendar, model
 from lianfang.graph.store import GraphStore
 from lianfang.loop import warnings
 from lianfang.queries import paths
@@ -178,7 +178,7 @@ def captured_steps(store: GraphStore, result: QueryResult, as_of: dt.date) -> Su
 
 def query_view(store: GraphStore, result: QueryResult) -> tuple[Subgraph, str]:
     """The nodes behind a query's findings, on the query's own as_of."""
-    as_of = dt.date.fromisoformat(result.params.get("as_of") or dt.date.today().isoformat())
+    as_of = dt.date.fromisoformat(result.params.get("as_of") or calendar.today().isoformat())
     if result.spec.map == "paths":
         drawn = paths_of_findings(store, result, as_of)
     elif result.spec.map == "capture":

@@ -22,6 +22,7 @@ from lianfang.api.loop_views import (
     simulated,
     units_in_view,
 )
+from lianfang.graph import calendar
 from lianfang.loop import acceptance, score, warnings, whatif
 from lianfang.loop.ledger import LedgerError
 from lianfang.queries import paths
@@ -42,7 +43,7 @@ def get_warnings(
     store: StoreDep, who: Viewer, as_of: AsOfQuery = None, unit: UnitQuery = None
 ) -> WarningsOut:
     """Red, yellow and green per post (with reasons and disposition) and per unit."""
-    day = as_of or dt.date.today()
+    day = as_of or calendar.today()
     state = warnings.compute(store, day)
     under = units_in_view(store, who, unit)
     units = [
@@ -59,7 +60,7 @@ def get_score(
 ) -> list[dict[str, Any]]:
     """Each unit's 百分制 score, grade and deductions."""
     under = units_in_view(store, who, unit)
-    scores = score.compute(store, as_of or dt.date.today())
+    scores = score.compute(store, as_of or calendar.today())
     return [s.as_row() for uid, s in sorted(scores.items()) if under is None or uid in under]
 
 
@@ -89,7 +90,7 @@ def get_notice(
     if unit is not None:
         scoping.require_node(store, who, "Unit", unit)
     try:
-        built = notice.build(store, as_of or dt.date.today(), post, unit, kind, reply_days)
+        built = notice.build(store, as_of or calendar.today(), post, unit, kind, reply_days)
     except notice.NoticeError as exc:
         raise HTTPException(404 if "no " in str(exc) else 422, str(exc)) from None
     audit(request, who.name, "download", "notice", format=fmt, kind=kind, to=built.recipient_id)
@@ -126,7 +127,7 @@ def list_rectifications(
     overdue: bool = False,
 ) -> list[dict[str, Any]]:
     """The rectification ledger, with whether each finding is still found."""
-    rows = followed_rows(store, who, as_of or dt.date.today())
+    rows = followed_rows(store, who, as_of or calendar.today())
     return [
         r
         for r in rows
@@ -162,7 +163,7 @@ class AcceptIn(NamedFinding):
 @router.get("/api/acceptances", response_model=list[dict[str, Any]])
 def list_acceptances(store: StoreDep, who: Viewer, as_of: AsOfQuery = None) -> list[dict[str, Any]]:
     """Every accepted finding, and whether the acceptance is in force on the day."""
-    day = as_of or dt.date.today()
+    day = as_of or calendar.today()
     listed = acceptance.listing(store)
     if who.scope(store) is not None:  # a scoped user sees those naming something in scope
         listed = [a for a in listed if scoping.findings(store, who, a.query_id, {a.key: a.label})]
@@ -244,6 +245,6 @@ def get_paths(
     scoping.require_node(store, who, "Person", person)
     scoping.require_node(store, who, "Power", power)
     try:
-        return paths.paths(store, person, power, as_of or dt.date.today())
+        return paths.paths(store, person, power, as_of or calendar.today())
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from None

@@ -24,6 +24,7 @@ from lianfang.api.loop_views import (
     simulated,
     units_in_view,
 )
+from lianfang.graph import calendar
 from lianfang.graph.model import RECTIFICATION_STATUSES as RECTIFICATION_ZH
 from lianfang.loop import warnings, whatif
 from lianfang.queries.runner import find
@@ -34,7 +35,7 @@ router = APIRouter(include_in_schema=False)
 
 def _day(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text) if text else dt.date.today()
+        return dt.date.fromisoformat(text) if text else calendar.today()
     except ValueError:
         raise HTTPException(422, f"as_of: {text!r} is not a date (YYYY-MM-DD)") from None
 
@@ -72,7 +73,7 @@ def ledger_page(
     due_before: str = "",
     message: str = "",
 ) -> HTMLResponse:
-    rows = followed_rows(store, who, dt.date.today())
+    rows = followed_rows(store, who, calendar.today())
     if unit:
         under = units_in_view(store, who, unit) or set()
         posts = {

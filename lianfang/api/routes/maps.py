@@ -16,6 +16,7 @@ from lianfang.api.auditing import audit
 from lianfang.api.auth import Downloader, Principal, Viewer
 from lianfang.api.deps import AsOfQuery, LayoutQuery, SettingsDep, StoreDep
 from lianfang.api.loop_views import changes_in_query, simulated
+from lianfang.graph import calendar
 from lianfang.loop import whatif
 from lianfang.queries import paths
 from lianfang.queries.cache import cached, frozen
@@ -49,7 +50,7 @@ def drawn(
     def build() -> dict[str, Any]:
         involved = cached(
             store,
-            ("involvement", dt.date.today(), scope_key),
+            ("involvement", calendar.today(), scope_key),
             lambda: involvement(scoping.queries(store, who)),
         )
         if outline is not None and outline.certain(limit):
@@ -100,7 +101,7 @@ def _unit_map(
     own: bool,
 ) -> dict[str, Any]:
     scoping.require_node(store, who, "Unit", uid)
-    day = as_of or dt.date.today()
+    day = as_of or calendar.today()
 
     def link(unit: str, only_own: bool) -> str:
         params = {"as_of": day.isoformat(), "layout": layout, "own": "1" if only_own else ""}
@@ -144,7 +145,7 @@ def node(
 ) -> Response:
     """Everything within `depth` hops of one node."""
     scoping.require_node(store, who, label, uid)
-    day = as_of or dt.date.today()
+    day = as_of or calendar.today()
     key = ("node", label, uid, depth, day)
     view = partial(node_view, store, label, uid, depth, day)
     return answer(drawn(store, settings, who, key, view, layout), as_json=False)
@@ -185,7 +186,7 @@ def path_map(
     """How a person reaches a power: each route by a post or a flowchart step."""
     scoping.require_node(store, who, "Person", person)
     scoping.require_node(store, who, "Power", power)
-    day = as_of or dt.date.today()
+    day = as_of or calendar.today()
 
     def view() -> tuple[Subgraph, str]:
         return path_view(paths.paths(store, person, power, day), f"{person} → {power} 路径 paths")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -14,6 +13,7 @@ from lianfang.api.auth import Analyst, Principal, Viewer
 from lianfang.api.deps import SettingsDep, StoreDep
 from lianfang.api.html import show
 from lianfang.api.uploads import Asked, audited_import
+from lianfang.graph import calendar
 from lianfang.loop import accepted, score, warnings
 from lianfang.queries.cache import cached
 from lianfang.queries.runner import find
@@ -60,7 +60,7 @@ def _unit_tree(store: StoreDep) -> list[dict[str, Any]]:
 @router.get("/units", response_class=HTMLResponse)
 def units(request: Request, store: StoreDep, who: Viewer) -> HTMLResponse:
     """The unit tree with each unit's warning level and score today."""
-    today = dt.date.today()
+    today = calendar.today()
     state = warnings.compute(store, today)
     return show(
         request,
@@ -104,7 +104,7 @@ def query_page(query_id: str, request: Request, store: StoreDep, who: Viewer) ->
         links=link_columns(columns),
         params=shown,
         query_string=urlencode(shown),
-        today=dt.date.today().isoformat(),
+        today=calendar.today().isoformat(),
         snapshots=snapshots.listing(store),
         compare=chosen,
         changes=changes,
@@ -134,7 +134,7 @@ def compared(
 @router.get("/nodes/{label}/{uid}", response_class=HTMLResponse)
 def node_page(label: str, uid: str, request: Request, store: StoreDep, who: Viewer) -> HTMLResponse:
     found = scoping.node(store, who, label, uid)
-    today = dt.date.today()
+    today = calendar.today()
     state = warnings.compute(store, today) if label in ("Post", "Unit") else None
     warned = None
     if state is not None:

@@ -14,6 +14,7 @@ from lianfang.api.auditing import audit, audited
 from lianfang.api.auth import Analyst, DisclosureReader, Downloader, Viewer
 from lianfang.api.deps import AsOfQuery, StoreDep, UnitQuery
 from lianfang.api.http import attachment
+from lianfang.graph import calendar
 from lianfang.graph.store import GraphStore
 from lianfang.reports import (
     card,
@@ -57,7 +58,7 @@ def review_report(
         raise HTTPException(404, "the review comes as review.docx, review.xlsx or review.html")
     unit = scoping.report_unit(store, who, unit)
     try:
-        built = review.build(store, as_of or dt.date.today(), unit, compare_with)
+        built = review.build(store, as_of or calendar.today(), unit, compare_with)
         if fmt == "docx":
             answer: Response = download(docx_report.write_docx(built), DOCX, "review.docx")
         elif fmt == "xlsx":
@@ -95,7 +96,7 @@ def disclosure_report(
 
 def _card(store: GraphStore, uid: str, public: bool) -> HTMLResponse:
     try:
-        built = card.build(store, uid, dt.date.today(), public)
+        built = card.build(store, uid, calendar.today(), public)
     except card.CardError as exc:
         raise HTTPException(404, str(exc)) from None
     return HTMLResponse(card.write_html([built]))
@@ -155,7 +156,7 @@ def save_snapshot(
 ) -> dict[str, Any]:
     """Record every query's findings today (or on `as_of`) under a name. A scoped user's
     snapshot holds its scope's findings only; only an admin replaces another account's."""
-    as_of = asked.as_of or dt.date.today()
+    as_of = asked.as_of or calendar.today()
     within, keeps = who.scope(store), scoping.finding_keeper(store, who)
     scope = None if within is None or keeps is None else (list(within.units), keeps)
     with audited(request, who.name, "snapshot", asked.name, as_of=as_of) as end:
@@ -199,7 +200,7 @@ def drift(
     """Per query, the findings that are new, closed or persisting between two snapshots."""
     try:
         before = snapshots.load(store, old)
-        after = snapshots.resolve(store, new, dt.date.today())
+        after = snapshots.resolve(store, new, calendar.today())
     except snapshots.SnapshotError as exc:
         raise HTTPException(404, str(exc)) from None
     return [
