@@ -266,7 +266,7 @@ def test_report_and_disclosure_downloads(client: TestClient) -> None:
     xlsx = openpyxl.load_workbook(io.BytesIO(client.get("/api/reports/review.xlsx").content))
     assert xlsx.sheetnames[0] == "封面"
     html = client.get("/api/reports/review.html", params={"unit": "U2"}).text
-    assert "登记注册科(U2)及下属单位" in html and XSS not in html
+    assert "范围：登记注册科及下属单位" in html and XSS not in html
     disclosure = client.get("/api/reports/disclosure.html").text
     assert "&lt;script&gt;" in disclosure and "赵敏" not in disclosure  # posts, not people
     sheet = openpyxl.load_workbook(io.BytesIO(client.get("/api/reports/disclosure.xlsx").content))
@@ -282,3 +282,54 @@ def test_report_and_disclosure_downloads(client: TestClient) -> None:
         ("/api/reports/review.html?compare=nope", 404),
     ]:
         assert client.get(url).status_code == status, url
+
+
+def test_findings_are_named_by_their_short_ids(client: TestClient) -> None:
+    """The JSON carries each row's short id; downloads end with it; the ledger and the
+    acceptances take it; the query page shows it under a Chinese heading."""
+    body = client.get("/api/queries/unmitigated-high-risks").json()
+    ids = dict(zip((r["risk_id"] for r in body["rows"]), body["finding_ids"], strict=True))
+    assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}", ids["K3"]) and len(set(ids.values())) == 2
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get("/api/queries/unmitigated-high-risks.csv").content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert {r["risk_id"]: r["finding_id"] for r in rows} == ids
+    assert list(rows[0])[-1] == "finding_id"  # last, so a sheet read by position reads as before
+    columns = client.get("/api/queries").json()[0]["columns"]
+    assert all(c["zh"] for c in columns)
+    opened = client.post(
+        "/api/rectifications",
+        json={"finding_id": ids["K3"].lower().replace("-", ""), "due": "2099-01-31"},
+    )
+    assert opened.status_code == 201, opened.text
+    item = opened.json()
+    assert (item["query_id"], item["key"], item["finding_id"]) == (
+        "unmitigated-high-risks",
+        ["K3"],
+        ids["K3"],
+    )
+    nowhere = client.post(
+        "/api/rectifications", json={"finding_id": "ZZZZ-ZZZZ", "due": "2099-01-31"}
+    )
+    assert nowhere.status_code == 404 and "no finding ZZZZ-ZZZZ" in nowhere.json()["detail"]
+    unnamed = client.post("/api/rectifications", json={"due": "2099-01-31"})
+    assert unnamed.status_code == 422
+    accepted = client.post(
+        "/api/acceptances",
+        json={
+            "finding_id": ids["K5"],
+            "reason": "整改中",
+            "approver": "王书记",
+            "expires": "2099-01-01",
+        },
+    )
+    assert accepted.status_code == 201, accepted.text
+    assert accepted.json()["finding_id"] == ids["K5"]
+    page = client.get("/queries/unmitigated-high-risks").text
+    assert ids["K3"] in page and "<th>问题编号</th>" in page and ">风险点编号</th>" in page
+    ledger = client.get("/ledger").text
+    assert ids["K3"] in ledger and "未受控的高风险点" in ledger

@@ -15,6 +15,7 @@ from registers_data import SHEETS, write_workbook
 from web import XSS, hostile_store
 
 from lianfang.api.main import create_app
+from lianfang.queries.spec import library
 
 pytestmark = pytest.mark.skipif(chromium_missing() is not None, reason=str(chromium_missing()))
 
@@ -58,8 +59,12 @@ def test_run_a_query_see_rows_map_and_download_csv(page, site) -> None:
     assert page.inner_text("#fig-risks") == "5" and page.inner_text("#fig-high") == "3"
     page.click("#catalogue a[href='/queries/unmitigated-high-risks']")
     page.wait_for_selector("#results")
-    ids = page.locator("#results tbody tr td:first-child").all_inner_texts()
+    ids = page.locator("#results tbody tr td:nth-child(2)").all_inner_texts()
     assert sorted(ids) == ["K3", "K5"]
+    shown = page.locator("#results tbody tr td.finding-id").all_inner_texts()
+    spec = library()["unmitigated-high-risks"]
+    assert sorted(shown) == sorted(spec.finding_id({"risk_id": k}) for k in ("K3", "K5"))
+    assert page.inner_text("#results thead th:nth-child(2)") == "风险点编号"
     frame = page.frame_locator("#findings-map")
     frame.locator("body[data-rendered]").wait_for(timeout=30_000)
     rendered = frame.locator("body").get_attribute("data-rendered")

@@ -22,6 +22,7 @@ from lianfang.access import accounts, audit
 from lianfang.api.main import create_app
 from lianfang.graph.falkor_store import EmbeddedFalkorStore
 from lianfang.loop import ledger
+from lianfang.queries.spec import library
 
 pytestmark = pytest.mark.skipif(chromium_missing() is not None, reason=str(chromium_missing()))
 
@@ -149,8 +150,9 @@ def test_the_ledger_view_opens_moves_and_filters_items(browser, store: EmbeddedF
         page = context.new_page()
         violations = policy_violations(page)
         page.goto(url + "/ledger")
-        page.fill("#ledger-open input[name=query_id]", "unmitigated-high-risks")
-        page.fill("#ledger-open input[name=key]", "K3")
+        assert page.inner_text("#ledger-empty").startswith("台账中暂无整改事项")
+        short = library()["unmitigated-high-risks"].finding_id({"risk_id": "K3"})
+        page.fill("#ledger-open input[name=finding_id]", short)
         page.fill("#ledger-open input[name=due]", "2099-01-31")
         page.click("#ledger-open button")
         page.wait_for_selector("#item-R0001")
@@ -164,6 +166,15 @@ def test_the_ledger_view_opens_moves_and_filters_items(browser, store: EmbeddedF
         page.click("#item-R0001 form[action$='/rectify'] button")
         page.wait_for_function(
             "document.querySelector('#item-R0001 .status').textContent === '已整改'"
+        )
+        page.click("#item-R0001 form[action$='/verify'] button")  # the gap is still there
+        page.wait_for_selector("#ledger-message")
+        assert "cannot be verified" in page.inner_text("#ledger-message")
+        assert page.inner_text("#item-R0001 .status") == "已整改"
+        store.write(  # the registers now show a control in effect
+            "MATCH (r:RiskPoint {uid: 'K3'}) CREATE (r)-[:MITIGATED_BY {origin: 't'}]->"
+            "(:Control {uid: 'CX', code: 'CX', source: 't', description: '集体决策', "
+            "status: '已落实'})"
         )
         page.click("#item-R0001 form[action$='/verify'] button")
         page.wait_for_function(

@@ -168,7 +168,9 @@ def exercise_loop(store: GraphStore, today) -> None:
     from lianfang.reports import notice
 
     warnings.compute(store, today), score.compute(store, today)
-    notice.build(store, today, unit="U1", kind="rectification")
+    for kind in ("warning", "rectification"):  # its statements run before any refusal
+        with contextlib.suppress(notice.NoticeError):
+            notice.build(store, today, unit="U1", kind=kind)
     item = ledger.open_item(store, "unmitigated-high-risks", ("K3",), today, "ana")
     ledger.move(store, item.uid, "start", "ana"), ledger.followed(store, today)
     acceptance.accept(

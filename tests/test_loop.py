@@ -15,6 +15,7 @@ from lianfang.graph.store import GraphStore
 from lianfang.loop import acceptance, ledger, score, warnings
 from lianfang.loop.ledger import LedgerError
 from lianfang.loop.rules import RulesError, ScoreRules, WarningRules, warning_rules
+from lianfang.queries.finding_ids import short_id
 from lianfang.queries.runner import run
 from lianfang.reports import notice
 
@@ -289,13 +290,14 @@ def test_the_notice_names_the_findings_and_the_deadline(store: GraphStore) -> No
         ]
     )
     assert "廉政风险预警通知书" in text
-    assert "一科岗位P1(P1)" in text
-    assert "K1" in text and "风险K1" in text
-    assert "2026-01-07" in text  # five working days after 2025-12-31
-    for must in ("原因分析", "整改措施", "廉政承诺", "(签章)"):
+    assert "一科岗位P1：" in text and "(P1)" not in text  # by name, once
+    assert short_id("unmitigated-high-risks", ("K1",)) in text and "风险K1" in text
+    assert "2026年1月7日" in text  # five working days after 2025-12-31
+    for must in ("原因分析", "整改措施", "廉政承诺"):
         assert must in text
-    html = notice.write_html(notice.build(store, AS_OF, unit="U1", kind="rectification"))
-    assert "整改通知书" in html and "扣分情况" in html
+    assert score.compute(store, AS_OF)["U1"].grade == "良好"  # 87: nothing to rectify
+    with pytest.raises(notice.NoticeError, match=r"it scored 87 \(良好\); the notice goes to"):
+        notice.build(store, AS_OF, unit="U1", kind="rectification")
     with pytest.raises(notice.NoticeError):
         notice.build(store, AS_OF, post="P404")
 

@@ -48,7 +48,7 @@ def test_warnings_scores_and_a_notice_on_the_demo(demo_dir: Path, tmp_path: Path
     cells = {c.text for t in document.tables for r in t.rows for c in r.cells}
     assert "预警通知书" in text and "2026年1月7日" in text and "原因分析" in text
     assert text.count("青山县财政局") == 1  # named once, as the addressee
-    assert [p.text for p in document.paragraphs if p.text.endswith("：")][0] == "青山县财政局："
+    assert next(p.text for p in document.paragraphs if p.text.endswith("：")) == "青山县财政局："
     assert any(re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}", c) for c in cells)  # short ids
     assert not any(c.startswith("C01B02-") for c in cells)  # names, not keys
     assert not re.search(r"[\u4e00-\u9fff][,:;()]", text)  # Chinese punctuation
@@ -87,6 +87,25 @@ def test_warnings_scores_and_a_notice_on_the_demo(demo_dir: Path, tmp_path: Path
         str(out),
     )
     assert refused.returncode == 2 and "the notice goes to a unit graded 不合格" in refused.stderr
+    ordered = cli(
+        demo_dir,
+        "notice",
+        "--unit",
+        "C01B02",
+        "--kind",
+        "rectification",
+        "--as-of",
+        "2025-12-31",
+        "-o",
+        str(out),
+    )
+    assert ordered.returncode == 0, ordered.stderr
+    rectify = Document(str(out))
+    said = "\n".join(p.text for p in rectify.paragraphs)
+    assert "整改通知书" in said and "得分38分，考核等次为不合格" in said and "一、扣分情况" in said
+    deductions = [r.cells[0].text for r in rectify.tables[0].rows[1:]]
+    assert "未受控的高风险点（" in " ".join(deductions)
+    assert not any(re.search(r"[a-z]-[a-z]", d) for d in deductions)  # titles, not query ids
 
 
 def test_a_rectification_survives_a_re_import_and_reaches_the_review(

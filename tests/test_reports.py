@@ -20,9 +20,9 @@ from lianfang.graph.falkor_store import EmbeddedFalkorStore
 from lianfang.queries.runner import run
 from lianfang.queries.spec import library
 from lianfang.reports import chart, docx_report, html_report, official, review, xlsx_report
+from lianfang.reports.chart import cjk_font, distribution_png, distribution_svg
 from lianfang.reports.official import Issue
 from lianfang.reports.punctuation import full_width
-from lianfang.reports.chart import cjk_font, distribution_png, distribution_svg
 
 AS_OF = dt.date(2026, 1, 31)
 SECTIONS = [s for s in library().values() if s.id != "unit-risk-profile"]

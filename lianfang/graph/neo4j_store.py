@@ -7,6 +7,7 @@ from the neomodel classes through neomodel's own label install.
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -68,7 +69,13 @@ class Neo4jStore(GraphStore):
     def __init__(self, url: str, user: str, password: str, database: str | None) -> None:
         self.location = url
         self.database = database
-        self.driver = GraphDatabase.driver(url, auth=(user, password))
+        # The server's notifications (a property no record has yet, say) are for query
+        # authors at a console: logged on every read they would bury the real warnings.
+        self.driver = GraphDatabase.driver(
+            url,
+            auth=(user, password),
+            notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
+        )
         try:
             self.driver.verify_connectivity()
         except AuthError:
@@ -185,8 +192,9 @@ class Neo4jStore(GraphStore):
             schema.GraphVersion,
             *office_schema.OFFICE_CLASSES,
         )
+        said = io.StringIO()  # "an equivalent index already exists", on every start
         for cls in kept:
-            db.install_labels(cls)
+            db.install_labels(cls, stdout=said)
         self.fill_codes()
 
     @changes_version

@@ -102,7 +102,14 @@ def _computed(
         for query_id, count in sorted(per_query[uid].items()):
             finding_rule = rules.findings[severity[query_id]]
             points = min(count * finding_rule.points, finding_rule.cap_per_query)
-            deductions.append({"what": f"{query_id} ×{count}", "points": points})
+            deductions.append(
+                {
+                    "what": f"{query_id} ×{count}",
+                    "points": points,
+                    "query_id": query_id,
+                    "count": count,
+                }
+            )
         if overdue[uid]:
             late_rule = rules.overdue_rectification
             points = min(overdue[uid] * late_rule.points, late_rule.cap)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass, field
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -82,6 +83,15 @@ def _finding_rows(reasons: list[warnings.Reason]) -> list[list[str]]:
     return rows
 
 
+def _deduction(deduction: dict[str, Any]) -> str:
+    """A deduction in words: "未受控的高风险点（3项）", not the query's id."""
+    if "query_id" in deduction:
+        return f"{find(deduction['query_id']).title_zh}（{deduction['count']}项）"
+    return str(deduction["what"]).replace(" ×", "（") + (
+        "项）" if " ×" in deduction["what"] else ""
+    )
+
+
 def _nothing_to_notify(name: str) -> NoticeError:
     return NoticeError(
         f"no notice for {name}: its warning level is green (绿), with nothing to notify"
@@ -129,7 +139,7 @@ def build(
             rules.zh(level),
             ["责令整改"],
             _finding_rows([r for w in _posts_under(store, state, unit) for r in w.reasons]),
-            [[d["what"], f"-{d['points']:g}"] for d in mine.deductions],
+            [[_deduction(d), f"-{d['points']:g}"] for d in mine.deductions],
             f"{mine.score:g}分，考核等次为{mine.grade}",
             issuer,
             doc_no,
