@@ -67,7 +67,8 @@ def neo4j() -> Iterator[Neo4jStore]:
 
 def empty(store: GraphStore) -> None:
     if isinstance(store, Neo4jStore):
-        store.driver.execute_query("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS")
+        with store.driver.session() as session:
+            session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS").consume()
 
 
 def cold_ms(store: GraphStore, query_id: str, runs: int) -> float:

@@ -16,7 +16,7 @@ from lianfang.graph.store import GraphStore
 from lianfang.graph.vocab import SEVERITY_ORDER
 from lianfang.queries.cache import cached, frozen
 from lianfang.queries.params import ParameterError, bind
-from lianfang.queries.spec import LibraryError, QuerySpec, library
+from lianfang.queries.spec import ID_COLUMNS, LibraryError, QuerySpec, library
 
 
 class UnknownQuery(LookupError):
@@ -71,13 +71,28 @@ def find(query_id: str) -> QuerySpec:
 
 
 def _shaped(spec: QuerySpec, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows as declared, each list of ids in id order: engines collect in orders of
+    their own, and an answer must not depend on the engine."""
     names = [c.name for c in spec.columns]
     for row in rows[:1]:
         if list(row) != names:
             raise LibraryError(
                 f"{spec.path.name}: the query returns {list(row)}, but declares {names}"
             )
+    listed = [n for n in names if n in ID_COLUMNS]
+    for row in rows:
+        for name in listed:
+            value = row[name]
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                value.sort()
+    if spec.order_by:
+        rows.sort(key=lambda row: tuple(_sortable(row.get(c)) for c in spec.order_by))
     return rows
+
+
+def _sortable(value: Any) -> tuple[int, str]:
+    """A missing value before any other; the rest as text (ids, kinds, names)."""
+    return (0, "") if value is None else (1, str(value))
 
 
 def run(

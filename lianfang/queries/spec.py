@@ -107,6 +107,11 @@ class QuerySpec(BaseModel):
     total: str | None = None
     count_by: tuple[str, ...] = ()  # columns whose distinct values the ratio counts
     key: tuple[str, ...] = ()  # columns that identify a finding from one review to the next
+    order_by: tuple[str, ...] = Field(
+        default=(),
+        description="For a UNION, which neither engine orders as a whole: the columns the "
+        "runner sorts its rows by (a missing value first)",
+    )
     headings_zh: dict[str, str] = Field(
         default_factory=dict,
         description="Chinese headings of this query's own, where a column's meaning differs "
@@ -175,6 +180,8 @@ class QuerySpec(BaseModel):
             raise ValueError(f"parameter {sorted(unused)[0]!r} is declared but not used")
         if set(self.count_by + self.key) - {c.name for c in self.columns}:
             raise ValueError("count_by or key names a column the query does not return")
+        if set(self.order_by) - {c.name for c in self.columns}:
+            raise ValueError("order_by names a column the query does not return")
         if set(self.headings_zh) - {c.name for c in self.columns}:
             raise ValueError("headings_zh names a column the query does not return")
         unnamed = [c.name for c in self.columns if not self.heading(c.name, "zh")]
