@@ -46,7 +46,7 @@ def neo4j() -> Iterator[Neo4jStore]:
         home = None
     else:
         home = Path(tempfile.mkdtemp(prefix="lf-bench-neo4j-"))
-        env = {**os.environ, "LIANFANG_NEO4J_HEAP": os.environ.get("LIANFANG_NEO4J_HEAP", "4g")}
+        env = {**os.environ, "LIANFANG_NEO4J_HEAP": os.environ.get("LIANFANG_NEO4J_HEAP", "8g")}
         said = subprocess.run(
             ["bash", str(SCRIPT), "start", str(home)],
             capture_output=True,
@@ -56,6 +56,7 @@ def neo4j() -> Iterator[Neo4jStore]:
         ).stdout
         found = dict(line.split("=", 1) for line in said.split() if "=" in line)
         store = Neo4jStore(found["NEO4J_URI"], found["NEO4J_USER"], found["NEO4J_PASSWORD"], None)
+    store.home = home  # type: ignore[attr-defined]
     try:
         yield store
     finally:
@@ -63,6 +64,18 @@ def neo4j() -> Iterator[Neo4jStore]:
         if home is not None:
             subprocess.run(["bash", str(SCRIPT), "stop", str(home)], check=False)
             shutil.rmtree(home, ignore_errors=True)
+
+
+def peak_mb(store: Neo4jStore) -> str:
+    """The Neo4j process's peak resident memory so far, where this run started it."""
+    home = getattr(store, "home", None)
+    if home is None:
+        return "n/a (a server of NEO4J_URI)"
+    pid = (home / "pid").read_text().strip()
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return f"{int(line.split()[1]) // 1024} MB"
+    return "n/a"
 
 
 def empty(store: GraphStore) -> None:
@@ -110,7 +123,7 @@ def main() -> None:
                 n_import, n_queries = measure(server, workbook, args.runs)
                 print(
                     f"\nscale {scale}: import FalkorDB {f_import:.1f} s, Neo4j {n_import:.1f} s "
-                    f"({n_import / f_import:.2f}x)"
+                    f"({n_import / f_import:.2f}x); Neo4j peak memory {peak_mb(server)}"
                 )
                 print(f"{'query':44} {'FalkorDB ms':>12} {'Neo4j ms':>10} {'ratio':>7}")
                 for qid in sorted(f_queries):

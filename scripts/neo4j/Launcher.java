@@ -36,6 +36,9 @@ public final class Launcher {
                         .setConfig(HttpConnector.enabled, false)
                         .setConfig(GraphDatabaseSettings.auth_enabled, true)
                         .setConfig(GraphDatabaseSettings.pagecache_memory, 256L * 1024 * 1024)
+                        // An import is one transaction (all or nothing): let it use the
+                        // heap, not the default 70% cap, which a province's import passes.
+                        .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, 0L)
                         .build();
         Runtime.getRuntime().addShutdownHook(new Thread(service::shutdown));
         setPassword(service, password);
