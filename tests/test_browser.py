@@ -82,7 +82,7 @@ def test_parameters_rerun_the_query(page, site) -> None:
     page.select_option("select[name=min_level]", "low")
     page.click("#run")
     page.wait_for_url("**min_level=low**")
-    assert "of 5" in page.inner_text("#ratio")
+    assert "（共5项）" in page.inner_text("#ratio")
 
 
 def test_upload_a_bad_workbook_and_see_its_errors(page, site, tmp_path: Path) -> None:
@@ -169,3 +169,42 @@ def test_upload_a_published_table_see_how_it_reads_and_confirm(page, site) -> No
         "MATCH (r:RiskPoint {source: '平川区黄峤中学汇总表'}) RETURN count(r) AS n"
     ) == [{"n": 2}]
     page.screenshot(path=str(Path("/tmp") / "published-upload.png"))
+
+
+def test_a_post_page_speaks_chinese_and_its_picker_finds_people_by_name(page, site) -> None:
+    """Properties and relations by their Chinese names, flags as 是/否, links to the
+    risk card; the simulate form's person field offers people as one types a name, with
+    their unit, and fills in the chosen one's id."""
+    url, _ = site
+    page.goto(url + "/nodes/Post/P1")
+    headings = page.locator("#properties th").all_inner_texts()
+    assert "岗位名称" in headings and "关键岗位" in headings and "key_post" not in headings
+    row = page.locator("#properties tr", has=page.locator("th", has_text="关键岗位"))
+    assert row.locator("td").inner_text() == "是"
+    relations = page.locator("#neighbours td:first-child").all_inner_texts()
+    assert any("任职人员" in r for r in relations) and not any("HOLDS" in r for r in relations)
+    assert page.locator("#link-card").get_attribute("href") == "/cards/post/P1"
+    picker = page.locator("#simulate-form input[name=person]")
+    picker.click()
+    picker.press_sequentially("王建", delay=50)
+    page.wait_for_function("document.querySelector('#simulate-form datalist').options.length > 0")
+    options = page.evaluate(
+        "[...document.querySelector('#simulate-form datalist').options]"
+        ".map(o => [o.value, o.label])"
+    )
+    assert ["E1", "王建国 · 县市场监督管理局"] in [list(o) for o in options]
+    picker.fill("E1")
+    page.click("#simulate-form button")
+    page.wait_for_url("**/whatif?**")
+    assert "person=E1" in page.url and "post=P1" in page.url
+
+
+def test_the_warnings_page_groups_reasons_by_query(page, site) -> None:
+    url, _ = site
+    page.goto(url + "/warnings")
+    first = page.locator("#post-warnings tbody tr").first
+    lines = first.locator("ul.reasons li").all_inner_texts()
+    assert lines and all("（" in line and "：" in line for line in lines)
+    titles = {spec.title_zh for spec in library().values()} | {"整改逾期"}
+    assert all(line.split("（")[0] in titles for line in lines)
+    assert not any("-" in line.split("（")[0] for line in lines)  # titles, not query ids

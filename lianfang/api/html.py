@@ -12,11 +12,17 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from lianfang.api import scoping
 from lianfang.api.auth import Principal
-from lianfang.api.i18n import language, translator
+from lianfang.api.i18n import (
+    language,
+    property_name,
+    property_value,
+    relation_name,
+    translator,
+)
 from lianfang.graph import model
 from lianfang.graph.store import GraphStore
 from lianfang.queries.exports import cell
-from lianfang.queries.headings import shown
+from lianfang.queries.headings import parameter_name, shown
 
 
 @cache
@@ -44,6 +50,10 @@ def show(
             "who": who,
             "cell": cell,
             "shown": lambda column, value: shown(column, value, lang),
+            "param_name": lambda name: parameter_name(name, lang),
+            "prop_name": lambda label, name: property_name(label, name, lang),
+            "prop_value": lambda label, name, value: property_value(label, name, value, lang),
+            "relation": lambda edge_type, direction: relation_name(edge_type, direction, lang),
             "model": model,
             **context,
         },

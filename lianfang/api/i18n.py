@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request
 
 from lianfang.graph import model
+from lianfang.queries.exports import cell
 from lianfang.queries.spec import library
 
 LANGS = ("zh", "en")
@@ -115,6 +118,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "ledger": ("整改台账", "Rectification ledger"),
     "level": ("等级", "Level"),
     "post": ("岗位", "Post"),
+    "person": ("人员", "Person"),
     "posts_warned": ("红黄预警岗位", "Posts on red or yellow"),
     "disposition": ("处置方式", "Disposition"),
     "reasons": ("原因", "Reasons"),
@@ -144,6 +148,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "whatif_none": ("不会新增或消除任何问题。", "No finding would appear or close."),
     "closed_short": ("消除", "closed"),
     "finding_id": ("问题编号", "Finding"),
+    "as_of": ("统计截止日", "As of"),
+    "type_a_name": ("输入名称或编号", "Type a name or an id"),
+    "risk_card": ("岗位廉政风险防控卡", "Post risk card"),
+    "public_card": ("公示卡", "Public card"),
+    "exposure": ("高风险职权暴露面", "Exposure of high-risk powers"),
+    "path_to": ("此人如何接触某项职权", "How this person reaches a power"),
+    "path_from": ("某人如何接触此职权", "How a person reaches this power"),
+    "power": ("职权", "Power"),
+    "show_paths": ("显示路径", "Show the paths"),
+    "more_changes": ("更多变动（免职、赋予或取消职权）", "More changes (end, grant, revoke)"),
     "by_query_and_key": ("或按查询编号和问题键", "Or by query id and key"),
     "ledger_empty": (
         "台账中暂无整改事项。在查询结果中找到问题编号,在下方登记。",
@@ -170,6 +184,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "records_stated": ("表中载明的记录", "Records the table states"),
     "cancel": ("取消", "Cancel"),
     "unit_name": ("单位名称(表格标题未写明时填写)", "Unit (if the table's title does not name it)"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
     "high": ("高", "high"),
     "medium": ("中", "medium"),
     "low": ("低", "low"),
@@ -202,3 +218,31 @@ def translator(lang: str):
 def query_titles(lang: str) -> dict[str, str]:
     """Each query's title in the language, for pages that name a query a record keeps."""
     return {q.id: q.title_zh if lang == "zh" else q.title_en for q in library().values()}
+
+
+def property_name(label: str, name: str, lang: str) -> str:
+    """A node's property as the page names it: the schema's Chinese name in Chinese."""
+    return model.property_zh(label, name) if lang == "zh" else name
+
+
+def property_value(label: str, name: str, value: Any, lang: str) -> str:
+    """A property's value as the page shows it: flags as 是/否 (yes/no) and coded
+    values in the reader's language, whichever language the graph stores them in."""
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    try:
+        words = model.node(label).prop(name).labels or {}
+    except (KeyError, model.SchemaError):
+        words = {}
+    if isinstance(value, str) and value in words:
+        stored_in_chinese = not value.isascii()
+        if stored_in_chinese != (lang == "zh"):
+            return words[value]
+    return cell(value)
+
+
+def relation_name(edge_type: str, direction: str, lang: str) -> str:
+    """A relationship as the page names it, from the side of the node shown."""
+    if lang != "zh":
+        return edge_type
+    return model.relation_zh(edge_type, incoming=direction != "out")

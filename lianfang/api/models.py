@@ -112,6 +112,7 @@ class SearchHit(BaseModel):
     uid: str
     name: str | None
     zh: str
+    unit: str | None = Field(default=None, description="A post's or a person's unit")
 
 
 class Stats(BaseModel):

@@ -73,12 +73,18 @@ def node(store: GraphStore, who: Principal, label: str, uid: str) -> dict[str, A
 SCOPED_SEARCH = 5000  # matches read per label for a scoped user, before the scope cuts
 
 
-def search(store: GraphStore, who: Principal, text: str, limit: int = 50) -> list[dict[str, Any]]:
+def search(
+    store: GraphStore,
+    who: Principal,
+    text: str,
+    limit: int = 50,
+    labels: tuple[str, ...] | None = None,
+) -> list[dict[str, Any]]:
     """Search hits in scope: read widely, then keep the first `limit` in scope."""
     within = who.scope(store)
     if within is None:
-        return lookups.search(store, text, limit)
-    found = lookups.search(store, text, SCOPED_SEARCH)
+        return lookups.search(store, text, limit, labels)
+    found = lookups.search(store, text, SCOPED_SEARCH, labels)
     return [hit for hit in found if within.contains(hit["label"], hit["uid"])][:limit]
 
 

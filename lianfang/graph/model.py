@@ -60,6 +60,7 @@ class PropertySpec:
     choices: tuple[str, ...] | None
     labels: dict[str, str] | None
     default: Any
+    zh: str = ""  # as a reader of Chinese names it
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ def _property_spec(name: str, prop: Property) -> PropertySpec:
         choices=tuple(choices) if choices else None,
         labels=dict(choices) if choices else None,
         default=default,
+        zh=prop.label or "",
     )
 
 
@@ -282,3 +284,17 @@ def check_value(label: str, name: str, value: Any) -> Any:
             raise ValueError(f"{value!r} is not one of {'/'.join(spec.choices)}") from exc
         raise ValueError(f"{value!r} is not a valid {spec.kind}") from exc
     return stored.isoformat() if isinstance(stored, dt.date) else stored
+
+
+def property_zh(label: str, name: str) -> str:
+    """A property's Chinese name (its own name where the schema gives none)."""
+    try:
+        return node(label).prop(name).zh or name
+    except (KeyError, SchemaError):
+        return name
+
+
+def relation_zh(edge_type: str, incoming: bool = False) -> str:
+    """A relationship type's Chinese name, read from its start node or its end node."""
+    words = schema.RELATION_ZH_INCOMING if incoming else schema.RELATION_ZH
+    return words.get(edge_type, edge_type)

@@ -127,6 +127,10 @@ class Split:
         base = self.open.ratio()
         return f"{base} (+{self.accepted_count} accepted)" if self.accepted else base
 
+    def ratio_zh(self) -> str:
+        base = self.open.ratio_zh()
+        return f"{base}，另有已接受{self.accepted_count}项" if self.accepted else base
+
 
 def split(result: QueryResult, accepted: dict[Ident, Accepted]) -> Split:
     """Rows of findings accepted on the day go apart; the rest stay open."""

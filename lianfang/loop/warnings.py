@@ -19,6 +19,8 @@ from lianfang.loop import acceptance, ledger
 from lianfang.loop.findings import findings
 from lianfang.loop.kept import kept
 from lianfang.loop.rules import WarningRules, warning_rules
+from lianfang.queries.finding_ids import short_id
+from lianfang.queries.spec import library
 
 
 @dataclass
@@ -33,9 +35,13 @@ class Reason:
     overdue_days: int = 0
 
     def words(self) -> str:
+        """ "未受控的高风险点（9DES-HAC8）：存在侥幸心理…": the query's title, the finding's
+        short id and what it names; an overdue item by its ledger id."""
         if self.kind == "overdue":
-            return f"整改事项 {self.query_id} 逾期 {self.overdue_days} 天: {self.label}"
-        return f"{self.query_id} [{'/'.join(self.key)}] {self.label}"
+            return f"整改事项{self.query_id}逾期{self.overdue_days}天：{self.label}"
+        spec = library().get(self.query_id)
+        title = spec.title_zh if spec else self.query_id
+        return f"{title}（{short_id(self.query_id, self.key)}）：{self.label}"
 
     def as_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "key": list(self.key), "text": self.words()}

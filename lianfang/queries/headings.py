@@ -19,9 +19,15 @@ YES_NO = {True: "是", False: "否"}
 
 
 @cache
-def _glossary() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+def _glossary() -> tuple[dict[str, str], dict[str, dict[str, str]], dict[str, str]]:
     raw = yaml.safe_load(GLOSSARY.read_text(encoding="utf-8"))
-    return dict(raw["headings"]), {k: dict(v) for k, v in raw["values"].items()}
+    values = {k: dict(v) for k, v in raw["values"].items()}
+    return dict(raw["headings"]), values, dict(raw["parameters"])
+
+
+def parameter_name(name: str, lang: str) -> str:
+    """A query parameter as a form labels it (its own name in English)."""
+    return _glossary()[2].get(name, name) if lang == "zh" else name
 
 
 def heading_zh(column: str) -> str | None:

@@ -16,18 +16,32 @@ SEARCHED = {  # label → the text property searched besides the id
 }
 
 
-def search(store: GraphStore, text: str, limit: int = 50) -> list[dict[str, Any]]:
-    """Units, posts, people, powers and risk points whose id or name contains `text`."""
+# Labels whose records sit in a unit: a hit names it, since many posts share a name.
+IN_A_UNIT = ("Post", "Person")
+
+
+def search(
+    store: GraphStore, text: str, limit: int = 50, labels: tuple[str, ...] | None = None
+) -> list[dict[str, Any]]:
+    """Units, posts, people, powers and risk points (or only `labels`) whose id or name
+    contains `text`; a post or a person with the name of its unit."""
     needle = text.strip().lower()
     if not needle:
         return []
     hits: list[dict[str, Any]] = []
     for label, prop in SEARCHED.items():
+        if labels is not None and label not in labels:
+            continue
         spec = model.node(label)
+        unit = (
+            "OPTIONAL MATCH (n)-[:IN_UNIT]->(u:Unit) WITH n, head(collect(u.name)) AS unit "
+            if label in IN_A_UNIT
+            else "WITH n, null AS unit "
+        )
         rows = store.read(
             f"MATCH (n:{spec.label}) WHERE toLower(n.uid) CONTAINS $q "
-            f"OR toLower(n.{prop}) CONTAINS $q "
-            f"RETURN n.uid AS uid, n.{prop} AS name ORDER BY uid LIMIT $limit",
+            f"OR toLower(n.{prop}) CONTAINS $q WITH n ORDER BY n.uid LIMIT $limit {unit}"
+            f"RETURN n.uid AS uid, n.{prop} AS name, unit ORDER BY uid",
             {"q": needle, "limit": limit},
         )
         hits += [{"label": label, "zh": spec.zh, **row} for row in rows]

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from lianfang.queries import finding_ids
 from lianfang.queries.dialect import dialect_problems
-from lianfang.queries.headings import heading_zh
+from lianfang.queries.headings import heading_zh, parameter_name
 from lianfang.queries.params import Param
 
 LIBRARY = Path(__file__).parent / "library"
@@ -184,6 +184,11 @@ class QuerySpec(BaseModel):
             raise ValueError("order_by names a column the query does not return")
         if set(self.headings_zh) - {c.name for c in self.columns}:
             raise ValueError("headings_zh names a column the query does not return")
+        unlabelled = [p.name for p in self.parameters if parameter_name(p.name, "zh") == p.name]
+        if unlabelled:
+            raise ValueError(
+                f"parameter {unlabelled[0]!r} has no Chinese name: add it to headings.yaml"
+            )
         unnamed = [c.name for c in self.columns if not self.heading(c.name, "zh")]
         if unnamed:
             raise ValueError(

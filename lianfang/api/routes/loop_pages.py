@@ -27,8 +27,9 @@ from lianfang.api.loop_views import (
 from lianfang.graph import calendar
 from lianfang.graph.model import RECTIFICATION_STATUSES as RECTIFICATION_ZH
 from lianfang.loop import warnings, whatif
+from lianfang.queries.finding_ids import short_id
 from lianfang.queries.runner import find
-from lianfang.queries.spec import finding_label
+from lianfang.queries.spec import finding_label, library
 
 router = APIRouter(include_in_schema=False)
 
@@ -57,10 +58,27 @@ def warnings_page(
         "warnings.html",
         units=units,
         posts=posts,
+        grouped={p["post_id"]: reasons_by_query(state.posts[p["post_id"]].reasons) for p in posts},
         rules=state.rules,
         unit=unit,
         as_of=day.isoformat(),
     )
+
+
+def reasons_by_query(reasons: list[warnings.Reason]) -> list[tuple[str, str, list[str]]]:
+    """A post's reasons as one line per query: (query id, its title, what each finding
+    names); overdue ledger items together under 整改逾期."""
+    groups: dict[str, tuple[str, list[str]]] = {}
+    for reason in reasons:
+        if reason.kind == "overdue":
+            key, title = "", "整改逾期"
+            said = f"{reason.query_id}（{reason.overdue_days}天）{reason.label}"
+        else:
+            spec = library().get(reason.query_id)
+            key, title = reason.query_id, spec.title_zh if spec else reason.query_id
+            said = reason.label or short_id(reason.query_id, reason.key)
+        groups.setdefault(key, (title, []))[1].append(said)
+    return [(key, title, said) for key, (title, said) in groups.items()]
 
 
 @router.get("/ledger", response_class=HTMLResponse)
