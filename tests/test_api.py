@@ -112,7 +112,13 @@ def test_a_node_with_provenance_and_neighbours(client: TestClient) -> None:
 
 def test_search_by_id_and_by_chinese_name(client: TestClient) -> None:
     by_name = client.get("/api/search", params={"q": "科长"}).json()
-    assert {"label": "Post", "uid": "P3", "name": "登记科科长", "zh": "岗位"} in by_name
+    post = {"label": "Post", "uid": "P3", "name": "登记科科长", "zh": "岗位", "unit": "登记注册科"}
+    assert post in by_name
+    posts_only = client.get("/api/search", params={"q": "科", "label": "Post"}).json()
+    assert posts_only and {h["label"] for h in posts_only} == {"Post"}
+    assert all(h["unit"] for h in posts_only)  # many posts share a name: say whose
+    wrong = client.get("/api/search", params={"q": "科", "label": "Dragon"})
+    assert wrong.status_code == 422 and "label must be one of" in wrong.json()["detail"]
     by_id = client.get("/api/search", params={"q": "k1"}).json()
     assert by_id[0]["uid"] == "K1" and by_id[0]["label"] == "RiskPoint"
     assert client.get("/api/search", params={"q": "找不到的词"}).json() == []
@@ -330,6 +336,43 @@ def test_findings_are_named_by_their_short_ids(client: TestClient) -> None:
     assert accepted.status_code == 201, accepted.text
     assert accepted.json()["finding_id"] == ids["K5"]
     page = client.get("/queries/unmitigated-high-risks").text
-    assert ids["K3"] in page and "<th>问题编号</th>" in page and ">风险点编号</th>" in page
+    assert f'<span class="fid">{ids["K3"]}</span>' in page and "<th>问题编号</th>" in page
+    assert ">风险点编号</th>" in page and f'href="/ledger?finding={ids["K3"]}"' in page
     ledger = client.get("/ledger").text
     assert ids["K3"] in ledger and "未受控的高风险点" in ledger
+
+
+def test_the_scores_page_sorts_and_links_each_deduction_to_its_findings(
+    client: TestClient,
+) -> None:
+    ascending = client.get("/scores", params={"sort": "score"})
+    assert ascending.status_code == 200
+    order = re.findall(r'<tr id="score-([^"]+)">', ascending.text)
+    descending = re.findall(
+        r'<tr id="score-([^"]+)">', client.get("/scores?sort=score&desc=true").text
+    )
+    scores = {s["unit_id"]: float(s["score"]) for s in client.get("/api/score").json()}
+    assert [scores[u] for u in order] == sorted(scores[u] for u in order)
+    assert [scores[u] for u in descending] == sorted((scores[u] for u in order), reverse=True)
+    spec = library()["unmitigated-high-risks"]
+    assert f'href="/queries/{spec.id}">{spec.title_zh}</a>' in ascending.text
+    assert spec.finding_id({"risk_id": "K3"}) in ascending.text
+    assert client.get("/scores", params={"sort": "shoe"}).status_code == 422
+
+
+def test_a_finding_is_accepted_from_the_ledger_page(client: TestClient) -> None:
+    short = library()["unmitigated-high-risks"].finding_id({"risk_id": "K3"})
+    form = client.get("/ledger", params={"finding": short}).text
+    assert f'value="{short}"' in form and 'id="ledger-accept"' in form
+    done = client.post(
+        "/ledger/accept",
+        data={
+            "finding_id": short,
+            "reason": "整改中",
+            "approver": "王书记",
+            "expires": "2099-01-01",
+        },
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and "A0001" in done.headers["location"]
+    assert [a["finding_id"] for a in client.get("/api/acceptances").json()] == [short]

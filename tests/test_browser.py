@@ -61,9 +61,11 @@ def test_run_a_query_see_rows_map_and_download_csv(page, site) -> None:
     page.wait_for_selector("#results")
     ids = page.locator("#results tbody tr td:nth-child(2)").all_inner_texts()
     assert sorted(ids) == ["K3", "K5"]
-    shown = page.locator("#results tbody tr td.finding-id").all_inner_texts()
+    shown = page.locator("#results tbody tr td.finding-id .fid").all_inner_texts()
     spec = library()["unmitigated-high-risks"]
     assert sorted(shown) == sorted(spec.finding_id({"risk_id": k}) for k in ("K3", "K5"))
+    first = page.locator("#results tbody tr td.finding-id").first
+    assert first.locator("a.act").first.get_attribute("href") == f"/ledger?finding={shown[0]}"
     assert page.inner_text("#results thead th:nth-child(2)") == "风险点编号"
     frame = page.frame_locator("#findings-map")
     frame.locator("body[data-rendered]").wait_for(timeout=30_000)
@@ -187,7 +189,7 @@ def test_a_post_page_speaks_chinese_and_its_picker_finds_people_by_name(page, si
     picker = page.locator("#simulate-form input[name=person]")
     picker.click()
     picker.press_sequentially("王建", delay=50)
-    page.wait_for_function("document.querySelector('#simulate-form datalist').options.length > 0")
+    page.locator("#simulate-form datalist option").first.wait_for(state="attached")
     options = page.evaluate(
         "[...document.querySelector('#simulate-form datalist').options]"
         ".map(o => [o.value, o.label])"

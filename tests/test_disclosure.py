@@ -58,3 +58,18 @@ def test_disclosure_lists_each_posts_risks_and_controls(demo_dir: Path) -> None:
     assert len([r for r in rows if r["risk"]]) == len(pairs) > by_name
     assert {r["level"] for r in rows if r["risk"]} <= {"高", "中", "低"}
     assert all(r["unit"] for r in rows)
+
+
+def test_the_html_disclosure_is_split_by_unit_with_contents(demo_dir: Path) -> None:
+    """A county's disclosure is one section per unit, each listed in the contents with
+    its rows, so a citizen finds one office without scrolling the whole county."""
+    with EmbeddedFalkorStore(demo_dir, "lianfang") as store:
+        rows = disclosure_rows(store)
+    html = write_html(rows, "公示")
+    units = sorted({r["unit"] for r in rows})
+    assert html.count('<section class="unit"') == len(units) > 10
+    contents = html.split('<nav id="contents">')[1].split("</nav>")[0]
+    assert contents.count("<li>") == len(units)
+    first = next(u for u in units if u)
+    count = sum(1 for r in rows if r["unit"] == first)
+    assert f"{first}</a>（{count}条）" in contents

@@ -150,6 +150,20 @@ WORDS: dict[str, tuple[str, str]] = {
     "finding_id": ("问题编号", "Finding"),
     "as_of": ("统计截止日", "As of"),
     "type_a_name": ("输入名称或编号", "Type a name or an id"),
+    "scores": ("考核得分", "Scores"),
+    "accept_finding": ("暂缓处理（风险接受）", "Accept a finding"),
+    "accept_short": ("暂缓", "Accept"),
+    "approver": ("批准人", "Approver"),
+    "expires": ("到期日", "Expires"),
+    "grade": ("等次", "Grade"),
+    "deducted": ("扣分合计", "Deducted"),
+    "deductions": ("扣分明细", "Deductions"),
+    "scores_note": (
+        "百分制：100分减去扣分。优秀≥90，良好≥80，合格≥60，不合格<60。单位对其下属单位的问题负责；"
+        "已接受（暂缓处理）的问题不扣分。",
+        "100 points less deductions: 优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 60, 不合格 < 60. A unit "
+        "answers for its sub-units; accepted findings cost nothing.",
+    ),
     "risk_card": ("岗位廉政风险防控卡", "Post risk card"),
     "public_card": ("公示卡", "Public card"),
     "exposure": ("高风险职权暴露面", "Exposure of high-risk powers"),

@@ -15,7 +15,7 @@ from lianfang.api.auditing import audited
 from lianfang.api.auth import Principal
 from lianfang.graph import calendar
 from lianfang.graph.store import GraphStore
-from lianfang.loop import ledger, whatif
+from lianfang.loop import acceptance, ledger, whatif
 from lianfang.loop.ledger import LedgerError
 from lianfang.loop.resolve import resolve
 from lianfang.queries.scope import units_under
@@ -110,6 +110,26 @@ def open_item(
             raise HTTPException(422, str(exc)) from None
         end.update(target=item.uid, due=item.due)
     return item
+
+
+def accept_named(
+    request: Request,
+    store: GraphStore,
+    who: Principal,
+    named: tuple[str, tuple[str, ...]],
+    reason: str,
+    approver: str,
+    expires: dt.date,
+) -> acceptance.Accepted:
+    """Accept a finding, audited before and after; a refusal is a 422 with the reason."""
+    query_id, key = named
+    with audited(request, who.name, "accept", query_id, key=list(key)) as end:
+        try:
+            made = acceptance.accept(store, query_id, key, reason, approver, expires, who.name)
+        except LedgerError as exc:
+            raise HTTPException(422, str(exc)) from None
+        end.update(target=made.uid, expires=made.expires, approver=made.approver)
+    return made
 
 
 def simulated(store: GraphStore, who: Principal, asked: dict[str, Any]) -> dict[str, Any]:

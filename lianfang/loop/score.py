@@ -16,7 +16,7 @@ from typing import Any
 
 from lianfang.graph.store import GraphStore
 from lianfang.loop import acceptance, ledger
-from lianfang.loop.findings import findings
+from lianfang.loop.findings import Finding, findings
 from lianfang.loop.kept import kept
 from lianfang.loop.rules import ScoreRules, score_rules
 from lianfang.queries.runner import run
@@ -54,6 +54,26 @@ def _ancestry(store: GraphStore) -> tuple[dict[str, str], dict[str, set[str]]]:
     return names, up
 
 
+def counted_findings(
+    store: GraphStore,
+    as_of: dt.date,
+    accepted: set[acceptance.Ident],
+    up: dict[str, set[str]] | None = None,
+) -> dict[str, dict[str, list[Finding]]]:
+    """Per unit and query, the findings a unit's score counts: those not accepted that
+    concern it or one of its sub-units (a unit answers for its sub-units)."""
+    if up is None:
+        up = _ancestry(store)[1]
+    counted: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+    for finding in findings(store, as_of):
+        if finding.ident in accepted:
+            continue
+        concerned = {a for unit in finding.units for a in up.get(unit, {unit})}
+        for unit in concerned:
+            counted[unit][finding.query_id].append(finding)
+    return counted
+
+
 def compute(
     store: GraphStore, as_of: dt.date, rules: ScoreRules | None = None
 ) -> dict[str, UnitScore]:
@@ -71,15 +91,13 @@ def _computed(
     late: tuple[ledger.Overdue, ...],
 ) -> dict[str, UnitScore]:
     names, up = _ancestry(store)
-    per_query: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    severity: dict[str, str] = {}
-    for finding in findings(store, as_of):
-        if finding.ident in accepted:
-            continue
-        severity[finding.query_id] = finding.severity
-        concerned = {a for unit in finding.units for a in up.get(unit, {unit})}
-        for unit in concerned:
-            per_query[unit][finding.query_id] += 1
+    counted = counted_findings(store, as_of, accepted, up)
+    per_query = {
+        unit: {q: len(f) for q, f in by_query.items()} for unit, by_query in counted.items()
+    }
+    severity = {
+        q: found[0].severity for by_query in counted.values() for q, found in by_query.items()
+    }
     post_unit = {
         row["post"]: row["unit"]
         for row in store.read(
@@ -99,7 +117,7 @@ def _computed(
     scores = {}
     for uid, name in names.items():
         deductions = []
-        for query_id, count in sorted(per_query[uid].items()):
+        for query_id, count in sorted(per_query.get(uid, {}).items()):
             finding_rule = rules.findings[severity[query_id]]
             points = min(count * finding_rule.points, finding_rule.cap_per_query)
             deductions.append(

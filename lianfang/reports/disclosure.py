@@ -119,7 +119,19 @@ def _templates() -> Environment:
     )
 
 
+def by_unit(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The rows as one table per unit, in the order the units first appear: a county's
+    disclosure is tens of thousands of rows, read by a citizen looking for one office."""
+    units: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        units.setdefault(row["unit"] or "（未注明单位）", []).append(row)
+    return list(units.items())
+
+
 def write_html(rows: list[dict[str, Any]], title: str) -> str:
+    """One section per unit, with a contents list of the units and their row counts."""
     return (
-        _templates().get_template("disclosure.html").render(title=title, rows=rows, columns=COLUMNS)
+        _templates()
+        .get_template("disclosure.html")
+        .render(title=title, units=by_unit(rows), columns=COLUMNS, total=len(rows))
     )

@@ -15,6 +15,7 @@ from lianfang.api.auth import Analyst, Downloader, Viewer
 from lianfang.api.deps import AsOfQuery, StoreDep, UnitQuery
 from lianfang.api.http import attachment
 from lianfang.api.loop_views import (
+    accept_named,
     followed_rows,
     move_item,
     named_finding,
@@ -195,21 +196,8 @@ def accept_finding(
     asked: AcceptIn, request: Request, store: StoreDep, who: Analyst
 ) -> dict[str, Any]:
     """Accept a finding until `expires`: counted apart, never dropped, open again then."""
-    query_id, key = named_finding(store, who, asked.finding_id, asked.query_id, asked.key)
-    with audited(request, who.name, "accept", query_id, key=list(key)) as end:
-        try:
-            made = acceptance.accept(
-                store,
-                query_id,
-                key,
-                asked.reason,
-                asked.approver,
-                asked.expires,
-                who.name,
-            )
-        except LedgerError as exc:
-            raise HTTPException(422, str(exc)) from None
-        end.update(target=made.uid, expires=made.expires, approver=made.approver)
+    named = named_finding(store, who, asked.finding_id, asked.query_id, asked.key)
+    made = accept_named(request, store, who, named, asked.reason, asked.approver, asked.expires)
     return made.as_dict()
 
 

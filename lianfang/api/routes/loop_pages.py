@@ -16,6 +16,7 @@ from lianfang.api.deps import StoreDep
 from lianfang.api.html import show
 from lianfang.api.i18n import language, query_titles
 from lianfang.api.loop_views import (
+    accept_named,
     changes_in_query,
     followed_rows,
     move_item,
@@ -26,7 +27,7 @@ from lianfang.api.loop_views import (
 )
 from lianfang.graph import calendar
 from lianfang.graph.model import RECTIFICATION_STATUSES as RECTIFICATION_ZH
-from lianfang.loop import warnings, whatif
+from lianfang.loop import acceptance, score, warnings, whatif
 from lianfang.queries.finding_ids import short_id
 from lianfang.queries.runner import find
 from lianfang.queries.spec import finding_label, library
@@ -81,6 +82,48 @@ def reasons_by_query(reasons: list[warnings.Reason]) -> list[tuple[str, str, lis
     return [(key, title, said) for key, (title, said) in groups.items()]
 
 
+SCORE_SORTS = ("score", "grade", "deductions", "unit")
+
+
+@router.get("/scores", response_class=HTMLResponse)
+def scores_page(
+    request: Request,
+    store: StoreDep,
+    who: Viewer,
+    unit: str = "",
+    as_of: str = "",
+    sort: str = "score",
+    desc: bool = False,
+) -> HTMLResponse:
+    """Every unit's 百分制 score, sortable, each deduction with the findings it counts."""
+    day = _day(as_of)
+    if sort not in SCORE_SORTS:
+        raise HTTPException(422, f"sort must be one of {', '.join(SCORE_SORTS)}")
+    under = units_in_view(store, who, unit or None)
+    scores = [s for s in score.compute(store, day).values() if under is None or s.unit_id in under]
+    grades = {g: i for i, g in enumerate(("不合格", "合格", "良好", "优秀"))}
+    keys = {
+        "score": lambda s: (s.score, s.unit_id),
+        "grade": lambda s: (grades.get(s.grade, 0), s.score, s.unit_id),
+        "deductions": lambda s: (sum(float(d["points"]) for d in s.deductions), s.unit_id),
+        "unit": lambda s: (s.unit_id,),
+    }
+    scores.sort(key=keys[sort], reverse=desc)
+    counted = score.counted_findings(store, day, set(acceptance.active(store, day)))
+    return show(
+        request,
+        store,
+        "scores.html",
+        scores=scores,
+        counted=counted,
+        titles=query_titles(language(request)),
+        unit=unit,
+        as_of=day.isoformat(),
+        sort=sort,
+        desc=desc,
+    )
+
+
 @router.get("/ledger", response_class=HTMLResponse)
 def ledger_page(
     request: Request,
@@ -90,7 +133,9 @@ def ledger_page(
     status: str = "",
     due_before: str = "",
     message: str = "",
+    finding: str = "",
 ) -> HTMLResponse:
+    """The ledger; `finding` (a short id, from a query's row) fills in the forms."""
     rows = followed_rows(store, who, calendar.today())
     if unit:
         under = units_in_view(store, who, unit) or set()
@@ -112,6 +157,7 @@ def ledger_page(
         "ledger.html",
         items=rows,
         titles=query_titles(language(request)),
+        finding=finding,
         statuses=RECTIFICATION_ZH,
         unit=unit,
         chosen=status,
@@ -143,6 +189,25 @@ def ledger_open(
     return _back(f"{item.uid} opened")
 
 
+@router.post("/ledger/accept")
+def ledger_accept(
+    request: Request,
+    store: StoreDep,
+    who: Analyst,
+    finding_id: Annotated[str, Form(description="The finding's short id")],
+    reason: Annotated[str, Form(min_length=1)],
+    approver: Annotated[str, Form(min_length=1)],
+    expires: Annotated[dt.date, Form()],
+) -> Response:
+    """Accept a finding until a date (暂缓/风险接受), from the ledger page."""
+    try:
+        named = named_finding(store, who, finding_id.strip(), None, [])
+        made = accept_named(request, store, who, named, reason, approver, expires)
+    except HTTPException as exc:
+        return _back(str(exc.detail))
+    return _back(f"{made.uid}: {made.finding_id} {made.label}")
+
+
 @router.post("/ledger/{uid}/{action}")
 def ledger_move(
     uid: str,
@@ -164,8 +229,16 @@ def ledger_move(
 def whatif_page(request: Request, store: StoreDep, who: Downloader) -> HTMLResponse:
     """The findings a simulated change would add and close, and its map."""
     asked = changes_in_query(request.query_params)
-    if not any(asked[kind] for kind in whatif.KINDS):
-        return show(request, store, "whatif.html", outcome=None, query_string="", error="")
+    if not any(asked[kind] for kind in whatif.KINDS):  # the form, with what a link gave
+        return show(
+            request,
+            store,
+            "whatif.html",
+            outcome=None,
+            query_string="",
+            error="",
+            prefill=dict(request.query_params),
+        )
     try:
         outcome = simulated(store, who, asked)
     except HTTPException as exc:  # said on the page, beside the form to correct it
@@ -177,6 +250,7 @@ def whatif_page(request: Request, store: StoreDep, who: Downloader) -> HTMLRespo
             query_string="",
             error=str(exc.detail),
             status=exc.status_code,
+            prefill=dict(request.query_params),
         )
     words = ", ".join(whatif.Change(**c).words() for c in outcome["changes"])
     audit(request, who.name, "whatif", words, as_of=outcome["as_of"])
@@ -197,6 +271,7 @@ def whatif_page(request: Request, store: StoreDep, who: Downloader) -> HTMLRespo
         titles={q: find(q).title_zh for q in moved},
         query_string=request.url.query,
         error="",
+        prefill=dict(request.query_params),
     )
 
 
