@@ -37,6 +37,7 @@ from lianfang.graph.store import (
 
 # The driver logs connection failures itself; lianfang reports them once, as ConfigError.
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
+log = logging.getLogger(__name__)
 
 
 def plain(value: Any) -> Any:
@@ -177,6 +178,19 @@ class Neo4jStore(GraphStore):
             bump = version_bump()
             tx.run(bump.cypher, to_params(bump.params)).consume()
             tx.commit()
+        self._replan()
+
+    def _replan(self) -> None:
+        """Resample the indexes and drop the plans cached for the graph as it was: after an
+        import that changed its size, Neo4j would plan from the old statistics (measured:
+        a query planned on a scale-1 graph's samples ran 65 s at scale 20 instead of
+        0.35 s). A user without the right to do so keeps the old plans."""
+        try:
+            with self._session(neo4j.WRITE_ACCESS) as session:
+                session.run("CALL db.resampleOutdatedIndexes()").consume()
+                session.run("CALL db.clearQueryCaches()").consume()
+        except Neo4jError as refused:
+            log.info("could not clear Neo4j's query caches: %s", refused.message)
 
     def ensure_schema(self) -> None:
         from neomodel import db
