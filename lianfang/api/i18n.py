@@ -78,7 +78,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "persisting": ("持续", "persisting"),
     "closed": ("已整改(上次有、本次无)", "Closed since the snapshot"),
     "local_mode": (
-        "本地模式,无需登录:仅本机可访问。为多人使用请先创建管理员账户(lianfang user add)。",
+        "本地模式，无需登录：仅本机可访问。为多人使用请先创建管理员账户（lianfang user add）。",
         "Local mode, no login: this machine only. To share it, create an admin first "
         "(lianfang user add).",
     ),
@@ -236,6 +236,8 @@ def query_titles(lang: str) -> dict[str, str]:
 
 def property_name(label: str, name: str, lang: str) -> str:
     """A node's property as the page names it: the schema's Chinese name in Chinese."""
+    if name == "label":  # the kind of record, which the store adds beside its properties
+        return "类型" if lang == "zh" else name
     return model.property_zh(label, name) if lang == "zh" else name
 
 
@@ -244,6 +246,8 @@ def property_value(label: str, name: str, value: Any, lang: str) -> str:
     values in the reader's language, whichever language the graph stores them in."""
     if isinstance(value, bool):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if name == "label" and lang == "zh" and value in model.nodes():
+        return model.node(str(value)).zh
     try:
         words = model.node(label).prop(name).labels or {}
     except (KeyError, model.SchemaError):
