@@ -7,7 +7,7 @@ in 楷体, third-level in bold 仿宋; page numbers in 4号 宋体 as "— 1 —
 right and even pages on the left; the issuing body and the date at the end. The
 document's language is zh-CN and every run names its East Asian font, so that Word and
 LibreOffice choose a Simplified Chinese face (not a Japanese one) where the named font
-is missing. Wide tables get a landscape section of their own.
+is missing. A report sets its wide tables on landscape pages (`landscape`).
 """
 
 from __future__ import annotations
@@ -43,8 +43,6 @@ CELL_PADDING_EM = 1.0  # a cell's left and right margins, in characters
 RED = RGBColor(0xC0, 0x00, 0x00)
 PORTRAIT = (Mm(210), Mm(297))
 MARGINS = {"top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}
-# A table with more columns than this is set on a landscape page.
-PORTRAIT_COLUMNS = 6
 HEADING_FACES = {1: (HEITI, False), 2: (KAITI, False), 3: (FANGSONG, True)}
 
 
@@ -310,13 +308,6 @@ def landscape(document: DocumentObject) -> None:
     section = document.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = PORTRAIT[1], PORTRAIT[0]
-    _margins(section)
-
-
-def portrait(document: DocumentObject) -> None:
-    section = document.add_section(WD_SECTION.NEW_PAGE)
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = PORTRAIT
     _margins(section)
 
 
