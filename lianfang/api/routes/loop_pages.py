@@ -28,6 +28,7 @@ from lianfang.api.loop_views import (
 from lianfang.graph import calendar
 from lianfang.graph.model import RECTIFICATION_STATUSES as RECTIFICATION_ZH
 from lianfang.loop import acceptance, score, warnings, whatif
+from lianfang.loop.rules import score_rules
 from lianfang.queries.finding_ids import short_id
 from lianfang.queries.runner import find
 from lianfang.queries.spec import finding_label, library
@@ -101,7 +102,8 @@ def scores_page(
         raise HTTPException(422, f"sort must be one of {', '.join(SCORE_SORTS)}")
     under = units_in_view(store, who, unit or None)
     scores = [s for s in score.compute(store, day).values() if under is None or s.unit_id in under]
-    grades = {g: i for i, g in enumerate(("不合格", "合格", "良好", "优秀"))}
+    # Lowest grade first, as the rules declare them (highest minimum first).
+    grades = {g.grade: i for i, g in enumerate(reversed(score_rules().grades))}
     keys = {
         "score": lambda s: (s.score, s.unit_id),
         "grade": lambda s: (grades.get(s.grade, 0), s.score, s.unit_id),
