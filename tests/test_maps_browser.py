@@ -5,6 +5,7 @@ panel, the PNG export, each finding highlighted, and overviews that expand in pl
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -196,12 +197,15 @@ def test_the_county_opens_as_its_units_and_expands_in_place(page, site) -> None:
         f"() => window.lianfangMap.network.emit('click', {{nodes: ['Unit:{BUREAU}'], edges: []}})"
     )
     page.click("#expand")
-    page.wait_for_function("() => window.lianfangMap.data.nodes.length > 100")
-    page.wait_for_selector("body[data-still]")
-    assert f"Unit:{BUREAU}" in {n["id"] for n in page.evaluate(NODES)}
-    assert "Post" in {n["label"] for n in page.evaluate(NODES)}
-    page.click("#back")
+    page.wait_for_selector("body[data-expanded='1']")
+    after = page.evaluate(NODES)
+    assert {n["id"] for n in units} <= {n["id"] for n in after}  # the others stay
+    assert "Post" in {n["label"] for n in after} and len(after) > 100
+    assert not page.evaluate(f"window.lianfangMap.nodes.get('Unit:{BUREAU}').expand")
+    assert "view=" in page.url  # the expansion is kept in the address
+    page.click("#undo")
     page.wait_for_function("() => window.lianfangMap.data.nodes.length === 15")
+    assert page.is_hidden("#undo")
 
 
 def test_a_large_findings_map_opens_grouped_by_unit(page, site) -> None:
@@ -214,8 +218,125 @@ def test_a_large_findings_map_opens_grouped_by_unit(page, site) -> None:
     page.evaluate(
         f"() => window.lianfangMap.network.emit('doubleClick', {{nodes: [{first!r}], edges: []}})"
     )
-    page.wait_for_function("() => window.lianfangMap.data.findings.length > 0")
-    page.wait_for_selector("body[data-still]")
-    assert page.evaluate("window.lianfangMap.data.findings.length") == int(
-        groups[0]["label"].split("\n")[1].split()[0]
+    page.wait_for_selector("body[data-expanded='1']")
+    said = int(re.match(r"\d+", groups[0]["label"].split("\n")[-1]).group())
+    assert page.evaluate("window.lianfangMap.data.findings.length") == said
+    assert page.inner_text("#findings-count") == str(said)
+    # the group opens on its findings: their nodes lit, the view on them
+    lit = page.evaluate(
+        "() => window.lianfangMap.nodes.get().filter(n => n.opacity === 1).map(n => n.id)"
     )
+    found = page.evaluate("window.lianfangMap.data.findings.flatMap(f => f.nodes)")
+    assert set(found) <= set(lit)
+    assert len(page.evaluate(NODES)) > len(groups)  # the other groups are still there
+
+
+def _neighbours_of(page, node: str) -> None:
+    page.evaluate(
+        f"() => window.lianfangMap.network.emit('doubleClick', {{nodes: [{node!r}], edges: []}})"
+    )
+
+
+def test_a_double_click_adds_a_nodes_neighbours_to_the_map_in_place(page, site) -> None:
+    open_map(page, f"{site}/maps/query/incompatible-duties?{DAY}")
+    before = {n["id"] for n in page.evaluate(NODES)}
+    person = next(n for n in sorted(before) if n.startswith("Person:"))
+    address = page.url
+    _neighbours_of(page, person)
+    page.wait_for_selector("body[data-expanded='1']")
+    after = page.evaluate(NODES)
+    assert page.url.split("#")[0] == address  # still the same map
+    assert before < {n["id"] for n in after}
+    added = [n for n in after if n["id"] not in before]
+    at = next(n for n in after if n["id"] == person)
+    assert all(math.dist((n["x"], n["y"]), (at["x"], at["y"])) < 600 for n in added)
+    assert page.evaluate("window.lianfangMap.network.getSelectedNodes()") == [person]
+    # hide one, pin another: both kept in the address
+    gone = added[0]["id"]
+    page.evaluate(
+        f"() => window.lianfangMap.network.emit('click', {{nodes: [{gone!r}], edges: []}})"
+    )
+    page.click("#hide")
+    assert page.evaluate(f"window.lianfangMap.nodes.get({gone!r}).hidden") is True
+    assert page.is_visible("#unhide")
+    page.evaluate(
+        f"() => window.lianfangMap.network.emit('click', {{nodes: [{person!r}], edges: []}})"
+    )
+    page.click("#pin")
+    assert page.evaluate(f"window.lianfangMap.nodes.get({person!r}).fixed") is True
+    kept = page.url
+    # the link restores the view: the expansion, the hidden node, the pin, the selection
+    page.goto("about:blank")
+    page.goto(kept)
+    page.wait_for_selector("body[data-restored]", timeout=60_000)
+    again = {n["id"]: n for n in page.evaluate(NODES)}
+    assert {n["id"] for n in after} <= again.keys()
+    assert again[gone]["hidden"] is True
+    assert page.evaluate(f"window.lianfangMap.nodes.get({person!r}).fixed") is True
+    assert page.evaluate("window.lianfangMap.network.getSelectedNodes()") == [person]
+    page.click("#unhide")
+    assert page.evaluate(f"window.lianfangMap.nodes.get({gone!r}).hidden") is False
+
+
+def test_the_path_finder_lights_a_persons_routes_to_a_power(page, site) -> None:
+    open_map(page, f"{site}/maps/query/incompatible-duties?{DAY}")
+    finding = page.evaluate("window.lianfangMap.data.findings[0].nodes")
+    person = next(n for n in finding if n.startswith("Person:"))
+    power = next(n for n in finding if n.startswith("Power:"))
+    page.click("#panel-path summary")
+    name = page.evaluate(f"window.lianfangMap.nodes.get({person!r}).label.split('\\n')[0]")
+    page.fill("#path-from", name)
+    page.dispatch_event("#path-from", "input")
+    option = page.locator("#path-from-list option").first
+    page.fill("#path-from", option.get_attribute("value"))
+    page.fill("#path-to", power.split(":", 1)[1])
+    page.click("#path-finder button[type=submit]")
+    page.wait_for_selector("body[data-path='1']")
+    assert "1" in page.inner_text("#path-said") or "条路径" in page.inner_text("#path-said")
+    state = finding_state(page)
+    assert state["opacity"][person] == 1 and state["opacity"][power] == 1
+    lit = [e["id"] for e in state["edges"].values() if e["color"]["opacity"] == 1]
+    assert any(e.startswith(person + "|HOLDS|") for e in lit)
+    assert any(e.endswith("|" + power) for e in lit)
+    assert all(e["color"]["opacity"] < 1 for e in state["edges"].values() if e["id"] not in lit)
+    # any two nodes on the map: the shortest routes between them over what is drawn
+    post = next(n for n in finding if n.startswith("Post:"))
+    page.fill("#path-from", post.split(":", 1)[1])
+    page.fill("#path-to", power.split(":", 1)[1])
+    page.click("#path-finder button[type=submit]")
+    page.wait_for_function(
+        f"() => window.lianfangMap.edges.get().some(e => e.id.startsWith({post!r} + '|')"
+        " && e.color.opacity === 1)"
+    )
+    assert "view=" in page.url and "%22r%22" in page.url
+
+
+def test_the_map_speaks_one_language(page, site) -> None:
+    open_map(page, f"{site}/maps/unit/{BUREAU}?{DAY}&lang=zh")
+    shown = page.inner_text("body")
+    english = re.findall(r"\b(?:Filter|Unit|Risk|Fit|Legend|Details|risk|type|id|nodes)\b", shown)
+    assert not english, english
+    node = page.evaluate("window.lianfangMap.data.nodes.find(n => n.nodeLabel === 'Post')")
+    fields = [line[0] for line in node["details"]]
+    assert all(not re.search(r"[A-Za-z_]", field) for field in fields), fields
+    titles = page.evaluate("window.lianfangMap.data.edges.map(e => e.title)")
+    assert titles and all(not re.search(r"[A-Z_]{3,}", t) for t in titles), titles[:5]
+    assert "权力风险图" in page.title() and "power-risk" not in page.title()
+    open_map(page, f"{site}/maps/unit/{BUREAU}?{DAY}&lang=en")
+    shown = page.inner_text("aside")
+    assert "Filter" in shown and not re.search(r"[筛选图例详情]", shown)
+    assert "power-risk map" in page.title()
+
+
+def test_a_record_map_in_its_page_shows_the_record_and_the_panel_below(page, site) -> None:
+    page.set_viewport_size({"width": 800, "height": 900})
+    open_map(page, f"{site}/maps/node/Post/C01B02S04-P01?depth=1&{DAY}")
+    centre = page.evaluate(
+        "() => { const m = window.lianfangMap.network; const id = 'Post:C01B02S04-P01';"
+        " return m.canvasToDOM(m.getPositions([id])[id]); }"
+    )
+    box = page.locator("#map").bounding_box()
+    assert math.dist((centre["x"], centre["y"]), (box["width"] / 2, box["height"] / 2)) < 40
+    assert box["width"] > 700  # the panel goes below a narrow map, not beside it
+    aside = page.locator("aside").bounding_box()
+    assert aside["y"] >= box["y"] + box["height"] - 1

@@ -21,6 +21,7 @@ from lianfang.viz.overview import UnitOutline
 from lianfang.viz.render import caption, render, script_json
 from lianfang.viz.style import LOOKS, legend
 from lianfang.viz.subgraph import Subgraph, findings_map, mark_exposed, neighbourhood, unit_map
+from lianfang.viz.words import Said
 
 TODAY = dt.date(2026, 1, 31)
 
@@ -70,17 +71,19 @@ def test_large_maps_fold_detail_in_order(store: GraphStore) -> None:
     whole = len(graph.nodes)
     folded = fit(graph, limit=whole - 1)
     assert not any(label == "Person" for label, _ in folded.nodes)
-    assert folded.notes and "people folded" in folded.notes[0]
+    assert folded.notes and "people folded" in folded.notes[0].en
     holders = folded.nodes[("Post", "P4")]["_holders"]
     assert holders == ["张伟"]
     tiny = fit(mark_exposed(store, unit_map(store, "U1", TODAY)), limit=5)
     assert ("RiskPoint", "K3") in tiny.nodes and ("RiskPoint", "K5") in tiny.nodes  # exposed stay
     assert any(label == "Aggregate" for label, _ in tiny.nodes)
-    assert "narrow the scope" in tiny.notes[-1]
+    assert "narrow the scope" in tiny.notes[-1].en
 
 
 def test_rendered_map_is_offline_and_escapes_text(store: GraphStore) -> None:
-    html = render(mark_exposed(store, unit_map(store, "U1", TODAY)), "地图 <b>", inline=True)
+    html = render(
+        mark_exposed(store, unit_map(store, "U1", TODAY)), Said("地图 <b>", "map <b>"), inline=True
+    )
     assert "<title>地图 &lt;b&gt;</title>" in html
     assert XSS not in html and "vis.Network" in html
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
@@ -196,7 +199,7 @@ def test_a_unit_overview_counts_what_each_sub_units_map_draws(demo_dir: Path) ->
         outline = UnitOutline(demo, "C01", TODAY, lambda unit, own: f"/{unit}?own={own}")
         assert outline.certain(300) and not outline.certain(10_000)
         drawn, title = outline.draw()
-        assert title.startswith("青山县人民政府")
+        assert title.zh.startswith("青山县人民政府")
         bureaus = [key for key in drawn.nodes if key != ("Unit", "C01")]
         assert len(bureaus) == 14
         for key in bureaus[:3]:

@@ -12,17 +12,12 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from lianfang.api import scoping
 from lianfang.api.auth import Principal
-from lianfang.api.i18n import (
-    language,
-    property_name,
-    property_value,
-    relation_name,
-    translator,
-)
+from lianfang.api.i18n import language, translator
 from lianfang.graph import model
 from lianfang.graph.store import GraphStore
 from lianfang.queries.exports import cell
 from lianfang.queries.headings import parameter_name, shown
+from lianfang.queries.wording import property_name, property_value, relation_name
 
 
 @cache

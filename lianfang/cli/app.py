@@ -23,6 +23,7 @@ from lianfang.cli import query as query_cli
 from lianfang.cli import report as report_cli
 from lianfang.cli.options import (
     AsOf,
+    Lang,
     LayoutOpt,
     LimitOpt,
     MapLayout,
@@ -287,6 +288,7 @@ def loopback(host: str) -> bool:
 NodeOpt = Annotated[str | None, typer.Option("--node", help="LABEL:UID: its neighbourhood.")]
 QueryOpt = Annotated[str | None, typer.Option("--query", help="A query id: its findings.")]
 MapOut = Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")]
+MapLangOpt = Annotated[Lang, typer.Option("--lang", help="The language the map speaks.")]
 
 
 @app.command("map")
@@ -301,6 +303,7 @@ def map_command(
     as_of: AsOf = None,
     layout: LayoutOpt = MapLayout.layered,
     limit: LimitOpt = DEFAULT_LIMIT,
+    lang: MapLangOpt = Lang.zh,
 ) -> None:
     """Write a self-contained map (works offline) of a unit, a node or a query's findings."""
     from lianfang.cli import maps as map_cli
@@ -313,7 +316,7 @@ def map_command(
     with opened(ctx) as store:
         params = split_params(param or [])
         asked = map_cli.Asked(unit, node, query, depth, params, as_of_date(as_of))
-        html = map_cli.build(store, asked, layout.value, limit or None)
+        html = map_cli.build(store, asked, layout.value, limit or None, lang.value)
     out.write_text(html, encoding="utf-8")
     console.print(f"wrote {out}", highlight=False)
 

@@ -11,8 +11,7 @@ from lianfang.queries.involvement import involvement
 from lianfang.queries.params import ParameterError
 from lianfang.queries.runner import UnknownQuery, catalogue, run
 from lianfang.viz.render import render
-from lianfang.viz.subgraph import Subgraph
-from lianfang.viz.views import node_view, query_view, unit_view
+from lianfang.viz.views import Titled, node_view, query_view, unit_view
 
 
 @dataclass(frozen=True)
@@ -27,7 +26,7 @@ class Asked:
     as_of: dt.date
 
 
-def _view(store: GraphStore, asked: Asked) -> tuple[Subgraph, str]:
+def _view(store: GraphStore, asked: Asked) -> Titled:
     if asked.unit:
         return unit_view(store, asked.unit, asked.as_of)
     if asked.node:
@@ -39,7 +38,7 @@ def _view(store: GraphStore, asked: Asked) -> tuple[Subgraph, str]:
     return query_view(store, run(store, asked.query or "", params))
 
 
-def build(store: GraphStore, asked: Asked, layout: str, limit: int | None) -> str:
+def build(store: GraphStore, asked: Asked, layout: str, limit: int | None, lang: str = "zh") -> str:
     """The map's HTML, with its scripts inlined; one-line errors for unknown things."""
     try:
         graph, title = _view(store, asked)
@@ -54,4 +53,5 @@ def build(store: GraphStore, asked: Asked, layout: str, limit: int | None) -> st
         inline=True,
         layout=layout,
         involved=involvement(catalogue(store)),
+        lang=lang,
     )

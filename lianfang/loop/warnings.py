@@ -34,14 +34,20 @@ class Reason:
     severity: str = ""
     overdue_days: int = 0
 
-    def words(self) -> str:
+    def words(self, lang: str = "zh") -> str:
         """ "未受控的高风险点（9DES-HAC8）：存在侥幸心理…": the query's title, the finding's
         short id and what it names; an overdue item by its ledger id."""
+        english = lang == "en"
         if self.kind == "overdue":
+            if english:
+                return f"ledger item {self.query_id} {self.overdue_days} days overdue: {self.label}"
             return f"整改事项{self.query_id}逾期{self.overdue_days}天：{self.label}"
         spec = library().get(self.query_id)
-        title = spec.title_zh if spec else self.query_id
-        return f"{title}（{short_id(self.query_id, self.key)}）：{self.label}"
+        title = (spec.title_en if english else spec.title_zh) if spec else self.query_id
+        short = short_id(self.query_id, self.key)
+        return (
+            f"{title} ({short}): {self.label}" if english else f"{title}（{short}）：{self.label}"
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "key": list(self.key), "text": self.words()}

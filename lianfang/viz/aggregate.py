@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from lianfang.graph.vocab import LEVEL_ZH
 from lianfang.viz.subgraph import Key, Subgraph
+from lianfang.viz.words import Said
 
 DEFAULT_LIMIT = 300
 
@@ -30,7 +31,11 @@ def fold_people(graph: Subgraph) -> None:
             holders.append(str(graph.nodes[start].get("name", start[1])))
     _drop(graph, people)
     if people:
-        graph.notes.append(f"{len(people)} 名人员已并入其岗位 people folded into their posts")
+        graph.notes.append(
+            Said(
+                f"{len(people)}名人员已并入其岗位", f"{len(people)} people folded into their posts"
+            )
+        )
 
 
 def _anchors(graph: Subgraph, risks: set[Key]) -> dict[Key, Key]:
@@ -64,7 +69,8 @@ def fold_risks(graph: Subgraph, level: str) -> None:
     summaries = {
         anchor: {
             "uid": f"{level}:{anchor[0]}:{anchor[1]}",
-            "name": f"{len(members)} 个{LEVEL_ZH[level]}风险点",
+            "name": f"{len(members)}个{LEVEL_ZH[level]}风险点",
+            "_name_en": f"{len(members)} {level} risks",
             "level": level,
             "members": sorted(uid for _, uid in members),
             # what the map's filters ask of a count: its members' categories, and how
@@ -82,7 +88,9 @@ def fold_risks(graph: Subgraph, level: str) -> None:
         graph.edges.add((key, "AT_POST" if anchor[0] == "Post" else "IN_UNIT", anchor))
     if risks:
         zh = LEVEL_ZH[level]
-        graph.notes.append(f"{len(risks)} 个{zh}风险点已汇总为计数 {level} risks counted")
+        graph.notes.append(
+            Said(f"{len(risks)}个{zh}风险点已汇总为计数", f"{len(risks)} {level} risks counted")
+        )
 
 
 def fold_controls(graph: Subgraph) -> None:
@@ -94,7 +102,11 @@ def fold_controls(graph: Subgraph) -> None:
             listed.append(f"{control.get('description', end[1])}({control.get('status', '')})")
     _drop(graph, controls)
     if controls:
-        graph.notes.append(f"{len(controls)} 条措施已并入风险点 controls folded into risks")
+        graph.notes.append(
+            Said(
+                f"{len(controls)}条措施已并入风险点", f"{len(controls)} controls folded into risks"
+            )
+        )
 
 
 def fit(graph: Subgraph, limit: int = DEFAULT_LIMIT) -> Subgraph:
@@ -111,7 +123,9 @@ def fit(graph: Subgraph, limit: int = DEFAULT_LIMIT) -> Subgraph:
         step(graph)
     if len(graph.nodes) > limit:
         graph.notes.append(
-            f"地图仍有 {len(graph.nodes)} 个节点,请缩小范围 still {len(graph.nodes)} nodes: "
-            "narrow the scope"
+            Said(
+                f"地图仍有{len(graph.nodes)}个节点，请缩小范围",
+                f"still {len(graph.nodes)} nodes: narrow the scope",
+            )
         )
     return graph

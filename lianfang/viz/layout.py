@@ -139,9 +139,16 @@ def _ordered_columns(graph: Subgraph, near: dict[Key, list[Key]]) -> list[list[K
     return columns
 
 
-def _heights(columns: list[list[Key]], near: dict[Key, list[Key]], gap: float) -> dict[Key, float]:
-    """Heights that follow the neighbours, each column kept in order and spaced."""
-    y = {key: index * gap for column in columns for index, key in enumerate(column)}
+def _heights(
+    columns: list[list[Key]], near: dict[Key, list[Key]], gaps: list[float]
+) -> dict[Key, float]:
+    """Heights that follow the neighbours, each column kept in order and spaced (a
+    column of taller boxes further apart)."""
+    y = {
+        key: index * gap
+        for column, gap in zip(columns, gaps, strict=True)
+        for index, key in enumerate(column)
+    }
     longest = max(range(len(columns)), key=lambda i: len(columns[i]), default=0)
     order = sorted(range(len(columns)), key=lambda i: abs(i - longest))
     for _ in range(SETTLE):
@@ -153,7 +160,7 @@ def _heights(columns: list[list[Key]], near: dict[Key, list[Key]], gap: float) -
             desired = [
                 y[k] if want is None else want for k, want in zip(column, wanted, strict=True)
             ]
-            y.update(zip(column, spaced(desired, gap), strict=True))
+            y.update(zip(column, spaced(desired, gaps[index]), strict=True))
     top = min(y.values(), default=0.0)
     return {key: value - top for key, value in y.items()}
 
@@ -193,6 +200,11 @@ def _flowchart_rows(
     return where
 
 
+def _lines(props: dict[str, object]) -> int:
+    """How many lines a node's box holds: its name, a shared name's unit, a summary."""
+    return 1 + bool(props.get("_unit")) + bool(props.get("_summary"))
+
+
 def _seq(props: dict[str, object]) -> float:
     try:
         return float(str(props.get("seq")))
@@ -217,8 +229,10 @@ def layered(graph: Subgraph) -> Layout:
     """Every node's (x, y) on the layered map."""
     near = _neighbours(graph)
     columns = _ordered_columns(graph, near)
-    two_lines = any(props.get("_summary") for props in graph.nodes.values())
-    heights = _heights(columns, near, ROW_GAP * (1.6 if two_lines else 1.0))
+    gaps = [
+        ROW_GAP * (1 + 0.6 * (max(map(_lines, (graph.nodes[k] for k in c))) - 1)) for c in columns
+    ]
+    heights = _heights(columns, near, gaps)
     drawn = Layout()
     flow_x = 0.0
     for index, column in enumerate(columns):

@@ -14,22 +14,28 @@ from lianfang.graph.store import GraphStore
 from lianfang.queries.runner import QueryResult
 from lianfang.queries.scope import scope
 from lianfang.viz.subgraph import Subgraph, fetch_nodes, finding_keys, unmitigated
-from lianfang.viz.views import query_title, unit_title
+from lianfang.viz.views import Titled, query_title, unit_title, with_warnings
+from lianfang.viz.words import Said
 
 Link = Callable[[str, bool], str]  # (unit uid, its own posts only) → the URL of its map
 OWN = "own"  # an overview node for the posts of the unit itself, not of its sub-units
 
 
-def _summary(counts: dict[str, int]) -> str:
-    line = f"{counts['posts']}岗 {counts['risks']}险"
-    return line + (f" 高{counts['high']}" if counts["high"] else "")
+def _summary(counts: dict[str, int]) -> Said:
+    zh = f"{counts['posts']}岗 {counts['risks']}险" + (
+        f" 高{counts['high']}" if counts["high"] else ""
+    )
+    en = f"{counts['posts']} posts, {counts['risks']} risks" + (
+        f", {counts['high']} high" if counts["high"] else ""
+    )
+    return Said(zh, en)
 
 
 def _group(props: dict[str, object], counts: dict[str, int], url: str) -> dict[str, object]:
     return {**props, "_summary": _summary(counts), "_counts": counts, "_expand": url}
 
 
-Drawn = tuple[Subgraph, str]
+Drawn = Titled
 
 _SUBTREES = (
     "MATCH (c:Unit)-[:PART_OF]->(:Unit {uid: $root}) "
@@ -115,15 +121,22 @@ class UnitOutline:
         own = counts[f"{OWN}:{self.root}"]
         if own["posts"] or own["risks"]:
             key = ("Aggregate", f"{OWN}:{self.root}")
-            name = f"本级 {units[self.root].get('name', self.root)}"
-            shown.nodes[key] = _group(
-                {"uid": key[1], "name": name}, own, self.link(self.root, True)
-            )
+            name = units[self.root].get("name", self.root)
+            own_posts: dict[str, object] = {
+                "uid": key[1],
+                "name": f"{name}本级",
+                "_name_en": f"{name} (own posts)",
+            }
+            shown.nodes[key] = _group(own_posts, own, self.link(self.root, True))
             shown.edges.add((key, "PART_OF", top))
+        with_warnings(self.store, shown, self.as_of)
         units_n, posts_n = len(self._groups), len(self._posts)
         shown.notes.append(
-            f"共 {units_n} 个单位、{posts_n} 个岗位,先显示下级单位,点击展开 "
-            f"{units_n} units, {posts_n} posts: showing the sub-units; click one to expand it"
+            Said(
+                f"共{units_n}个单位、{posts_n}个岗位，先显示下级单位，双击展开",
+                f"{units_n} units, {posts_n} posts: the sub-units first; double-click one "
+                "to open it",
+            )
         )
         return shown, unit_title(units[self.root], sub_units=True)
 
@@ -169,16 +182,18 @@ class FindingsOutline:
             within = scope(self.store, (uid,))
             rows = sum(1 for row in self.result.rows if within.keeps_row(row))
             if rows and uid in units:
-                summary = f"{rows} 项问题 findings"
                 shown.nodes[("Unit", uid)] = {
                     **units[uid],
-                    "_summary": summary,
+                    "_summary": Said(f"{rows}项问题", f"{rows} findings"),
+                    "_counts": {"findings": rows},
                     "_expand": self.link(uid, False),
                 }
         found = len(self.result.rows)
         shown.notes.append(
-            f"共 {found} 项问题,按单位分组,点击展开 "
-            f"{found} findings, grouped by unit: click one to expand it"
+            Said(
+                f"共{found}项问题，按单位分组，双击展开",
+                f"{found} findings, grouped by unit: double-click one to open it",
+            )
         )
         return shown, query_title(self.result)
 

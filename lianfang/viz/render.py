@@ -21,6 +21,8 @@ from pyvis.network import Network
 
 from lianfang.graph import model
 from lianfang.queries.involvement import Involvement
+from lianfang.queries.spec import library
+from lianfang.queries.wording import property_name, property_value
 from lianfang.viz.aggregate import DEFAULT_LIMIT, fit
 from lianfang.viz.layout import Layout, layered
 from lianfang.viz.style import (
@@ -32,9 +34,11 @@ from lianfang.viz.style import (
     LOOKS,
     TEXT,
     colours,
+    heat,
     legend,
 )
 from lianfang.viz.subgraph import Edge, Key, Subgraph
+from lianfang.viz.words import PAGE, Said, page_words
 
 VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
 ASSETS_DIR = Path(__file__).parent / "assets"
@@ -104,40 +108,80 @@ def script_json(value: Any) -> str:
 CAPTION = 10  # characters: a label fits its column at the default zoom
 
 
-def caption(props: dict[str, Any]) -> str:
-    """The short label drawn on the map; the full text is in the tooltip and panel."""
-    text = str(props.get("name") or props.get("title") or props.get("description") or props["uid"])
+def said(value: Any, lang: str) -> str:
+    """A value the map keeps in both languages, in one; anything else as it is."""
+    return value(lang) if isinstance(value, Said) else str(value)
+
+
+def _name(props: dict[str, Any], lang: str) -> str:
+    if lang == "en" and props.get("_name_en"):
+        return str(props["_name_en"])
+    return str(props.get("name") or props.get("title") or props.get("description") or props["uid"])
+
+
+def _short(text: str) -> str:
     text = " ".join(text.split())  # a register cell's line breaks would make a taller box
-    short = text if len(text) <= CAPTION else text[: CAPTION - 1] + "…"
-    return f"{short}\n{props['_summary']}" if props.get("_summary") else short
+    return text if len(text) <= CAPTION else text[: CAPTION - 1] + "…"
 
 
-def _details(label: str, props: dict[str, Any]) -> list[list[str]]:
-    """(field, value) lines for the tooltip and the detail panel."""
-    zh = model.node(label).zh if label in model.nodes() else "汇总"
-    lines = [["类型 type", f"{zh} {label}"], ["编号 id", str(props["uid"])]]
-    for name in ("name", "title", "description"):
-        if props.get(name):
-            lines.append([name, str(props[name])])
-    lines += [[name, str(props[name])] for name in SHOWN if props.get(name) not in (None, "")]
-    if label == "RiskPoint" and not props.get("level"):
-        lines.append(["level", "未定级 ungraded"])
+def caption(props: dict[str, Any], lang: str = "zh") -> str:
+    """The short label drawn on the map (the unit under a post whose name others share);
+    the full text is in the tooltip and panel."""
+    lines = [_short(_name(props, lang))]
+    if props.get("_unit"):
+        lines.append(_short(str(props["_unit"])))
     if props.get("_summary"):
-        lines.append(["概况 summary", props["_summary"]])
-    if props.get("_warning"):
-        lines.append(["预警 warning", props["_warning"]])
-    if props.get("_holders"):
-        lines.append(["在岗 holders", "、".join(props["_holders"])])
-    if props.get("_controls"):
-        lines.append(["措施 controls", ";".join(props["_controls"])])
-    if props.get("members"):
-        lines.append(["包含 members", "、".join(props["members"][:30])])
+        lines.append(said(props["_summary"], lang))
+    return "\n".join(lines)
+
+
+# What the panel lists beyond a node's own properties, in this order.
+EXTRA: Final = {
+    "_unit": Said("所在单位", "unit"),
+    "_summary": Said("概况", "summary"),
+    "_warning": Said("预警", "warning"),
+    "_holders": Said("在岗人员", "holders"),
+    "_controls": Said("防控措施", "controls"),
+    "members": Said("包含", "members"),
+}
+_JOIN = {"_holders": "、", "_controls": "；", "members": "、"}
+
+
+def _details(label: str, props: dict[str, Any], lang: str) -> list[list[str]]:
+    """(field, value) lines for the tooltip and the detail panel, named as the schema
+    names them in the page's language."""
+    known = label in model.nodes()
+    kind = (model.node(label).zh if lang == "zh" else label) if known else said(_GROUP, lang)
+    lines = [[property_name(label, "label", lang), kind], [_UID(lang), str(props["uid"])]]
+    for name in ("name", "title", "description", *SHOWN):
+        value = props.get(name)
+        if value in (None, ""):
+            continue
+        shown = property_value(label, name, value, lang) if known else str(value)
+        lines.append([property_name(label, name, lang) if known else name, shown])
+    if label == "RiskPoint" and not props.get("level"):
+        lines.append([property_name(label, "level", lang), PAGE["ungraded"](lang)])
+    for name, heading in EXTRA.items():
+        value = props.get(name)
+        if not value:
+            continue
+        if isinstance(value, list):
+            value = _JOIN[name].join(str(v) for v in value[:30])
+        lines.append([heading(lang), said(value, lang)])
     if props.get("prov_file"):
-        where = (
-            f"{props['prov_file']} / {props.get('prov_sheet', '')} / {props.get('prov_row', '')}"
+        where = " / ".join(
+            str(props.get(k, "")) for k in ("prov_file", "prov_sheet", "prov_row") if props.get(k)
         )
-        lines.append(["来源 source", f"{props.get('source', '')}: {where}"])
+        source = f"{props['source']}：{where}" if props.get("source") else where
+        lines.append([_SOURCE(lang), source])
     return lines
+
+
+_GROUP = Said("汇总", "summary")
+_UID = Said("编号", "id")
+_SOURCE = Said("来源", "source")
+# A post's or unit's border says its warning level (rules in loop/rules/warnings.yaml).
+WARNED: Final = {"red": "#DC2626", "yellow": "#EAB308"}
 
 
 def _look(key: Key, props: dict[str, Any], graph: Subgraph, boxed: bool) -> dict[str, Any]:
@@ -159,6 +203,10 @@ def _look(key: Key, props: dict[str, Any], graph: Subgraph, boxed: bool) -> dict
         look["borderWidth"] = 2 if risky else 1
     elif shape not in INSIDE:
         look["size"] = 12
+    warned = props.get("_warned")
+    if warned in WARNED and label in ("Post", "Unit"):
+        look["color"]["border"] = WARNED[warned]
+        look["borderWidth"] = 3
     if key in graph.exposed:
         look["color"]["border"] = EXPOSED_RING
         look["borderWidth"] = 5
@@ -206,34 +254,69 @@ def _edge_look(edge: Edge, graph: Subgraph) -> dict[str, Any]:
     return {}
 
 
+def _heat(graph: Subgraph) -> dict[Key, float]:
+    """Where each overview group stands between the least and the most loaded (high
+    risks, else findings), 0 to 1: the bureau to look at first reads first."""
+    counts = {
+        key: float(props["_counts"].get("high", props["_counts"].get("findings", 0)))
+        for key, props in graph.nodes.items()
+        if props.get("_counts")
+    }
+    low, top = min(counts.values(), default=0.0), max(counts.values(), default=0.0)
+    if top == 0:
+        return {}
+    if top == low:
+        return dict.fromkeys(counts, 0.5)
+    return {key: (count - low) / (top - low) for key, count in counts.items()}
+
+
+def _appearances(found: list[Involvement], lang: str) -> list[list[Any]]:
+    """The queries whose findings name a node: id, title in the page's language, rows."""
+    specs = library()
+    titles = {
+        i.query_id: (specs[i.query_id].title_en if lang == "en" else i.title)
+        if i.query_id in specs
+        else i.title
+        for i in found
+    }
+    return [[i.query_id, titles[i.query_id], i.rows] for i in found]
+
+
 def network(
     graph: Subgraph,
     layout: str = LAYERED,
     involved: Involved | None = None,
+    lang: str = "zh",
 ) -> tuple[Network, Layout]:
     """The pyvis network of a subgraph (ids are `Label:uid`), placed in columns unless
     the force layout is asked for."""
     placed = layered(graph) if layout == LAYERED else Layout()
     involved = involved or {}
+    heated = _heat(graph)
     net = Network(height="100%", width="100%", directed=True, cdn_resources="local")
     for key, props in graph.nodes.items():
         where = placed.positions.get(key)
         net.add_node(
             node_id(key),
-            label=caption(props),
-            details=_details(key[0], props),
+            label=caption(props, lang),
+            details=_details(key[0], props, lang),
             nodeLabel=key[0],
             uid=key[1],
-            **({"findings": [list(i) for i in involved[key]]} if key in involved else {}),
+            **({"findings": _appearances(involved[key], lang)} if key in involved else {}),
             **({"expand": props["_expand"]} if props.get("_expand") else {}),
             **({"x": where[0], "y": where[1]} if where else {}),
             **_filters(key, props, graph),
             **_look(key, props, graph, boxed=layout == LAYERED),
         )
+        if key in heated:
+            hot = net.nodes[-1]
+            hot["color"] = {**hot["color"], "background": heat(heated[key])}
+            hot["borderWidth"] = max(hot.get("borderWidth", 1), 1 + round(3 * heated[key]))
     for edge in sorted(graph.edges):
         start, type_, end = edge
+        title = model.relation_zh(type_) if lang == "zh" else type_
         net.add_edge(
-            node_id(start), node_id(end), id=edge_id(edge), title=type_, **_edge_look(edge, graph)
+            node_id(start), node_id(end), id=edge_id(edge), title=title, **_edge_look(edge, graph)
         )
     font = {"size": 14, "face": FONT, "color": TEXT, "strokeWidth": 3, "strokeColor": "#FFFFFF"}
     net.options.nodes = {"font": font, "scaling": {"label": {"drawThreshold": 3}}}
@@ -260,42 +343,49 @@ def _findings(graph: Subgraph) -> list[dict[str, Any]]:
 
 def payload(
     graph: Subgraph,
-    title: str,
+    title: Said,
     layout: str = LAYERED,
     involved: Involved | None = None,
+    lang: str = "zh",
 ) -> dict[str, Any]:
-    """Everything the page's script draws, as JSON-ready data."""
-    net, placed = network(graph, layout, involved)
-    zh = {spec.label: spec.zh for spec in model.nodes().values()}
+    """Everything the page's script draws, as JSON-ready data, in one language."""
+    net, placed = network(graph, layout, involved, lang)
+    names = {spec.label: spec.zh if lang == "zh" else spec.label for spec in model.nodes().values()}
     return {
-        "title": title,
+        "title": title(lang),
+        "lang": lang,
         "layout": layout,
         "nodes": net.nodes,
         "edges": net.edges,
         "options": json.loads(net.options.to_json()),
-        "notes": graph.notes,
+        "notes": [note(lang) for note in graph.notes],
         "headings": [
-            {"x": x, "y": y, "text": f"{zh.get(label, label)} {label}"}
-            for x, y, label in placed.headings
+            {"x": x, "y": y, "text": names.get(label, label)} for x, y, label in placed.headings
         ],
         "findings": _findings(graph),
+        "proposed": sorted(edge_id(e) for e in graph.proposed if e in graph.edges),
+        "focus": sorted(node_id(k) for k in graph.highlighted if k in graph.nodes),
+        "centre": node_id(graph.centre)
+        if graph.centre is not None and graph.centre in graph.nodes
+        else None,
         "categories": sorted({c for node in net.nodes for c in node.get("categories", ()) if c}),
     }
 
 
 def render(
     graph: Subgraph,
-    title: str,
+    title: Said,
     limit: int | None = DEFAULT_LIMIT,
     inline: bool = True,
     base_url: str | None = None,
     layout: str = LAYERED,
     involved: Involved | None = None,
+    lang: str = "zh",
 ) -> str:
     """The map as one HTML document; `inline` embeds the scripts, else loads them from
     /static; `base_url` turns on links to each node's page and neighbourhood. `limit`
     None draws every node (no folding)."""
-    data = payload(graph if limit is None else fit(graph, limit), title, layout, involved)
+    data = payload(graph if limit is None else fit(graph, limit), title, layout, involved, lang)
     return page(data, inline=inline, base_url=base_url)
 
 
@@ -308,6 +398,9 @@ def page(data: dict[str, Any], inline: bool = True, base_url: str | None = None)
         .get_template("map.html")
         .render(
             title=data["title"],
+            lang=data["lang"],
+            words=page_words(data["lang"]),
+            words_json=script_json(page_words(data["lang"])),
             data=script_json(data),
             legend=legend(),
             vis_js=script,
@@ -318,7 +411,10 @@ def page(data: dict[str, Any], inline: bool = True, base_url: str | None = None)
             base_url=base_url,
             node_count=len(data["nodes"]),
             categories=data["categories"],
-            levels=model.node("RiskPoint").prop("level").labels or {},
+            levels={
+                level: zh if data["lang"] == "zh" else level
+                for level, zh in (model.node("RiskPoint").prop("level").labels or {}).items()
+            },
             findings=len(data["findings"]),
             boxed=data["layout"] == LAYERED,
         )

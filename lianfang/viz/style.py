@@ -34,6 +34,13 @@ def tint(colour: str, share: float = 0.8) -> str:
     return "#" + "".join(f"{c:02X}" for c in mixed)
 
 
+def heat(share: float) -> str:
+    """An overview box's fill by its share of the worst group's count: white through
+    pale rose to red, so the bureau with the most high risks reads first."""
+    share = min(max(share, 0.0), 1.0)
+    return tint(LEVEL_COLOURS["high"], 0.92 - 0.62 * share)
+
+
 def colours(shape: str, colour: str, strong: bool = False) -> dict[str, str]:
     """vis-network colours for a node: a shape holding its label gets a light fill
     (stronger for a risk level, which must read at a glance) with a border in the

@@ -15,6 +15,7 @@ from typing import Any
 from lianfang.graph import model
 from lianfang.graph.store import GraphStore
 from lianfang.queries.spec import ID_COLUMNS
+from lianfang.viz.words import Said
 
 Key = tuple[str, str]  # (label, uid)
 Edge = tuple[Key, str, Key]
@@ -40,7 +41,8 @@ class Subgraph:
     unmitigated: set[Key] = field(default_factory=set)  # risks of any level with none
     proposed: set[Edge] = field(default_factory=set)  # what-if edges, dashed
     findings: list[Finding] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Said] = field(default_factory=list)
+    centre: Key | None = None  # the record a neighbourhood is drawn around
 
     def add(self, label: str, props: dict[str, Any]) -> Key:
         key = (label, str(props["uid"]))
@@ -204,7 +206,8 @@ def neighbourhood(store: GraphStore, label: str, uid: str, depth: int, as_of: dt
     if not found:
         raise LookupError(f"no {label} {uid!r}")
     graph = Subgraph()
-    graph.highlighted.add(graph.add(label, found[0]))
+    graph.centre = graph.add(label, found[0])
+    graph.highlighted.add(graph.centre)
     frontier = {label: [uid]}
     for _ in range(depth):
         frontier = expand(store, graph, frontier, model.edges(), as_of)
@@ -234,13 +237,13 @@ def _named(row: dict[str, Any]) -> list[Key]:
 
 
 def _title(keys: Iterable[Key], graph: Subgraph) -> str:
-    """A finding in a line: the names and ids of what it names (the first four)."""
+    """A finding in a line: the names of what it names (the first four; an id only for
+    a record with no name)."""
     words = []
     for key in list(keys)[:4]:
         props = graph.nodes.get(key, {})
-        name = str(props.get("name") or props.get("title") or "")
-        name = name if len(name) <= 12 else name[:11] + "…"
-        words.append(f"{name} {key[1]}".strip())
+        name = str(props.get("name") or props.get("title") or "") or key[1]
+        words.append(name if len(name) <= 12 else name[:11] + "…")
     return " · ".join(words)
 
 

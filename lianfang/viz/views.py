@@ -13,6 +13,7 @@ from lianfang.queries import paths
 from lianfang.queries.runner import QueryResult
 from lianfang.viz.subgraph import (
     Edge,
+    Finding,
     Key,
     Subgraph,
     fetch_nodes,
@@ -22,22 +23,57 @@ from lianfang.viz.subgraph import (
     row_finding,
     unit_map,
 )
+from lianfang.viz.words import Said
+
+Titled = tuple[Subgraph, Said]
 
 
 def with_warnings(store: GraphStore, graph: Subgraph, as_of: dt.date) -> Subgraph:
-    """Each post and unit on the map says its warning level (and a post its reasons)."""
+    """Each post and unit on the map says its warning level (and a post its reasons),
+    which the map also colours its border by."""
     state = warnings.compute(store, as_of)
     for (label, uid), props in graph.nodes.items():
         if label == "Post" and uid in state.posts:
             warned = state.posts[uid]
-            reasons = "; ".join(r.words() for r in warned.reasons[:5])
-            props["_warning"] = state.rules.zh(warned.level) + (f": {reasons}" if reasons else "")
+            level, reasons = warned.level, warned.reasons[:5]
+            props["_warning"] = Said(
+                state.rules.zh(level) + "".join(f"\n· {r.words()}" for r in reasons),
+                level + "".join(f"\n· {r.words('en')}" for r in reasons),
+            )
+            props["_warned"] = level
         elif label == "Unit" and uid in state.units:
-            props["_warning"] = state.rules.zh(state.units[uid].level)
+            level = state.units[uid].level
+            props["_warning"] = Said(state.rules.zh(level), level)
+            props["_warned"] = level
     return graph
 
 
-def whatif_view(store: GraphStore, outcome: dict[str, Any], as_of: dt.date) -> tuple[Subgraph, str]:
+_UNITS_OF_POSTS = (
+    "MATCH (p:Post)-[:IN_UNIT]->(u:Unit) WHERE p.uid IN $posts RETURN p.uid AS post, u.name AS unit"
+)
+
+
+def with_units(store: GraphStore, graph: Subgraph) -> Subgraph:
+    """Posts whose name another post on the map shares say their unit beside it: the
+    third 科员 on a county's map is otherwise any of them."""
+    names: dict[str, list[str]] = {}
+    for (label, uid), props in graph.nodes.items():
+        if label == "Post":
+            names.setdefault(str(props.get("name") or ""), []).append(uid)
+    shared = sorted(uid for name, uids in names.items() if name and len(uids) > 1 for uid in uids)
+    if shared:
+        for row in store.read(_UNITS_OF_POSTS, {"posts": shared}):
+            if row["unit"]:
+                graph.nodes[("Post", row["post"])]["_unit"] = row["unit"]
+    return graph
+
+
+def finished(store: GraphStore, graph: Subgraph, as_of: dt.date) -> Subgraph:
+    """What every map marks: exposed risks, warnings, the units of shared post names."""
+    return with_units(store, with_warnings(store, mark_exposed(store, graph), as_of))
+
+
+def whatif_view(store: GraphStore, outcome: dict[str, Any], as_of: dt.date) -> Titled:
     """A simulated change: the proposed edges dashed, and what the new findings name
     highlighted (for incompatible duties, the conflicting pair with its conflict)."""
     rows = [row for found in outcome["queries"].values() for row in found["new"]]
@@ -53,11 +89,39 @@ def whatif_view(store: GraphStore, outcome: dict[str, Any], as_of: dt.date) -> t
         edge = ((first, change["a"]), type_, (second, change["b"]))
         graph.edges.add(edge)
         graph.proposed.add(edge)  # made or ended: either way, what would change
-    words = "; ".join(f"{c['kind']} {c['a']} → {c['b']}" for c in outcome["changes"])
-    return graph, f"模拟 what-if: {words}"
+    return with_units(store, graph), Said(
+        "模拟：" + "；".join(_change(graph, c, "zh") for c in outcome["changes"]),
+        "What-if: " + "; ".join(_change(graph, c, "en") for c in outcome["changes"]),
+    )
 
 
-def path_view(routes: list[dict[str, Any]], title: str) -> tuple[Subgraph, str]:
+_CHANGE_WORDS = {
+    "appoint": Said("任命{a}到{b}", "appoint {a} to {b}"),
+    "end": Said("{a}离任{b}", "{a} leaves {b}"),
+    "grant": Said("{a}增加职权{b}", "{a} gains {b}"),
+    "revoke": Said("{a}取消职权{b}", "{a} loses {b}"),
+}
+
+
+def _change(graph: Subgraph, change: dict[str, Any], lang: str) -> str:
+    """A proposed change by the names of what it joins."""
+    holding = change["kind"] in ("appoint", "end")
+    first, second = ("Person", "Post") if holding else ("Post", "Power")
+    a = display_name(graph, (first, change["a"]))
+    b = display_name(graph, (second, change["b"]))
+    words = _CHANGE_WORDS.get(change["kind"], Said("{a} → {b}", "{a} → {b}"))
+    return words(lang).format(a=a, b=b)
+
+
+def display_name(graph: Subgraph, key: Key) -> str:
+    """A node as a reader names it: its name (a post with its unit when shared), else
+    its id."""
+    props = graph.nodes.get(key, {})
+    name = str(props.get("name") or props.get("title") or key[1])
+    return f"{props['_unit']}{name}" if props.get("_unit") else name
+
+
+def path_view(routes: list[dict[str, Any]], title: Said) -> Titled:
     """Every route by which a person reaches a power (queries.paths), highlighted."""
     graph = Subgraph()
     for route in routes:
@@ -69,35 +133,39 @@ def path_view(routes: list[dict[str, Any]], title: str) -> tuple[Subgraph, str]:
             start, end = (labels[edge["from"]], edge["from"]), (labels[edge["to"]], edge["to"])
             graph.edges.add((start, edge["type"], end))
     if not routes:
-        graph.notes.append("没有路径 no route")
+        graph.notes.append(Said("没有路径", "no route"))
     return graph, title
 
 
-def unit_view(
-    store: GraphStore, uid: str, as_of: dt.date, sub_units: bool = True
-) -> tuple[Subgraph, str]:
+def path_title(routes: list[dict[str, Any]], person: str, power: str) -> Said:
+    """The path map's title by the names of its two ends."""
+    names = {n["uid"]: n.get("name") or n["uid"] for route in routes for n in route["nodes"]}
+    a, b = names.get(person, person), names.get(power, power)
+    return Said(f"{a}→{b} 路径", f"{a} → {b}: routes")
+
+
+def unit_view(store: GraphStore, uid: str, as_of: dt.date, sub_units: bool = True) -> Titled:
     """A unit's power-risk map (with its sub-units', unless not asked); LookupError if
     there is no such unit."""
-    drawn = unit_map(store, uid, as_of, sub_units)
-    graph = with_warnings(store, mark_exposed(store, drawn), as_of)
+    graph = finished(store, unit_map(store, uid, as_of, sub_units), as_of)
     return graph, unit_title(graph.nodes[("Unit", uid)], sub_units)
 
 
-def unit_title(unit: dict[str, Any], sub_units: bool) -> str:
+def unit_title(unit: dict[str, Any], sub_units: bool) -> Said:
     name = unit.get("name", unit["uid"])
-    return f"{name}{'' if sub_units else ' 本级'} 权力风险图 power-risk map"
+    if sub_units:
+        return Said(f"{name}权力风险图", f"{name}: power-risk map")
+    return Said(f"{name}本级权力风险图", f"{name} (own posts): power-risk map")
 
 
-def node_view(
-    store: GraphStore, label: str, uid: str, depth: int, as_of: dt.date
-) -> tuple[Subgraph, str]:
+def node_view(store: GraphStore, label: str, uid: str, depth: int, as_of: dt.date) -> Titled:
     """A node's neighbourhood; LookupError for an unknown label or node."""
     if label not in model.nodes():
         raise LookupError(f"unknown label {label!r}; known: {', '.join(model.labels())}")
-    graph = with_warnings(
-        store, mark_exposed(store, neighbourhood(store, label, uid, depth, as_of)), as_of
-    )
-    return graph, f"{model.node(label).zh} {uid} 邻域 neighbourhood"
+    graph = finished(store, neighbourhood(store, label, uid, depth, as_of), as_of)
+    name = display_name(graph, (label, uid))
+    zh = model.node(label).zh
+    return graph, Said(f"{zh}“{name}”的关联", f"{label} {name}: neighbourhood")
 
 
 # Findings drawn as paths (a person reaching powers): the routes by which they do.
@@ -124,7 +192,7 @@ def paths_of_findings(store: GraphStore, result: QueryResult, as_of: dt.date) ->
                 r["uid"] for r in store.read(_HELD_POWERS, {"person": person, "as_of": as_of})
             ]
             for power in powers:
-                drawn, _ = path_view(paths.paths(store, person, power, as_of), "")
+                drawn, _ = path_view(paths.paths(store, person, power, as_of), Said("", ""))
                 _merge(graph, drawn)
                 nodes |= drawn.nodes.keys()
                 edges |= drawn.edges
@@ -176,7 +244,7 @@ def captured_steps(store: GraphStore, result: QueryResult, as_of: dt.date) -> Su
     return graph
 
 
-def query_view(store: GraphStore, result: QueryResult) -> tuple[Subgraph, str]:
+def query_view(store: GraphStore, result: QueryResult) -> Titled:
     """The nodes behind a query's findings, on the query's own as_of."""
     as_of = dt.date.fromisoformat(result.params.get("as_of") or calendar.today().isoformat())
     if result.spec.map == "paths":
@@ -185,9 +253,29 @@ def query_view(store: GraphStore, result: QueryResult) -> tuple[Subgraph, str]:
         drawn = captured_steps(store, result, as_of)
     else:
         drawn = findings_map(store, result.rows, as_of)
-    graph = with_warnings(store, mark_exposed(store, drawn), as_of)
+    graph = finished(store, counted(drawn, result), as_of)
     return graph, query_title(result)
 
 
-def query_title(result: QueryResult) -> str:
-    return f"{result.spec.title_zh} {result.spec.title_en} ({result.ratio()})"
+def counted(graph: Subgraph, result: QueryResult) -> Subgraph:
+    """One finding on the map per finding the query counts: a query that counts pairs
+    (`count_by`) lists a pair once, however many rows name its people and posts, so
+    the list agrees with the title's figure."""
+    if not result.spec.count_by or len(graph.findings) != len(result.rows):
+        return graph
+    merged: dict[tuple[str, ...], Finding] = {}
+    for row, finding in zip(result.rows, graph.findings, strict=True):
+        key = tuple(str(row[c]) for c in result.spec.count_by)
+        before = merged.get(key)
+        merged[key] = (
+            finding
+            if before is None
+            else Finding(before.title, before.nodes | finding.nodes, before.edges | finding.edges)
+        )
+    graph.findings = list(merged.values())
+    return graph
+
+
+def query_title(result: QueryResult) -> Said:
+    spec = result.spec
+    return Said(f"{spec.title_zh}（{result.ratio_zh()}）", f"{spec.title_en} ({result.ratio()})")

@@ -15,6 +15,7 @@ from lianfang.api import scoping
 from lianfang.api.auditing import audit
 from lianfang.api.auth import Downloader, Principal, Viewer
 from lianfang.api.deps import AsOfQuery, LayoutQuery, SettingsDep, StoreDep
+from lianfang.api.i18n import language
 from lianfang.api.loop_views import changes_in_query, simulated
 from lianfang.graph import calendar
 from lianfang.loop import whatif
@@ -25,18 +26,27 @@ from lianfang.queries.scope import scope, scoped, units_under
 from lianfang.viz.aggregate import fit
 from lianfang.viz.overview import FindingsOutline, Outline, UnitOutline, group_units
 from lianfang.viz.render import LAYERED, Involved, page, payload
-from lianfang.viz.subgraph import Subgraph
-from lianfang.viz.views import node_view, path_view, query_view, unit_view, whatif_view
+from lianfang.viz.views import (
+    Titled,
+    node_view,
+    path_title,
+    path_view,
+    query_view,
+    unit_view,
+    whatif_view,
+)
+from lianfang.viz.words import Said
 
 router = APIRouter(prefix="/maps", tags=["maps"])
 
 
 def drawn(
+    request: Request,
     store: StoreDep,
     settings: SettingsDep,
     who: Principal,
     key: tuple[object, ...],
-    view: Callable[[], tuple[Subgraph, str]],
+    view: Callable[[], Titled],
     layout: str,
     outline: Outline | None = None,
 ) -> dict[str, Any]:
@@ -46,6 +56,7 @@ def drawn(
     can tell so beforehand, the map is not built at all."""
     scope_key = scoping.map_key(store, who)
     limit = settings.map_node_limit
+    lang = language(request)
 
     def build() -> dict[str, Any]:
         involved = cached(
@@ -54,22 +65,23 @@ def drawn(
             lambda: involvement(scoping.queries(store, who)),
         )
         if outline is not None and outline.certain(limit):
-            return overview(outline, layout, involved)
+            return overview(outline, layout, involved, lang)
         graph, title = view()
         folded = fit(scoping.graph(store, who, graph), limit)
         if outline is not None and len(folded.nodes) > limit:
-            return overview(outline, layout, involved)
-        return payload(folded, title, layout, involved)
+            return overview(outline, layout, involved, lang)
+        return payload(folded, title, layout, involved, lang)
 
     try:
-        return cached(store, ("map", *key, layout, limit, scope_key), build)
+        return cached(store, ("map", *key, layout, limit, scope_key, lang), build)
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from None
 
 
-def overview(outline: Outline, layout: str, involved: Involved) -> dict[str, Any]:
+def overview(outline: Outline, layout: str, involved: Involved, lang: str) -> dict[str, Any]:
     graph, title = outline.draw()
-    return payload(graph, f"{title} · 概览 overview", layout, involved)
+    said = Said(f"{title.zh}（概览）", f"{title.en} (overview)")
+    return payload(graph, said, layout, involved, lang)
 
 
 def answer(data: dict[str, Any], as_json: bool) -> Response:
@@ -92,6 +104,7 @@ FormatQuery = Annotated[
 
 
 def _unit_map(
+    request: Request,
     uid: str,
     store: StoreDep,
     settings: SettingsDep,
@@ -104,17 +117,23 @@ def _unit_map(
     day = as_of or calendar.today()
 
     def link(unit: str, only_own: bool) -> str:
-        params = {"as_of": day.isoformat(), "layout": layout, "own": "1" if only_own else ""}
+        params = {
+            "as_of": day.isoformat(),
+            "layout": layout,
+            "own": "1" if only_own else "",
+            "lang": language(request),
+        }
         return _link(f"/maps/unit/{quote(unit, safe='')}", {**params, "format": "json"})
 
     view = partial(unit_view, store, uid, day, not own)
     key = ("unit", uid, day, own)
     outline = None if own else UnitOutline(store, uid, day, link)
-    return drawn(store, settings, who, key, view, layout, outline)
+    return drawn(request, store, settings, who, key, view, layout, outline)
 
 
 @router.get("/unit/{uid}", response_class=HTMLResponse, responses={404: {"description": "No unit"}})
 def unit(
+    request: Request,
     uid: str,
     store: StoreDep,
     settings: SettingsDep,
@@ -126,7 +145,7 @@ def unit(
 ) -> Response:
     """The power-risk map of a unit and its sub-units (too big: its units, each
     expanding to its own map, which `format=json` gives the page)."""
-    data = _unit_map(uid, store, settings, who, as_of, layout, own)
+    data = _unit_map(request, uid, store, settings, who, as_of, layout, own)
     return answer(data, as_json=fmt == "json")
 
 
@@ -134,6 +153,7 @@ def unit(
     "/node/{label}/{uid}", response_class=HTMLResponse, responses={404: {"description": "No node"}}
 )
 def node(
+    request: Request,
     label: str,
     uid: str,
     store: StoreDep,
@@ -142,13 +162,15 @@ def node(
     depth: Annotated[int, Query(ge=1, le=3)] = 2,
     as_of: AsOfQuery = None,
     layout: LayoutQuery = LAYERED,
+    fmt: FormatQuery = "html",
 ) -> Response:
-    """Everything within `depth` hops of one node."""
+    """Everything within `depth` hops of one node (`format=json`: what a map adds when
+    it expands the node in place)."""
     scoping.require_node(store, who, label, uid)
     day = as_of or calendar.today()
     key = ("node", label, uid, depth, day)
     view = partial(node_view, store, label, uid, depth, day)
-    return answer(drawn(store, settings, who, key, view, layout), as_json=False)
+    return answer(drawn(request, store, settings, who, key, view, layout), as_json=fmt == "json")
 
 
 @router.get(
@@ -170,11 +192,12 @@ def whatif_map(
     audit(request, who.name, "whatif", words, as_of=outcome["as_of"], drawn="map")
     key = ("whatif", frozen({k: v for k, v in asked.items()}))
     view = partial(whatif_view, store, outcome, outcome["as_of"])
-    return answer(drawn(store, settings, who, key, view, layout), as_json=False)
+    return answer(drawn(request, store, settings, who, key, view, layout), as_json=False)
 
 
 @router.get("/path", response_class=HTMLResponse, responses={404: {"description": "Unknown id"}})
 def path_map(
+    request: Request,
     store: StoreDep,
     settings: SettingsDep,
     who: Viewer,
@@ -182,20 +205,24 @@ def path_map(
     power: Annotated[str, Query(alias="to")],
     as_of: AsOfQuery = None,
     layout: LayoutQuery = LAYERED,
+    fmt: FormatQuery = "html",
 ) -> Response:
-    """How a person reaches a power: each route by a post or a flowchart step."""
+    """How a person reaches a power: each route by a post or a flowchart step
+    (`format=json`: what a map's path finder adds to it)."""
     scoping.require_node(store, who, "Person", person)
     scoping.require_node(store, who, "Power", power)
     day = as_of or calendar.today()
 
-    def view() -> tuple[Subgraph, str]:
-        return path_view(paths.paths(store, person, power, day), f"{person} → {power} 路径 paths")
+    def view() -> Titled:
+        routes = paths.paths(store, person, power, day)
+        return path_view(routes, path_title(routes, person, power))
 
     key = ("path", person, power, day)
-    return answer(drawn(store, settings, who, key, view, layout), as_json=False)
+    data = drawn(request, store, settings, who, key, view, layout)
+    return answer(data, as_json=fmt == "json")
 
 
-OWN_PARAMS = frozenset({"layout", "within", "format"})  # the map's, not the query's
+OWN_PARAMS = frozenset({"layout", "within", "format", "lang"})  # the map's, not the query's
 
 
 def _query_map(
@@ -204,6 +231,7 @@ def _query_map(
     layout = request.query_params.get("layout") or LAYERED
     within = request.query_params.get("within") or None
     asked = {k: v for k, v in request.query_params.items() if k not in OWN_PARAMS}
+    lang = language(request)
     result = scoping.run(store, who, query_id, asked)
     if within is not None:
         scoping.require_node(store, who, "Unit", within)
@@ -213,13 +241,13 @@ def _query_map(
     groups = scoping.units(store, who, group_units(store, within))
 
     def link(unit: str, _: bool) -> str:
-        params = {**asked, "layout": layout, "within": unit, "format": "json"}
+        params = {**asked, "layout": layout, "within": unit, "format": "json", "lang": lang}
         return _link(f"/maps/query/{quote(query_id, safe='')}", params)
 
     key = ("query", query_id, frozen(result.params), within)
     view = partial(query_view, store, result)
     outline = FindingsOutline(store, result, groups, link) if groups else None
-    return drawn(store, settings, who, key, view, layout, outline)
+    return drawn(request, store, settings, who, key, view, layout, outline)
 
 
 QUERY_RESPONSES: dict[int | str, dict[str, Any]] = {
