@@ -9,6 +9,11 @@ disk; the time runs from navigation to the page saying it is drawn and still. Th
 size of the data a web page carries (vis-network and the page script are served
 separately and cached) is given too. Median of three.
 
+Then, served by the web app: expanding in place, from the double-click until the map
+is drawn again with the new nodes: a post's neighbours on the bureau's map (five
+posts, each asked of the server for the first time), and a bureau's group on the
+county's overview.
+
     .venv/bin/python bench/maps.py
 """
 
@@ -25,8 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the Chromium settings the tests use
 
-from browser import CHROMIUM, CHROMIUM_ARGS
+from browser import CHROMIUM, CHROMIUM_ARGS, serving
 
+from lianfang.api.main import create_app
 from lianfang.graph.falkor_store import EmbeddedFalkorStore
 from lianfang.ingest.demo import load_demo
 from lianfang.viz.render import FORCE, LAYERED, render
@@ -95,9 +101,51 @@ def main() -> None:
                 clock = "window.lianfangMap.stillAt"
                 took = statistics.median(timed(page, path, clock) for _ in range(RUNS))
                 print(f"{name:36} {nodes:>6} {size / 1024:>8.0f} {took:>8.0f} {took / base:>8.1f}")
+            with (
+                EmbeddedFalkorStore(work / "data", "lianfang") as store,
+                serving(create_app(store=store)) as url,
+            ):
+                expansions(page, url, base)
             browser.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def expanded(page, node: str) -> float:
+    """Milliseconds from a double-click on the node to the map drawn with what it adds."""
+    before = int(page.get_attribute("body", "data-expanded") or 0)
+    page.evaluate(
+        "() => { window.lianfangMap.network.emit("
+        f"'doubleClick', {{nodes: [{node!r}], edges: []}}); }}"
+    )
+    page.wait_for_selector(f"body[data-expanded='{before + 1}']", timeout=TIMEOUT_MS)
+    return float(page.evaluate("window.lianfangMap.expandedIn"))
+
+
+def expansions(page, url: str, base: float) -> None:
+    day = f"as_of={AS_OF.isoformat()}"
+    page.goto(f"{url}/maps/unit/C01B02?{day}")
+    page.wait_for_selector("body[data-still]", timeout=TIMEOUT_MS)
+    posts = page.evaluate(
+        "window.lianfangMap.data.nodes.filter(n => n.nodeLabel === 'Post').map(n => n.id)"
+    )[:5]
+    before = page.evaluate("window.lianfangMap.data.nodes.length")
+    took = [expanded(page, post) for post in posts]
+    added = page.evaluate("window.lianfangMap.data.nodes.length") - before
+    print(
+        f"{'a post, in place on the bureau (5)':36} {added:>6} {'':>8} "
+        f"{statistics.median(took):>8.0f} {statistics.median(took) / base:>8.1f}"
+        f"   (each: {', '.join(f'{t:.0f}' for t in took)} ms)"
+    )
+    page.goto(f"{url}/maps/unit/C01?{day}")
+    page.wait_for_selector("body[data-still]", timeout=TIMEOUT_MS)
+    before = page.evaluate("window.lianfangMap.data.nodes.length")
+    took_group = expanded(page, "Unit:C01B02")
+    added = page.evaluate("window.lianfangMap.data.nodes.length") - before
+    print(
+        f"{'a bureau, in place on the county':36} {added:>6} {'':>8} "
+        f"{took_group:>8.0f} {took_group / base:>8.1f}"
+    )
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "findings": ("发现", "Findings"),
     "run": ("运行", "Run"),
     "undated": (
-        "本查询不读取日期:无论 as_of 取何日,均按登记表现状作答。",
+        "本查询不读取日期：无论统计截止日取何日，均按登记表现状作答。",
         "This query reads no dates: whatever as_of is, it answers from the registers "
         "as they stand.",
     ),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,28 @@ class Change:
 
     def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "a": self.a, "b": self.b, "day": self.day}
+
+    @property
+    def labels(self) -> tuple[str, str]:
+        """What the change joins: a person and a post, or a post and a power."""
+        return ("Person", "Post") if self.kind in ("appoint", "end") else ("Post", "Power")
+
+    def said(self, names: Mapping[str, str], lang: str = "zh") -> str:
+        """The change as a reader says it, by the names of what it joins (an id where
+        no name is known): "任命谢琪为预算科预算科科长（2026-01-31起）"."""
+        zh, en = _SAID[self.kind]
+        a, b = names.get(self.a, self.a), names.get(self.b, self.b)
+        if lang == "en":
+            return en.format(a=a, b=b) + (f" from {self.day.isoformat()}" if self.day else "")
+        return zh.format(a=a, b=b) + (f"（{self.day.isoformat()}起）" if self.day else "")
+
+
+_SAID = {
+    "appoint": ("任命{a}为{b}", "appoint {a} to {b}"),
+    "end": ("{a}不再担任{b}", "{a} leaves {b}"),
+    "grant": ("{a}增加职权“{b}”", "{a} gains the power {b}"),
+    "revoke": ("{a}取消职权“{b}”", "{a} loses the power {b}"),
+}
 
 
 def parse(kind: str, text: str) -> Change:

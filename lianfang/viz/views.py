@@ -8,7 +8,7 @@ from typing import Any
 
 from lianfang.graph import calendar, model
 from lianfang.graph.store import GraphStore
-from lianfang.loop import warnings
+from lianfang.loop import warnings, whatif
 from lianfang.queries import paths
 from lianfang.queries.runner import QueryResult
 from lianfang.viz.subgraph import (
@@ -89,28 +89,17 @@ def whatif_view(store: GraphStore, outcome: dict[str, Any], as_of: dt.date) -> T
         edge = ((first, change["a"]), type_, (second, change["b"]))
         graph.edges.add(edge)
         graph.proposed.add(edge)  # made or ended: either way, what would change
-    return with_units(store, graph), Said(
-        "模拟：" + "；".join(_change(graph, c, "zh") for c in outcome["changes"]),
-        "What-if: " + "; ".join(_change(graph, c, "en") for c in outcome["changes"]),
+    graph = with_units(store, graph)
+    names = {
+        key[1]: display_name(graph, key)
+        for change in outcome["changes"]
+        for key in zip(whatif.Change(**change).labels, (change["a"], change["b"]), strict=True)
+    }
+    changes = [whatif.Change(**change) for change in outcome["changes"]]
+    return graph, Said(
+        "模拟：" + "；".join(c.said(names) for c in changes),
+        "What-if: " + "; ".join(c.said(names, "en") for c in changes),
     )
-
-
-_CHANGE_WORDS = {
-    "appoint": Said("任命{a}到{b}", "appoint {a} to {b}"),
-    "end": Said("{a}离任{b}", "{a} leaves {b}"),
-    "grant": Said("{a}增加职权{b}", "{a} gains {b}"),
-    "revoke": Said("{a}取消职权{b}", "{a} loses {b}"),
-}
-
-
-def _change(graph: Subgraph, change: dict[str, Any], lang: str) -> str:
-    """A proposed change by the names of what it joins."""
-    holding = change["kind"] in ("appoint", "end")
-    first, second = ("Person", "Post") if holding else ("Post", "Power")
-    a = display_name(graph, (first, change["a"]))
-    b = display_name(graph, (second, change["b"]))
-    words = _CHANGE_WORDS.get(change["kind"], Said("{a} → {b}", "{a} → {b}"))
-    return words(lang).format(a=a, b=b)
 
 
 def display_name(graph: Subgraph, key: Key) -> str:

@@ -32,6 +32,7 @@ from lianfang.loop.rules import score_rules
 from lianfang.queries.finding_ids import short_id
 from lianfang.queries.runner import find
 from lianfang.queries.spec import finding_label, library
+from lianfang.reports.naming import names
 
 router = APIRouter(include_in_schema=False)
 
@@ -259,18 +260,26 @@ def whatif_page(request: Request, store: StoreDep, who: Downloader) -> HTMLRespo
     moved = {q: v for q, v in outcome["queries"].items() if v["new"] or v["closed"]}
     labelled = {
         q: {
-            kind: [(find(q).finding_key(r), finding_label(r)) for r in v[kind]]
+            kind: [(find(q).finding_id(r), finding_label(r)) for r in v[kind]]
             for kind in ("new", "closed")
         }
         for q, v in moved.items()
     }
+    changes = [whatif.Change(**c) for c in outcome["changes"]]
+    wanted: dict[str, set[str]] = {}
+    for change in changes:
+        for label, uid in zip(change.labels, (change.a, change.b), strict=True):
+            wanted.setdefault(label, set()).add(uid)
+    known = names(store, wanted)
+    lang = language(request)
     return show(
         request,
         store,
         "whatif.html",
         outcome=outcome,
         moved=labelled,
-        titles={q: find(q).title_zh for q in moved},
+        changes=[c.said(known, lang) for c in changes],
+        titles=query_titles(lang),
         query_string=request.url.query,
         error="",
         prefill=dict(request.query_params),
