@@ -217,3 +217,38 @@ def test_a_unit_overview_counts_what_each_sub_units_map_draws(demo_dir: Path) ->
                 "exposed": len(high & graph.exposed),
             }
             assert drawn.nodes[key]["_expand"] == f"/{key[1]}?own=False"
+
+
+def test_a_findings_map_lists_findings_as_the_title_counts_them(demo_dir: Path) -> None:
+    """Incompatible duties count pairs, however many rows name the pair's people and
+    posts: the map lists each pair once, so its list agrees with "15项（共38项）"."""
+    from lianfang.queries.runner import run
+    from lianfang.viz.views import query_view
+
+    with EmbeddedFalkorStore(demo_dir, "lianfang") as demo:
+        result = run(demo, "incompatible-duties", {"as_of": "2026-01-31"})
+        graph, title = query_view(demo, result)
+    assert len(result.rows) > result.count  # rows of people and of posts for one pair
+    assert len(graph.findings) == result.count
+    assert f"{result.count}项" in title.zh and "(" not in title.zh
+    assert all(not re.search(r"C01-E\d", f.title) for f in graph.findings)  # names, not ids
+
+
+def test_shared_post_names_carry_their_unit_and_the_map_speaks_one_language(
+    demo_dir: Path,
+) -> None:
+    from lianfang.viz.render import payload
+    from lianfang.viz.views import unit_view
+
+    with EmbeddedFalkorStore(demo_dir, "lianfang") as demo:
+        graph, title = unit_view(demo, "C01B02", TODAY)
+    shared = [p for k, p in graph.nodes.items() if k[0] == "Post" and p.get("_unit")]
+    assert shared and all(p["_unit"] in caption(p) for p in shared)
+    zh = payload(fit(graph), title, lang="zh")
+    fields = {line[0] for node in zh["nodes"] for line in node["details"]}
+    assert fields and not any(re.search(r"[A-Za-z]", f) for f in fields), fields
+    assert not any(re.search(r"[A-Za-z]", n) for n in zh["notes"])
+    en = payload(fit(graph), title, lang="en")
+    fields = {line[0] for node in en["nodes"] for line in node["details"]}
+    assert not any(re.search(r"[\u4e00-\u9fff]", f) for f in fields), fields
+    assert en["title"].endswith("power-risk map")

@@ -157,8 +157,11 @@ def _details(label: str, props: dict[str, Any], lang: str) -> list[list[str]]:
         value = props.get(name)
         if value in (None, ""):
             continue
-        shown = property_value(label, name, value, lang) if known else str(value)
-        lines.append([property_name(label, name, lang) if known else name, shown])
+        # a summary node (a risk count, an overview group) reads as what it sums
+        as_label = label if known else _summed(name)
+        lines.append(
+            [property_name(as_label, name, lang), property_value(as_label, name, value, lang)]
+        )
     if label == "RiskPoint" and not props.get("level"):
         lines.append([property_name(label, "level", lang), PAGE["ungraded"](lang)])
     for name, heading in EXTRA.items():
@@ -175,6 +178,12 @@ def _details(label: str, props: dict[str, Any], lang: str) -> list[list[str]]:
         source = f"{props['source']}：{where}" if props.get("source") else where
         lines.append([_SOURCE(lang), source])
     return lines
+
+
+def _summed(name: str) -> str:
+    """The label whose property a summary node's field is: a risk count's level is a
+    risk point's level, an overview group's name a unit's."""
+    return "RiskPoint" if name in ("level", "category") else "Unit"
 
 
 _GROUP = Said("汇总", "summary")

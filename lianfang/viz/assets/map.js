@@ -107,25 +107,28 @@
     var wanted = ids && ids.length ? ids : shownIds();
     if (!wanted.length) { return; }
     network.fit({ nodes: wanted, animation: false });
-    if (network.getScale() < MIN_SCALE) {
+    if (network.getScale() * 0.92 >= MIN_SCALE) {
+      // a margin, so that the boxes at the edges are whole
+      network.moveTo({ scale: network.getScale() * 0.92, animation: false });
+    } else if (network.getScale() < MIN_SCALE) {
       var box = bounds(wanted);
       var width = container.clientWidth / MIN_SCALE;
       var height = container.clientHeight / MIN_SCALE;
       // Too big to read whole: the top left of what matters, at a readable scale.
-      var x = box.right - box.left + 200 < width ? (box.left + box.right) / 2 : box.left - 100 + width / 2;
-      var y = box.bottom - box.top + 200 < height ? (box.top + box.bottom) / 2 : box.top - 110 + height / 2;
+      var x = box.right - box.left + 40 < width ? (box.left + box.right) / 2 : box.left - 40 + width / 2;
+      var y = box.bottom - box.top + 40 < height ? (box.top + box.bottom) / 2 : box.top - 60 + height / 2;
       network.moveTo({ position: { x: x, y: y }, scale: MIN_SCALE, animation: false });
     }
   }
 
   function bounds(ids) {
+    // the boxes' edges, not their centres: a long label at the edge must be whole
     var box = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
-    var at = network.getPositions(ids);
     ids.forEach(function (id) {
-      var p = at[id];
-      if (!p) { return; }
-      box.left = Math.min(box.left, p.x); box.right = Math.max(box.right, p.x);
-      box.top = Math.min(box.top, p.y); box.bottom = Math.max(box.bottom, p.y);
+      var edges = nodes.get(id) && network.getBoundingBox(id);
+      if (!edges) { return; }
+      box.left = Math.min(box.left, edges.left); box.right = Math.max(box.right, edges.right);
+      box.top = Math.min(box.top, edges.top); box.bottom = Math.max(box.bottom, edges.bottom);
     });
     return box;
   }
@@ -319,8 +322,12 @@
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
     ctx.fillStyle = "#6B7280";
+    var atX = {}; // a flowchart row starts under the powers: one heading for both
     current.headings.forEach(function (heading) {
-      ctx.fillText(heading.text, heading.x, (topLeft.y + bottomRight.y) / 2);
+      atX[heading.x] = atX[heading.x] ? atX[heading.x] + "／" + heading.text : heading.text;
+    });
+    Object.keys(atX).forEach(function (x) {
+      ctx.fillText(atX[x], Number(x), (topLeft.y + bottomRight.y) / 2);
     });
     ctx.restore();
   }
