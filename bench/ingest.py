@@ -7,6 +7,10 @@ Each scale runs in a child process of its own, so that its peak memory is its ow
 - the bare engine, in the same run: the same nodes and edges written into an empty
   graph of a server of its own with plain batched `UNWIND … CREATE`, with the indexes
   lianfang's graph has; the ratios are lianfang's write and whole import to that.
+- the path users take, in the same run: `lianfang ingest` of the workbook end to end
+  (a process of its own, into an empty data directory, starting the embedded server),
+  and `load()` with Python's cycle collector left on, as it ran before it paused the
+  collector itself, with the collections it made.
 Then, once, batched `UNWIND $rows` writes against one query per row, on a subset of
 the scale-1 plan.
 
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import resource
 import shutil
@@ -32,7 +37,7 @@ from lianfang.graph.falkor_params import with_params
 from lianfang.graph.falkor_store import EmbeddedFalkorStore
 from lianfang.graph.store import DEFAULT_BATCH, Change
 from lianfang.ingest import demo, writers
-from lianfang.ingest.load import Quiet, check_records, read_records
+from lianfang.ingest.load import Quiet, check_records, load, read_records
 from lianfang.ingest.plan import merge_nodes
 
 SOURCE = "bench"
@@ -100,7 +105,34 @@ def one_scale(scale: int, workdir: Path) -> dict[str, Any]:
         figures["server_mb"] = _server_peak_mb(store)
     with EmbeddedFalkorStore(workdir / f"bare{scale}", "bare") as other:  # a server of its own
         figures["bare"] = timed_batches(bare(changes), other)
+    del changes, checked
+    figures["cli"] = _cli_ingest(workbook, workdir / f"cli{scale}")
+    figures["collected"], figures["collections"] = _collector_on(workbook, workdir / f"gc{scale}")
     return figures
+
+
+def _cli_ingest(workbook: Path, data: Path) -> float:
+    """Seconds for `lianfang ingest` from the shell to its exit."""
+    command = [sys.executable, "-m", "lianfang", "--data-dir", str(data), "ingest", str(workbook)]
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def _collector_on(workbook: Path, data: Path) -> tuple[float, int]:
+    """Seconds for `load()` with the cycle collector on throughout, and its collections."""
+    was = gc.isenabled()
+    gc.enable()
+    counted = gc.get_stats()[2]["collections"]
+    try:
+        with EmbeddedFalkorStore(data, "bench") as store:
+            started = time.perf_counter()
+            load.__wrapped__(workbook, store, SOURCE)  # past the pause load() makes
+            took = time.perf_counter() - started
+    finally:
+        if not was:
+            gc.disable()
+    return took, gc.get_stats()[2]["collections"] - counted
 
 
 def print_scale(f: dict[str, Any]) -> None:
@@ -114,6 +146,10 @@ def print_scale(f: dict[str, Any]) -> None:
         f"           peak memory: python {f['python_mb']:6.0f} MB, FalkorDB "
         f"{f['server_mb']:6.0f} MB | bare batched CREATE {f['bare']:6.1f} s: write "
         f"{f['write'] / f['bare']:.2f}x, whole import {total / f['bare']:.2f}x of it"
+    )
+    print(
+        f"           lianfang ingest end to end {f['cli']:6.1f} s | load() with the "
+        f"collector on {f['collected']:6.1f} s ({f['collections']} full collections)"
     )
 
 

@@ -197,7 +197,6 @@ def _keep_extras(table: Table, sheet: Sheet, rows: list[Record]) -> None:
             record.extra = extra
 
 
-@collector.paused()
 @dataclass
 class Checked:
     """Registers read and checked against the graph, ready to plan: what the import
@@ -300,6 +299,7 @@ def _said_twice(path: Path, source: str, checked: Checked) -> list[Issue]:
     ]
 
 
+@collector.paused()  # where `lianfang ingest` and the upload enter: see graph/collector.py
 def load(
     path: Path,
     store: GraphStore | None,
