@@ -33,8 +33,14 @@ _KEPT_NODE = "($source IS NULL OR n.source IS NULL OR n.source <> $source)"
 _KEPT_EDGE = "($source IS NULL OR r.origin IS NULL OR r.origin <> $source)"
 
 
-def read_nodes(label: str) -> str:
-    return f"MATCH (n:{label}) WHERE {_KEPT_NODE} RETURN properties(n) AS p"
+def read_nodes(label: str, region: bool = False) -> str:
+    within = f" AND n.uid IN ${_region_param(label)}" if region else ""
+    return f"MATCH (n:{label}) WHERE {_KEPT_NODE}{within} RETURN properties(n) AS p"
+
+
+def _region_param(label: str) -> str:
+    """The parameter naming a region's uids of one label (labels are the schema's)."""
+    return f"in_{label}"
 
 
 def create_nodes(label: str, dates: tuple[str, ...]) -> str:
@@ -47,12 +53,19 @@ def create_nodes(label: str, dates: tuple[str, ...]) -> str:
 # states the same code, after that source's nodes were carried.
 # A whole copy with no import in it (a what-if scratch graph) renames nothing, so its
 # edges find their ends by uid, which every node has.
-def read_edges(edge: model.EdgeSpec, by_uid: bool = False) -> str:
+def read_edges(edge: model.EdgeSpec, by_uid: bool = False, region: bool = False) -> str:
     ends = (
         "[a.uid] AS a, [b.uid] AS b"
         if by_uid
         else "[a.code, a.source] AS a, [b.code, b.source] AS b"
     )
+    if region:  # both ends in the region, found from the start's uids by index
+        return (
+            f"MATCH (a:{edge.start}) WHERE a.uid IN ${_region_param(edge.start)} "
+            f"MATCH (a)-[r:{edge.type}]->(b:{edge.end}) "
+            f"WHERE b.uid IN ${_region_param(edge.end)} AND {_KEPT_EDGE} "
+            f"RETURN {ends}, properties(r) AS p"
+        )
     return (
         f"MATCH (a:{edge.start})-[r:{edge.type}]->(b:{edge.end}) WHERE {_KEPT_EDGE} "
         f"RETURN {ends}, properties(r) AS p"
@@ -94,15 +107,24 @@ class Carry:
     write: Writer
     replacing: str | None
     by_uid: bool = False  # a whole copy: edges find their ends by uid
+    # Only these nodes (uids by label) and the edges between them: a what-if's region.
+    region: Mapping[str, list[str]] | None = None
 
     def _params(self) -> dict[str, Any]:
-        return {"source": self.replacing}
+        if self.region is None:
+            return {"source": self.replacing}
+        return {
+            "source": self.replacing,
+            **{_region_param(label): self.region.get(label, []) for label in model.labels()},
+        }
 
     def _write_rows(self, cypher: str, rows: list[dict[str, Any]]) -> None:
         for start in range(0, len(rows), DEFAULT_BATCH):
             self.write(cypher, {"rows": rows[start : start + DEFAULT_BATCH]})
 
     def _check(self, what: str, cypher: str, carried: int) -> None:
+        if self.region is not None:
+            return  # a region is a part of the graph by design
         [row] = self.read(cypher, self._params())
         if row["n"] != carried:
             raise StoreError(
@@ -115,6 +137,8 @@ class Carry:
         """Copy part by part, reading the next part while this one is written: the two
         graphs differ, so the server runs both at once. Returns the rows carried."""
         carried = 0
+        if not parts:
+            return carried
         with collector.paused(), ThreadPoolExecutor(max_workers=1) as reader:
             ahead = reader.submit(self.read, parts[0].read, self._params())
             for index, part in enumerate(parts):
@@ -127,8 +151,13 @@ class Carry:
 
     def nodes(self) -> None:
         parts = [
-            _Part(read_nodes(label), create_nodes(label, dates), partial(_node_row, dates))
+            _Part(
+                read_nodes(label, self.region is not None),
+                create_nodes(label, dates),
+                partial(_node_row, dates),
+            )
             for label, dates in model.stored_labels().items()
+            if self.region is None or self.region.get(label)
         ]
         self._check("nodes", COUNT_NODES, self._copy(parts))
 
@@ -137,11 +166,12 @@ class Carry:
         # otherwise copy its edges twice.
         parts = [
             _Part(
-                read_edges(edge, self.by_uid),
+                read_edges(edge, self.by_uid, self.region is not None),
                 create_edges(edge, self.by_uid),
                 partial(_edge_row, _date_names(edge)),
             )
             for edge in {(e.start, e.type, e.end): e for e in model.edges()}.values()
+            if self.region is None or (self.region.get(edge.start) and self.region.get(edge.end))
         ]
         self._check("edges", COUNT_EDGES, self._copy(parts))
 

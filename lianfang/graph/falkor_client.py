@@ -214,7 +214,13 @@ class FalkorClient(GraphStore):
         if self._exists(name):
             self._graph(name).delete()
 
-    def _carry(self, staging: Graph, replacing: str | None, by_uid: bool = False) -> Carry:
+    def _carry(
+        self,
+        staging: Graph,
+        replacing: str | None,
+        by_uid: bool = False,
+        region: Mapping[str, list[str]] | None = None,
+    ) -> Carry:
         def read(cypher: str, params: Mapping[str, Any]) -> list[Row]:
             command = ("GRAPH.RO_QUERY", self.graph_name, with_params(cypher, params), "--compact")
             execute = self.db.connection.execute_command
@@ -224,7 +230,7 @@ class FalkorClient(GraphStore):
             text = with_params(cypher, params)
             self._run(lambda: staging.query(text))
 
-        return Carry(read, write, replacing, by_uid)
+        return Carry(read, write, replacing, by_uid, region)
 
     # -- schema ---------------------------------------------------------------------
     def _install_indexes(self, graph: Graph, wanted: Iterable[Index] | None = None) -> None:

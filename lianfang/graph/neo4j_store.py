@@ -26,6 +26,7 @@ from lianfang.graph.store import (
     GraphStore,
     Progress,
     QueryError,
+    Region,
     Row,
     Scratch,
     StoreError,
@@ -137,8 +138,9 @@ class Neo4jStore(GraphStore):
             return session.execute_write(work)
 
     @contextlib.contextmanager
-    def scratch(self) -> Iterator[Scratch]:
-        """One transaction, rolled back whatever happens: other sessions never see it."""
+    def scratch(self, region: Region | None = None) -> Iterator[Scratch]:
+        """One transaction, rolled back whatever happens: other sessions never see it.
+        It holds the whole graph (a region costs nothing to leave out here)."""
         with self._errors(), self._session(neo4j.WRITE_ACCESS) as session:
             tx = session.begin_transaction()
             try:

@@ -15,7 +15,7 @@ import re
 import time
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast, overload
 
@@ -131,6 +131,12 @@ class Scratch:
 
     read: Callable[[str, Mapping[str, Any] | None], list[Row]]
     write: Callable[[str, Mapping[str, Any] | None], list[Row]]
+    partial: bool = False  # holds only a region of the graph, not all of it
+
+
+# Some nodes of the graph, by label: uids. A what-if copies only the region a change
+# can reach, not the whole graph.
+Region = Mapping[str, Collection[str]]
 
 
 @dataclass(frozen=True)
@@ -285,8 +291,9 @@ class GraphStore(ABC):
         clear touches them, and they do not change the graph's state token."""
 
     @abstractmethod
-    def scratch(self) -> contextlib.AbstractContextManager[Scratch]:
-        """The graph as it stands, to change and query privately; discarded on exit."""
+    def scratch(self, region: Region | None = None) -> contextlib.AbstractContextManager[Scratch]:
+        """The graph as it stands, to change and query privately; discarded on exit. A
+        store may hold only `region` in it (the scratch then says it is partial)."""
 
     _seen_version: tuple[float, str] | None = None
 

@@ -3,7 +3,9 @@ copy of the graph before it happens, and every canned query's findings compared.
 
 The live graph is never touched: on FalkorDB the changes go to a scratch copy that is
 dropped afterwards (and by the next start, if the process dies), on Neo4j to a
-transaction that is rolled back.
+transaction that is rolled back. The copy holds only the region the changes can reach
+(loop/region.py), and the findings before and after are both taken there, so a
+what-if costs what the change touches, not what the province holds.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 from lianfang.graph import model
 from lianfang.graph.store import GraphStore, Scratch
+from lianfang.loop import region
 from lianfang.queries.params import bind
 from lianfang.queries.runner import run
 from lianfang.queries.spec import library
@@ -149,6 +152,11 @@ APPLY = {
 }
 
 
+def _live(store: GraphStore, query_id: str, as_of: dt.date) -> list[dict[str, Any]]:
+    """The query's answer on the live graph (cached until the next import)."""
+    return run(store, query_id, {"as_of": as_of}).rows
+
+
 def _answers(scratch: Scratch, as_of: dt.date) -> dict[str, list[dict[str, Any]]]:
     answers = {}
     for spec in library().values():
@@ -159,24 +167,43 @@ def _answers(scratch: Scratch, as_of: dt.date) -> dict[str, list[dict[str, Any]]
     return answers
 
 
-def simulate(store: GraphStore, changes: list[Change], as_of: dt.date) -> dict[str, Any]:
-    """Per query, the findings the changes would add and those they would close."""
+def changed_region(store: GraphStore, changes: list[Change]) -> dict[str, set[str]]:
+    """What the changes can reach (loop/region.py): their people, posts and powers."""
+    people = [c.a for c in changes if c.kind in ("appoint", "end")]
+    posts = [c.b if c.kind in ("appoint", "end") else c.a for c in changes]
+    powers = [c.b for c in changes if c.kind in ("grant", "revoke")]
+    return region.reach(store, people, posts, powers)
+
+
+def simulate(
+    store: GraphStore, changes: list[Change], as_of: dt.date, whole: bool = False
+) -> dict[str, Any]:
+    """Per query, the findings the changes would add and those they would close.
+    `whole` copies the whole graph instead of the changes' region (the answers are the
+    same; tests and bench/whatif.py compare the two)."""
     if not changes:
         raise WhatIfError("give at least one change (--appoint, --end, --grant, --revoke)")
     checked = [check(store, change, as_of) for change in changes]
-    with store.scratch() as scratch:
+    reached = None if whole else changed_region(store, checked)
+    with store.scratch(reached) as scratch:
+        earlier = _answers(scratch, as_of) if scratch.partial else None
         for change in checked:
             scratch.write(APPLY[change.kind], {"a": change.a, "b": change.b, "day": change.day})
         after = _answers(scratch, as_of)
     queries: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for query_id, rows in after.items():
         spec = library()[query_id]
-        before = run(store, query_id, {"as_of": as_of}).rows
+        before = earlier[query_id] if earlier is not None else _live(store, query_id, as_of)
         old = {spec.finding_key(row) for row in before}
         new = {spec.finding_key(row) for row in rows}
+        # in the order of their keys, however the engine returned them
         queries[query_id] = {
-            "new": [row for row in rows if spec.finding_key(row) not in old],
-            "closed": [row for row in before if spec.finding_key(row) not in new],
+            "new": sorted(
+                (row for row in rows if spec.finding_key(row) not in old), key=spec.finding_key
+            ),
+            "closed": sorted(
+                (row for row in before if spec.finding_key(row) not in new), key=spec.finding_key
+            ),
         }
     return {
         "as_of": as_of,
