@@ -14,10 +14,14 @@ printed at the end compare like with like:
   and then sends its session cookie;
 - token: the same account's API token, as `Authorization: Bearer`;
 - scoped: a viewer limited to one bureau (C01B02), logged in through the form: every
-  answer is cut to the scope.
+  answer is cut to the scope;
+- imports: local mode while another process imports an office's register every
+  IMPORT_EVERY seconds (`lianfang ingest` of a published table, as its own source):
+  each import lands a new state of the graph, which the server prepares anew.
 
     .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--modes local,session]
     .venv/bin/python bench/load.py --modes logins --clients 80 --seconds 10
+    .venv/bin/python bench/load.py --modes local,imports [--import-every 10]
 """
 
 from __future__ import annotations
@@ -37,7 +41,8 @@ from pathlib import Path
 
 import httpx
 
-MODES = ("local", "session", "token", "scoped")
+MODES = ("local", "session", "token", "scoped", "imports")
+OFFICE = Path(__file__).resolve().parents[1] / "tests/fixtures/real/宝安市场监管局.xlsx"
 # Not in the default run: many wrong passwords at once, the server's memory watched.
 LOGINS = "logins"
 PASSWORD = "bench password 2026"
@@ -79,7 +84,7 @@ LIANFANG = str(Path(sys.executable).with_name("lianfang"))
 
 def add_account(workdir: Path, mode: str) -> str | None:
     """The mode's account (none in local mode), and for `token` its token."""
-    if mode == "local":
+    if mode in ("local", "imports"):
         return None
     scope = ["--role", "viewer", "--unit", "C01B02"] if mode == "scoped" else ["--role", "analyst"]
     subprocess.run(
@@ -196,6 +201,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument("--import-every", type=float, default=10.0)
     args = parser.parse_args()
     results: dict[str, tuple[float, float, float]] = {}
     for mode in args.modes.split(","):
@@ -204,7 +210,7 @@ def main() -> None:
             continue
         if mode not in MODES:
             raise SystemExit(f"--modes: {mode!r} is not one of {', '.join((*MODES, LOGINS))}")
-        results[mode] = run_mode(mode, args.clients, args.seconds)
+        results[mode] = run_mode(mode, args.clients, args.seconds, args.import_every)
     if "local" in results:
         base_rate, base_p50, base_p95 = results["local"]
         for mode, (rate, p50, p95) in results.items():
@@ -214,7 +220,23 @@ def main() -> None:
             )
 
 
-def run_mode(mode: str, clients: int, seconds: float) -> tuple[float, float, float]:
+def importer(workdir: Path, every: float, until: float, took: list[float]) -> None:
+    """Another process's import of an office register every `every` seconds."""
+    while time.monotonic() + every < until:
+        time.sleep(every)
+        began = time.perf_counter()
+        subprocess.run(
+            [LIANFANG, "ingest", str(OFFICE), "--source", "bench-office"],
+            env=environment(workdir),
+            check=True,
+            capture_output=True,
+        )
+        took.append(time.perf_counter() - began)
+
+
+def run_mode(
+    mode: str, clients: int, seconds: float, import_every: float = 10.0
+) -> tuple[float, float, float]:
     """One server, one mode: prints its figures; returns (req/s, p50, p95)."""
     workdir = Path(tempfile.mkdtemp(prefix="lf-load-", dir="/tmp"))
     port = free_port()
@@ -235,6 +257,10 @@ def run_mode(mode: str, clients: int, seconds: float) -> tuple[float, float, flo
             threading.Thread(target=client, args=(http, urls, n, until, found, errors))
             for n, http in enumerate(https)
         ]
+        imports: list[float] = []
+        if mode == "imports":
+            args = (workdir, import_every, until, imports)
+            threads.append(threading.Thread(target=importer, args=args))
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -248,8 +274,13 @@ def run_mode(mode: str, clients: int, seconds: float) -> tuple[float, float, flo
     print(
         f"{mode}: {clients} clients, {seconds:.0f} s: {len(every) / seconds:.1f} req/s, "
         f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
-        f"p99 {percentile(every, 0.99):.0f} ms, {len(errors)} errors"
+        f"p99 {percentile(every, 0.99):.0f} ms, max {max(every):.0f} ms, {len(errors)} errors"
     )
+    if imports:
+        print(
+            f"  {len(imports)} imports landed, each {statistics.median(imports):.1f} s "
+            "(median) from the command to its exit"
+        )
     for url in urls:
         values = found.get(url) or [float("nan")]
         print(

@@ -51,3 +51,76 @@ def test_preparing_can_be_turned_off(data_dir: Path, tmp_path: Path) -> None:
         app = create_app(settings=AppSettings(warm_seconds=0), store=store)
         with TestClient(app, base_url=LOCAL):
             assert "lianfang-warmer" not in [t.name for t in threading.enumerate()]
+
+
+def _held_warmer(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """The warmer, once it has prepared the first state, stops at the start of the next
+    until released: (it is holding, release it)."""
+    from lianfang.api import warmer
+
+    holding, release = threading.Event(), threading.Event()
+    rounds = {"n": 0}
+    real = warmer.stats
+
+    def stats(store):  # type: ignore[no-untyped-def]
+        rounds["n"] += 1
+        if rounds["n"] > 1:
+            holding.set()
+            assert release.wait(30)
+        return real(store)
+
+    monkeypatch.setattr(warmer, "stats", stats)
+    return holding, release
+
+
+def _has_department(client: TestClient) -> bool:
+    rows = client.get("/api/queries/unit-risk-profile").json()["rows"]
+    return any("稽查大队" in str(row) for row in rows)
+
+
+def test_while_another_import_is_prepared_readers_get_the_state_before(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Readers do not wait for, or compute beside, the warmer: they are answered from
+    the last prepared state until the new one's answer is ready."""
+    store = EmbeddedFalkorStore(data_dir, "lianfang")
+    load(write_workbook(tmp_path / "org.xlsx"), store)
+    holding, release = _held_warmer(monkeypatch)
+    asked = record_reads(store, monkeypatch)
+    app = create_app(settings=AppSettings(warm_seconds=0.1), store=store)
+    with TestClient(app, base_url=LOCAL) as client:
+        deadline = time.monotonic() + 30
+        while profile_reads(asked) < 1:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        with EmbeddedFalkorStore(data_dir, "lianfang") as other:
+            load(write_workbook(tmp_path / "稽查大队.xlsx", DEPARTMENT), other)
+        assert holding.wait(30)  # the warmer has seen the import and is preparing it
+        time.sleep(0.3)  # the app's own look at the state token is renewed
+        before = profile_reads(asked)
+        assert not _has_department(client)  # the state before, at once
+        assert profile_reads(asked) == before  # nothing computed for it
+        release.set()
+        while not _has_department(client):
+            assert time.monotonic() < deadline, "the new state was never served"
+            time.sleep(0.05)
+    store.close()
+
+
+def test_a_state_this_process_made_is_never_answered_from_the_one_before(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = EmbeddedFalkorStore(data_dir, "lianfang")
+    load(write_workbook(tmp_path / "org.xlsx"), store)
+    holding, release = _held_warmer(monkeypatch)
+    app = create_app(settings=AppSettings(warm_seconds=0.1), store=store)
+    try:
+        with TestClient(app, base_url=LOCAL) as client:
+            assert not _has_department(client)
+            load(write_workbook(tmp_path / "稽查大队.xlsx", DEPARTMENT), store)
+            assert holding.wait(30)
+            assert _has_department(client)  # computed for the new state, not the old
+            release.set()
+    finally:
+        release.set()
+        store.close()

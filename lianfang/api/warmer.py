@@ -5,7 +5,8 @@ the result cache. The web app looks at the graph's state token every few seconds
 an import (through the page, the API or another process's `lianfang ingest`) has
 changed it, the headline figures, every canned query (at its default parameters) and
 today's warning levels and scores are computed once in the background, so the first
-analyst to open a page after an import does not wait for it.
+analyst to open a page after an import does not wait for it. Meanwhile, after another
+process's import, pages answer from the state prepared before (queries/cache.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import threading
 from lianfang.graph import calendar
 from lianfang.graph.store import GraphStore, StoreError
 from lianfang.loop import score, warnings
+from lianfang.queries.cache import prepared, preparing
 from lianfang.queries.runner import run
 from lianfang.queries.spec import library
 from lianfang.queries.stats import stats
@@ -32,6 +34,7 @@ class Warmer:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="lianfang-warmer", daemon=True)
         self.warmed: str | None = None  # the state whose answers are ready
+        self._writes = store.writes  # this process's writes when it last looked
 
     def start(self) -> Warmer:
         if self.every > 0:
@@ -52,15 +55,22 @@ class Warmer:
             self._stop.wait(self.every)
 
     def warm_once(self) -> None:
+        writes = self.store.writes
         version = self.store.version()
         if version == self.warmed:
             return
-        stats(self.store)
-        for query_id in library():
-            if self._stop.is_set():
-                return
-            run(self.store, query_id)
-        today = calendar.today()  # the levels and scores every unit and node page shows
-        warnings.compute(self.store, today)
-        score.compute(self.store, today)
+        # Another process's import: readers keep the last prepared state meanwhile. A
+        # state this process wrote is answered as it stands (its writer reads it next).
+        elsewhere = self.warmed is not None and writes == self._writes
+        self._writes = writes
+        with preparing(self.store, version, readers_wait_not=elsewhere):
+            stats(self.store)
+            for query_id in library():
+                if self._stop.is_set():
+                    return
+                run(self.store, query_id)
+            today = calendar.today()  # the levels and scores every unit and node page shows
+            warnings.compute(self.store, today)
+            score.compute(self.store, today)
+        prepared(self.store, version)
         self.warmed = version

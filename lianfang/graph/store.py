@@ -110,6 +110,7 @@ def changes_version(method: F) -> F:
             return method(self, *args, **kwargs)
         finally:
             self._seen_version = None
+            self.writes += 1
 
     return cast(F, forgetting)
 
@@ -296,6 +297,7 @@ class GraphStore(ABC):
         store may hold only `region` in it (the scratch then says it is partial)."""
 
     _seen_version: tuple[float, str] | None = None
+    writes = 0  # this process's writes through the store: its own changes of state
 
     def version(self) -> str:
         """The graph's state token: results cached under it are results of this state.

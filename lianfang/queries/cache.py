@@ -7,13 +7,23 @@ same query or transaction as each import, see graph.schema.GraphVersion), what w
 asked and its parameters. Concurrent requests for the same answer wait for the one
 computing it rather than computing it again. Callers must treat what they get as
 read-only (query rows are copied by the runner).
+
+While the web app's warmer prepares the answers of a state another process's import
+made (api/warmer.py), readers are answered from the last state it prepared whole,
+rather than waiting for the new one or computing it beside the warmer: under fifty
+clients, an import every ten seconds otherwise put every page behind a recomputation
+of the whole library. An answer of the new state is served as soon as it is ready,
+and a state this process made itself (an upload, a ledger entry) is never answered
+from the one before.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from lianfang.graph.store import GraphStore
@@ -57,18 +67,61 @@ class ResultCache:
                 del self._computing[key]
             busy.release()
 
+    def peek(self, key: Key) -> Any:
+        """The kept answer, or MISSING; nothing is computed."""
+        with self._lock:
+            return self._kept.get(key, MISSING)
+
     def clear(self) -> None:
         with self._lock:
             self._kept.clear()
 
 
+MISSING = object()
 RESULTS = ResultCache()
+Where = tuple[str, str | None]
+_READY: dict[Where, str] = {}  # per graph: the last state the warmer prepared whole
+_WARMING: dict[Where, str] = {}  # per graph: a state it prepares while readers wait not
+_FRESH = contextvars.ContextVar("fresh", default=False)  # the warmer's own asking
+
+
+def _where(store: GraphStore) -> Where:
+    return (store.location, getattr(store, "graph_name", None))
 
 
 def cached(store: GraphStore, key: Key, compute: Callable[[], T]) -> T:
-    """`compute()`'s answer for this state of this store's graph, computed once."""
-    where = (store.location, getattr(store, "graph_name", None))
-    return RESULTS.get_or_compute((where, store.version(), *key), compute)
+    """`compute()`'s answer for this state of this store's graph, computed once (or,
+    while the warmer prepares this state, the last prepared state's answer)."""
+    where, version = _where(store), store.version()
+    if not _FRESH.get() and _WARMING.get(where) == version:
+        found = RESULTS.peek((where, version, *key))
+        if found is MISSING and where in _READY:
+            found = RESULTS.peek((where, _READY[where], *key))
+        if found is not MISSING:
+            return found
+    return RESULTS.get_or_compute((where, version, *key), compute)
+
+
+@contextlib.contextmanager
+def preparing(store: GraphStore, version: str, readers_wait_not: bool) -> Iterator[None]:
+    """The warmer computes `version`'s answers in the block; with `readers_wait_not`,
+    readers meanwhile get the last prepared state's (see `prepared`)."""
+    where = _where(store)
+    asked = _FRESH.set(True)
+    if readers_wait_not:
+        _WARMING[where] = version
+    try:
+        yield
+    finally:
+        _FRESH.reset(asked)
+        if _WARMING.get(where) == version:
+            del _WARMING[where]
+
+
+def prepared(store: GraphStore, version: str) -> None:
+    """Every answer the warmer prepares is ready for `version`: the state readers fall
+    back on while the next one is prepared."""
+    _READY[_where(store)] = version
 
 
 def frozen(value: Any) -> Any:
