@@ -33,6 +33,7 @@ from lianfang.viz.style import (
     LEVEL_COLOURS,
     LOOKS,
     TEXT,
+    WARNED,
     colours,
     heat,
     legend,
@@ -189,8 +190,6 @@ def _summed(name: str) -> str:
 _GROUP = Said("汇总", "summary")
 _UID = Said("编号", "id")
 _SOURCE = Said("来源", "source")
-# A post's or unit's border says its warning level (rules in loop/rules/warnings.yaml).
-WARNED: Final = {"red": "#DC2626", "yellow": "#EAB308"}
 
 
 def _look(key: Key, props: dict[str, Any], graph: Subgraph, boxed: bool) -> dict[str, Any]:
@@ -214,7 +213,7 @@ def _look(key: Key, props: dict[str, Any], graph: Subgraph, boxed: bool) -> dict
         look["size"] = 12
     warned = props.get("_warned")
     if warned in WARNED and label in ("Post", "Unit"):
-        look["color"]["border"] = WARNED[warned]
+        look["color"]["border"] = WARNED[warned][0]
         look["borderWidth"] = 3
     if key in graph.exposed:
         look["color"]["border"] = EXPOSED_RING

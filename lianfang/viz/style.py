@@ -21,6 +21,11 @@ LOOKS: dict[str, tuple[str, str]] = {
 }
 LEVEL_COLOURS = {"high": "#E8363D", "medium": "#FF9845", "low": "#B5D334"}
 EXPOSED_RING = "#6A0DAD"  # a high risk with no control in effect
+# A post's or unit's border says its warning level (rules in loop/rules/warnings.yaml).
+WARNED = {
+    "red": ("#DC2626", "红色预警", "red warning"),
+    "yellow": ("#EAB308", "黄色预警", "yellow warning"),
+}
 FOCUS_BORDER = "#111111"
 AGGREGATE = ("box", "#9E9E9E")
 TEXT = "#1F2937"  # labels: dark on white, or on a light tint inside a shape
@@ -88,4 +93,6 @@ def legend() -> list[LegendEntry]:
             EXPOSED_RING,
         )
     )
+    for level, (ring, zh, en) in WARNED.items():
+        entries.append(LegendEntry(f"warned:{level}", zh, en, "box", "#FFFFFF", ring))
     return entries
