@@ -207,7 +207,7 @@ def test_simulate_an_appointment_from_the_person_page(browser, store: EmbeddedFa
             "sections => sections.map(s => s.dataset.query)"
         )
         assert {"incompatible-duties", "concurrent-key-posts", "process-capture"} <= set(found)
-        assert "appoint E1 → P2" in page.inner_text("#whatif-changes")
+        assert "任命王建国为" in page.inner_text("#whatif-changes")  # by names, not ids
         frame = page.frame_locator("#whatif-map")
         frame.locator("body[data-rendered]").wait_for(timeout=30_000)
         assert frame.locator("canvas").count() == 1

@@ -115,8 +115,8 @@ class Recording(GraphStore):
         return self.inner.office_write(cypher, params)
 
     @contextlib.contextmanager
-    def scratch(self):
-        with self.inner.scratch() as inner:
+    def scratch(self, region=None):
+        with self.inner.scratch(region) as inner:
 
             def read(cypher, params=None):
                 self.seen.add(cypher)
@@ -126,7 +126,7 @@ class Recording(GraphStore):
                 self.seen.add(cypher)
                 return inner.write(cypher, params)
 
-            yield Scratch(read, write)
+            yield Scratch(read, write, partial=inner.partial)
 
     def apply(self, changes, progress=None, replacing=None):
         changes = list(changes)
