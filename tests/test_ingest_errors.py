@@ -206,6 +206,32 @@ def test_a_code_several_sources_hold_must_name_its_source(
     assert owners == [{"uid": "other:P1", "s": "other"}]
 
 
+def test_a_code_many_sources_hold_is_read_back_by_count_not_by_every_holder(
+    imported: GraphStore, tmp_path: Path
+) -> None:
+    """Five sources hold P1: an import reads back two of them by name and how many
+    there are, yet a reference to any one of them by `来源:编号` resolves, an unnamed
+    reference says how many sources share the code, and the holders stay qualified."""
+    for source in ("b", "c", "d", "e"):
+        load(write_workbook(tmp_path / f"{source}.xlsx"), imported, source=source)
+    third = copy.deepcopy(DEPARTMENT)
+    errors = failing(imported, write_workbook(tmp_path / "third.xlsx", third), source="third")
+    error = next(e for e in errors if e.sheet == "防控措施")
+    assert "等5个来源" in error.message and ":P1" in error.message
+    for source in ("org", "b", "c", "d", "e"):
+        third["units"][0]["parent_id"] = f"{source}:U1"
+        third["controls"][0]["owner_posts"] = f"{source}:P1"
+        load(write_workbook(tmp_path / "third.xlsx", third), imported, source="third")
+        owners = imported.read(
+            "MATCH (:Control {uid: 'C9'})-[:OWNED_BY]->(p:Post) RETURN p.uid AS uid"
+        )
+        assert owners == [{"uid": f"{source}:P1"}]
+    held = imported.read("MATCH (p:Post {code: 'P1'}) RETURN p.uid AS uid ORDER BY uid")
+    assert [row["uid"] for row in held] == [f"{s}:P1" for s in ("b", "c", "d", "e", "org")]
+    report = load(write_workbook(tmp_path / "f.xlsx"), imported, source="f")
+    assert any("已由来源" in w.message for w in report.warnings)  # the same registers again
+
+
 def test_a_bad_level_and_a_dangling_post_on_one_row_are_both_reported_once(
     imported: GraphStore, tmp_path: Path
 ) -> None:

@@ -21,6 +21,9 @@ def _unresolved(edge: Edge, end: End, found: Found) -> Issue:
     listed_zh, listed_en = "、".join(found.candidates), ", ".join(found.candidates)
     if found.problem == "shared code":
         example = qualified(found.candidates[0], named)
+        if found.more:  # many offices share it: a few are named, and how many more
+            listed_zh += f"等{len(found.candidates) + found.more}个来源"
+            listed_en += f" and {found.more} more"
         zh = f"编号“{named}”在多个来源中都有({listed_zh}),请写明来源,如“{example}”"
         en = f"id {named!r} is held by several sources ({listed_en}); name one, as in {example!r}"
     elif found.problem == "several people":

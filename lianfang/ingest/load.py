@@ -275,15 +275,11 @@ def _said_twice(path: Path, source: str, checked: Checked) -> list[Issue]:
                 "(whatever it held before is removed)",
             )
         ]
-    others: Counter[str] = Counter()
-    for label, stated in codes.items():
-        holders = checked.resolver.holders.get(label, {})
-        for code in stated:
-            others.update(s for s in holders.get(code, {}) if s != source)
     total = sum(len(stated) for stated in codes.values())
-    if not others:
+    most = checked.resolver.most_shared()
+    if most is None:
         return []
-    other, shared = others.most_common(1)[0]
+    other, shared = most
     if total < 5 or shared < SAME_REGISTERS * total:
         return []
     return [

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from lianfang.graph import model
 from lianfang.graph.store import GraphStore
@@ -45,23 +46,44 @@ def _chunks(values: set[str]) -> list[list[str]]:
     return [ordered[i : i + LOOKUP_CHUNK] for i in range(0, len(ordered), LOOKUP_CHUNK)]
 
 
-def graph_holders(
-    store: GraphStore | None, label: str, codes: set[str]
-) -> dict[str, dict[str, str]]:
-    """code → {source: uid} for the given codes of one label that the graph holds."""
+# How many other holders of a code an import reads back by name. Past two, every holder
+# of the code is already `source:code` and stays so whatever this import does (nothing
+# to rename), so their number is enough: reading them all made each import cost the
+# number of sources before it (137,893 rows at the twentieth county numbered from C01).
+NAMED_HOLDERS = 2
+
+
+@dataclass
+class Holders:
+    """Who holds each code of one label: this source's uid, up to NAMED_HOLDERS others
+    by source, and how many sources hold it in all."""
+
+    named: dict[str, dict[str, str]] = field(default_factory=dict)  # code → {source: uid}
+    count: dict[str, int] = field(default_factory=dict)  # code → sources holding it
+
+    def get(self, code: str, default: Any = None) -> dict[str, str]:
+        return self.named.get(code, {} if default is None else default)
+
+
+def graph_holders(store: GraphStore | None, label: str, codes: set[str], source: str) -> Holders:
+    """The holders of the given codes of one label that the graph holds."""
+    found = Holders()
     if store is None or not codes:
-        return {}
+        return found
     spec = model.node(label)  # the label comes from the schema, never from a cell
-    holders: dict[str, dict[str, str]] = defaultdict(dict)
     for chunk in _chunks(codes):
         rows = store.read(
             f"MATCH (n:{spec.label}) WHERE n.code IN $codes "
-            "RETURN n.code AS code, n.source AS source, n.uid AS uid",
-            {"codes": chunk},
+            "WITH n.code AS code, collect([n.source, n.uid]) AS held "
+            "RETURN code, size(held) AS count, "
+            "[h IN held WHERE h[0] = $source] + "
+            "[h IN held WHERE h[0] <> $source][..$named] AS named",
+            {"codes": chunk, "source": source, "named": NAMED_HOLDERS},
         )
         for row in rows:
-            holders[row["code"]][row["source"]] = row["uid"]
-    return dict(holders)
+            found.count[row["code"]] = int(row["count"])
+            found.named[row["code"]] = {held[0]: held[1] for held in row["named"]}
+    return found
 
 
 def source_codes(store: GraphStore | None, label: str, source: str) -> set[str]:
@@ -95,6 +117,7 @@ class Found:
     problem: str | None = None  # "shared code", "several people", "person without post"
     candidates: list[str] = field(default_factory=list)
     via_person: str | None = None  # a person's name or id, standing for their posts
+    more: int = 0  # sources sharing the code beyond the candidates named
 
 
 class Resolver:
@@ -119,7 +142,7 @@ class Resolver:
         for label, codes in self.before.items():
             wanted[label].update(codes)
         self.holders = {
-            label: graph_holders(store, label, codes) for label, codes in wanted.items()
+            label: graph_holders(store, label, codes, source) for label, codes in wanted.items()
         }
         self._people: dict[str, list[tuple[str, str]]] | None = None
 
@@ -135,17 +158,60 @@ class Resolver:
         named = split_source(text)
         return {text, named[1]} if named else {text}
 
+    def _held(self, label: str) -> Holders:
+        return self.holders.get(label) or Holders()
+
     def others(self, label: str, code: str) -> dict[str, str]:
-        """source → uid of the records other sources hold under this code."""
-        found = self.holders.get(label, {}).get(code, {})
+        """source → uid of records other sources hold under this code: all of them when
+        there are at most NAMED_HOLDERS, else that many (see `other_count`)."""
+        found = self._held(label).get(code)
         return {s: uid for s, uid in found.items() if s != self.source}
+
+    def other_count(self, label: str, code: str) -> int:
+        """How many other sources hold a record under this code."""
+        held = self._held(label)
+        mine = self.source in held.get(code)
+        return held.count.get(code, 0) - (1 if mine else 0)
+
+    def _other_holds(self, label: str, source: str, code: str) -> bool:
+        """Whether another source holds this code (asked of the graph when the named
+        holders do not say)."""
+        if source in self.others(label, code):
+            return True
+        if self.other_count(label, code) <= NAMED_HOLDERS or self.store is None:
+            return False
+        spec = model.node(label)
+        rows = self.store.read(
+            f"MATCH (n:{spec.label} {{code: $code, source: $source}}) RETURN count(n) AS n",
+            {"code": code, "source": source},
+        )
+        return bool(rows and rows[0]["n"])
+
+    def most_shared(self) -> tuple[str, int] | None:
+        """The other source holding the most of the codes this import states, and how
+        many: counted in the graph, since the holders read back are not all named."""
+        if self.store is None:
+            return None
+        shared: Counter[str] = Counter()
+        for label, nodes in self.batch.nodes.items():
+            if not any(self.other_count(label, code) for code in nodes):
+                continue
+            spec = model.node(label)
+            for chunk in _chunks(set(nodes)):
+                rows = self.store.read(
+                    f"MATCH (n:{spec.label}) WHERE n.code IN $codes AND n.source <> $source "
+                    "RETURN n.source AS source, count(n) AS n",
+                    {"codes": chunk, "source": self.source},
+                )
+                shared.update({row["source"]: int(row["n"]) for row in rows})
+        return shared.most_common(1)[0] if shared else None
 
     def key(self, label: str, source: str, code: str) -> str:
         """The graph uid a record has once this import lands."""
-        holders = set(self.others(label, code))
+        holders = self.other_count(label, code)
         if code in self.batch.nodes.get(label, {}) or code in self.batch.broken.get(label, ()):
-            holders.add(self.source)
-        return code if len(holders) <= 1 else qualified(source, code)
+            holders += 1
+        return code if holders <= 1 else qualified(source, code)
 
     def own_keys(self) -> None:
         for label, nodes in self.batch.nodes.items():
@@ -165,7 +231,7 @@ class Resolver:
                         changed.append(Rename(label, other, code, wanted))
                 # This import's own record keeps its node (and the edges other sources
                 # drew to it) when its uid changes.
-                own = self.holders.get(label, {}).get(code, {}).get(self.source)
+                own = self._held(label).get(code).get(self.source)
                 if code in stated and own is not None and own != stated[code].key:
                     changed.append(Rename(label, self.source, code, stated[code].key or code))
         return changed
@@ -181,10 +247,10 @@ class Resolver:
             source, code = named
             if source == self.source and self.batch.has(label, code):
                 return (self.source, code), []
-            if source in self.others(label, code):
+            if source != self.source and self._other_holds(label, source, code):
                 return (source, code), []
         others = sorted(self.others(label, text))
-        if len(others) == 1:
+        if self.other_count(label, text) == 1:
             return (others[0], text), []
         return None, others
 
@@ -192,19 +258,22 @@ class Resolver:
         owner, sharing = self._locate(label, text)
         if owner:
             return Found([(label, self.key(label, *owner))])
-        return Found(problem="shared code" if sharing else None, candidates=sharing)
+        more = max(0, self.other_count(label, text) - len(sharing))
+        return Found(problem="shared code" if sharing else None, candidates=sharing, more=more)
 
     def resolve(self, end: End) -> Found:
         if self.batch.unreadable.intersection(end.labels):
             return Found([(end.labels[0], end.uid)])
         ambiguous: list[str] = []
+        more = 0
         for label in end.labels:
             found = self._in_label(label, end.uid)
             if found.targets:
                 return found
             ambiguous += found.candidates
+            more += found.more
         if ambiguous:
-            return Found(problem="shared code", candidates=ambiguous)
+            return Found(problem="shared code", candidates=ambiguous, more=more)
         if end.column is not None and end.column.name in PERSON_FOR_POST:
             return self._person(end.uid)
         return Found()
