@@ -43,6 +43,7 @@ PAGE: Final[dict[str, Said]] = {
         "点击节点查看详情；双击节点，把它的关联节点加到图上",
         "Click a node for its details; double-click it to add its neighbours",
     ),
+    "hint_offline": Said("点击节点查看详情", "Click a node for its details"),
     "all": Said("全部", "All"),
     "expand": Said("展开此组", "Expand this group"),
     "neighbours": Said("加入关联节点", "Add its neighbours"),
