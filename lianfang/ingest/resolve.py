@@ -19,7 +19,6 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from lianfang.graph import model
 from lianfang.graph.store import GraphStore
@@ -61,8 +60,8 @@ class Holders:
     named: dict[str, dict[str, str]] = field(default_factory=dict)  # code → {source: uid}
     count: dict[str, int] = field(default_factory=dict)  # code → sources holding it
 
-    def get(self, code: str, default: Any = None) -> dict[str, str]:
-        return self.named.get(code, {} if default is None else default)
+    def get(self, code: str) -> dict[str, str]:
+        return self.named.get(code, {})
 
 
 def graph_holders(store: GraphStore | None, label: str, codes: set[str], source: str) -> Holders:

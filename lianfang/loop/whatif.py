@@ -41,7 +41,7 @@ class Change:
     day: dt.date | None = None
 
     def words(self) -> str:
-        arrow = "@" if self.kind in ("appoint", "end") else ">"
+        arrow = "@" if self.holding else ">"
         when = f":{self.day.isoformat()}" if self.day else ""
         return f"{self.kind} {self.a}{arrow}{self.b}{when}"
 
@@ -49,9 +49,20 @@ class Change:
         return {"kind": self.kind, "a": self.a, "b": self.b, "day": self.day}
 
     @property
-    def labels(self) -> tuple[str, str]:
-        """What the change joins: a person and a post, or a post and a power."""
-        return ("Person", "Post") if self.kind in ("appoint", "end") else ("Post", "Power")
+    def holding(self) -> bool:
+        """Whether it changes who holds a post (else what a post exercises)."""
+        return self.kind in ("appoint", "end")
+
+    @property
+    def ends(self) -> tuple[tuple[str, str], tuple[str, str]]:
+        """What the change joins, as (label, uid): a person and a post, or a post and a
+        power."""
+        first, second = ("Person", "Post") if self.holding else ("Post", "Power")
+        return (first, self.a), (second, self.b)
+
+    @property
+    def edge_type(self) -> str:
+        return "HOLDS" if self.holding else "EXERCISES"
 
     def said(self, names: Mapping[str, str], lang: str = "zh") -> str:
         """The change as a reader says it, by the names of what it joins (an id where
@@ -94,7 +105,7 @@ def _exists(store: GraphStore, label: str, uid: str) -> None:
 def check(store: GraphStore, change: Change, as_of: dt.date) -> Change:
     """The change as it will be applied (its day filled in), or WhatIfError."""
     day = change.day or as_of
-    if change.kind in ("appoint", "end"):
+    if change.holding:
         _exists(store, "Person", change.a)
         _exists(store, "Post", change.b)
         held = store.read(
@@ -169,9 +180,9 @@ def _answers(scratch: Scratch, as_of: dt.date) -> dict[str, list[dict[str, Any]]
 
 def changed_region(store: GraphStore, changes: list[Change]) -> dict[str, set[str]]:
     """What the changes can reach (loop/region.py): their people, posts and powers."""
-    people = [c.a for c in changes if c.kind in ("appoint", "end")]
-    posts = [c.b if c.kind in ("appoint", "end") else c.a for c in changes]
-    powers = [c.b for c in changes if c.kind in ("grant", "revoke")]
+    people = [c.a for c in changes if c.holding]
+    posts = [c.b if c.holding else c.a for c in changes]
+    powers = [c.b for c in changes if not c.holding]
     return region.reach(store, people, posts, powers)
 
 

@@ -40,3 +40,12 @@ def relation_name(edge_type: str, direction: str, lang: str) -> str:
     if lang != "zh":
         return edge_type
     return model.relation_zh(edge_type, incoming=direction != "out")
+
+
+def with_unit(post: str | None, unit: str | None) -> str:
+    """A post with its unit ("国库科科员"); a post name that already says its unit is not
+    prefixed again ("国库科国库科科员" is how that reads otherwise)."""
+    post = post or ""
+    if not unit or post.startswith(unit):
+        return post
+    return f"{unit}{post}"

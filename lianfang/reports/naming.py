@@ -6,15 +6,7 @@ from collections.abc import Iterable
 
 from lianfang.graph import model
 from lianfang.graph.store import GraphStore
-
-
-def with_unit(post: str | None, unit: str | None) -> str:
-    """A post with its unit ("国库科科员"); a post name that already says its unit is not
-    prefixed again ("国库科国库科科员" is how that reads otherwise)."""
-    post = post or ""
-    if not unit or post.startswith(unit):
-        return post
-    return f"{unit}{post}"
+from lianfang.queries.wording import with_unit
 
 
 def post_names(store: GraphStore, uids: Iterable[str]) -> dict[str, str]:

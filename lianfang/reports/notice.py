@@ -16,8 +16,8 @@ from lianfang.loop import score, warnings
 from lianfang.queries.finding_ids import short_id
 from lianfang.queries.runner import find
 from lianfang.queries.scope import units_under
+from lianfang.queries.wording import with_unit
 from lianfang.reports import official
-from lianfang.reports.naming import with_unit
 from lianfang.reports.official import chinese_date
 
 REPLY_MUST = ("原因分析", "整改措施", "廉政承诺")

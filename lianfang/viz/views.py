@@ -11,6 +11,7 @@ from lianfang.graph.store import GraphStore
 from lianfang.loop import warnings, whatif
 from lianfang.queries import paths
 from lianfang.queries.runner import QueryResult
+from lianfang.queries.wording import with_unit
 from lianfang.viz.subgraph import (
     Edge,
     Finding,
@@ -78,24 +79,16 @@ def whatif_view(store: GraphStore, outcome: dict[str, Any], as_of: dt.date) -> T
     highlighted (for incompatible duties, the conflicting pair with its conflict)."""
     rows = [row for found in outcome["queries"].values() for row in found["new"]]
     graph = findings_map(store, rows, as_of)
-    for change in outcome["changes"]:
-        holding = change["kind"] in ("appoint", "end")
-        (first, second), type_ = (
-            (("Person", "Post"), "HOLDS") if holding else (("Post", "Power"), "EXERCISES")
-        )
-        for label, uid in ((first, change["a"]), (second, change["b"])):
+    changes = [whatif.Change(**change) for change in outcome["changes"]]
+    for change in changes:
+        for label, uid in change.ends:
             for props in fetch_nodes(store, label, [uid]):
                 graph.highlighted.add(graph.add(label, props))
-        edge = ((first, change["a"]), type_, (second, change["b"]))
+        edge = (change.ends[0], change.edge_type, change.ends[1])
         graph.edges.add(edge)
         graph.proposed.add(edge)  # made or ended: either way, what would change
     graph = with_units(store, graph)
-    names = {
-        key[1]: display_name(graph, key)
-        for change in outcome["changes"]
-        for key in zip(whatif.Change(**change).labels, (change["a"], change["b"]), strict=True)
-    }
-    changes = [whatif.Change(**change) for change in outcome["changes"]]
+    names = {key[1]: display_name(graph, key) for change in changes for key in change.ends}
     return graph, Said(
         "模拟：" + "；".join(c.said(names) for c in changes),
         "What-if: " + "; ".join(c.said(names, "en") for c in changes),
@@ -106,8 +99,7 @@ def display_name(graph: Subgraph, key: Key) -> str:
     """A node as a reader names it: its name (a post with its unit when shared), else
     its id."""
     props = graph.nodes.get(key, {})
-    name = str(props.get("name") or props.get("title") or key[1])
-    return f"{props['_unit']}{name}" if props.get("_unit") else name
+    return with_unit(str(props.get("name") or props.get("title") or key[1]), props.get("_unit"))
 
 
 def path_view(routes: list[dict[str, Any]], title: Said) -> Titled:

@@ -115,13 +115,14 @@ def _unit_map(
 ) -> dict[str, Any]:
     scoping.require_node(store, who, "Unit", uid)
     day = as_of or calendar.today()
+    lang = language(request)
 
     def link(unit: str, only_own: bool) -> str:
         params = {
             "as_of": day.isoformat(),
             "layout": layout,
             "own": "1" if only_own else "",
-            "lang": language(request),
+            "lang": lang,
         }
         return _link(f"/maps/unit/{quote(unit, safe='')}", {**params, "format": "json"})
 
