@@ -148,6 +148,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "as_of": ("统计截止日", "As of"),
     "type_a_name": ("输入名称或编号", "Type a name or an id"),
     "scores": ("考核得分", "Scores"),
+    "overdue_items": ("整改逾期", "Overdue rectifications"),
     "accept_finding": ("暂缓处理（风险接受）", "Accept a finding"),
     "accept_short": ("暂缓", "Accept"),
     "approver": ("批准人", "Approver"),

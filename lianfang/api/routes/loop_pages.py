@@ -14,7 +14,7 @@ from lianfang.api.auditing import audit
 from lianfang.api.auth import Analyst, Downloader, Viewer
 from lianfang.api.deps import StoreDep
 from lianfang.api.html import show
-from lianfang.api.i18n import language, query_titles
+from lianfang.api.i18n import language, query_titles, translator
 from lianfang.api.loop_views import (
     accept_named,
     changes_in_query,
@@ -31,7 +31,7 @@ from lianfang.loop import acceptance, score, warnings, whatif
 from lianfang.loop.rules import score_rules
 from lianfang.queries.finding_ids import short_id
 from lianfang.queries.runner import find
-from lianfang.queries.spec import finding_label, library
+from lianfang.queries.spec import finding_label
 from lianfang.reports.naming import names
 
 router = APIRouter(include_in_schema=False)
@@ -55,30 +55,36 @@ def warnings_page(
     order = {level: i for i, level in enumerate(state.rules.order())}
     units.sort(key=lambda u: (order[u.level], u.unit_id))
     posts = [p for p in state.post_rows(under) if p["level"] != "green"]
+    lang = language(request)
+    titles, late = query_titles(lang), translator(lang)("overdue_items")
     return show(
         request,
         store,
         "warnings.html",
         units=units,
         posts=posts,
-        grouped={p["post_id"]: reasons_by_query(state.posts[p["post_id"]].reasons) for p in posts},
+        grouped={
+            p["post_id"]: reasons_by_query(state.posts[p["post_id"]].reasons, titles, late)
+            for p in posts
+        },
         rules=state.rules,
         unit=unit,
         as_of=day.isoformat(),
     )
 
 
-def reasons_by_query(reasons: list[warnings.Reason]) -> list[tuple[str, str, list[str]]]:
-    """A post's reasons as one line per query: (query id, its title, what each finding
-    names); overdue ledger items together under 整改逾期."""
+def reasons_by_query(
+    reasons: list[warnings.Reason], titles: dict[str, str], late: str
+) -> list[tuple[str, str, list[str]]]:
+    """A post's reasons as one line per query: (query id, its title in the page's
+    language, what each finding names); overdue ledger items together under `late`."""
     groups: dict[str, tuple[str, list[str]]] = {}
     for reason in reasons:
         if reason.kind == "overdue":
-            key, title = "", "整改逾期"
+            key, title = "", late
             said = f"{reason.query_id}（{reason.overdue_days}天）{reason.label}"
         else:
-            spec = library().get(reason.query_id)
-            key, title = reason.query_id, spec.title_zh if spec else reason.query_id
+            key, title = reason.query_id, titles.get(reason.query_id, reason.query_id)
             said = reason.label or short_id(reason.query_id, reason.key)
         groups.setdefault(key, (title, []))[1].append(said)
     return [(key, title, said) for key, (title, said) in groups.items()]
@@ -255,7 +261,8 @@ def whatif_page(request: Request, store: StoreDep, who: Downloader) -> HTMLRespo
             status=exc.status_code,
             prefill=dict(request.query_params),
         )
-    words = ", ".join(whatif.Change(**c).words() for c in outcome["changes"])
+    changes = [whatif.Change(**c) for c in outcome["changes"]]
+    words = ", ".join(c.words() for c in changes)
     audit(request, who.name, "whatif", words, as_of=outcome["as_of"])
     moved = {q: v for q, v in outcome["queries"].items() if v["new"] or v["closed"]}
     labelled = {
@@ -265,11 +272,9 @@ def whatif_page(request: Request, store: StoreDep, who: Downloader) -> HTMLRespo
         }
         for q, v in moved.items()
     }
-    changes = [whatif.Change(**c) for c in outcome["changes"]]
     wanted: dict[str, set[str]] = {}
-    for change in changes:
-        for label, uid in zip(change.labels, (change.a, change.b), strict=True):
-            wanted.setdefault(label, set()).add(uid)
+    for label, uid in (end for change in changes for end in change.ends):
+        wanted.setdefault(label, set()).add(uid)
     known = names(store, wanted)
     lang = language(request)
     return show(
