@@ -49,15 +49,21 @@ class Finding:
         return finding_ids.short_id(self.query_id, self.key)
 
 
+# The columns naming each label's ids: a province's findings are read a million times.
+_COLUMNS_OF: dict[str, tuple[str, ...]] = {}
+for _column, _label in ID_COLUMNS.items():
+    _COLUMNS_OF[_label] = (*_COLUMNS_OF.get(_label, ()), _column)
+
+
 def named(row: dict[str, Any], label: str) -> list[str]:
     """The ids of one label a row names, list columns included."""
     found: list[str] = []
-    for column, of in ID_COLUMNS.items():
-        if of != label:
-            continue
+    for column in _COLUMNS_OF.get(label, ()):
         value = row.get(column)
-        values = value if isinstance(value, list) else [value]
-        found += [str(v) for v in values if v not in (None, "")]
+        if isinstance(value, list):
+            found += [str(v) for v in value if v not in (None, "")]
+        elif value not in (None, ""):
+            found.append(str(value))
     return found
 
 
