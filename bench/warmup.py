@@ -1,0 +1,89 @@
+"""What the web app's warm-up costs after an import: the whole of it, then after one row.
+
+For each scale, the demo organisation is imported, and the warmer (api/warmer.py)
+prepares every answer once, timed by part: the headline figures, the canned library,
+today's warning levels and the scores. Then a one-row source (one unit and its post,
+bench/carry.py's) is imported, and the warm-up that follows is timed the same way:
+this is the engine time a served province spends after the smallest import.
+
+    .venv/bin/python bench/warmup.py [--scales 20 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from lianfang.graph import calendar
+from lianfang.graph.falkor_store import EmbeddedFalkorStore
+from lianfang.graph.store import GraphStore
+from lianfang.ingest import demo, writers
+from lianfang.ingest.load import load
+from lianfang.loop import score, warnings
+from lianfang.queries.runner import run
+from lianfang.queries.spec import library
+from lianfang.queries.stats import stats
+
+sys.path.insert(0, str(Path(__file__).parent))
+from carry import ONE_ROW  # a sibling script, found through the path above
+
+
+def _library(store: GraphStore) -> None:
+    for query_id in library():
+        run(store, query_id)
+
+
+PARTS: tuple[tuple[str, Callable[[GraphStore], object]], ...] = (
+    ("figures", stats),
+    ("library", _library),
+    ("warnings", lambda store: warnings.compute(store, calendar.today())),
+    ("scores", lambda store: score.compute(store, calendar.today())),
+)
+
+
+def warm_up(store: GraphStore) -> dict[str, float]:
+    """Each part's seconds, in the warmer's order (each answer cached for the next)."""
+    spent = {}
+    for name, part in PARTS:
+        started = time.perf_counter()
+        part(store)
+        spent[name] = time.perf_counter() - started
+    return spent
+
+
+def said(spent: dict[str, float]) -> str:
+    parts = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in spent.items())
+    return f"{sum(spent.values()):6.1f} s ({parts})"
+
+
+def bench_scale(scale: int, workdir: Path) -> None:
+    province = writers.write_workbook(workdir / f"p{scale}.xlsx", demo.generate(scale, 2024))
+    one_row = writers.write_workbook(workdir / "one-row.xlsx", ONE_ROW)
+    with EmbeddedFalkorStore(workdir / f"data{scale}", "bench") as store:
+        load(province, store, source="province")
+        print(f"scale {scale}: the whole warm-up         {said(warm_up(store))}", flush=True)
+        started = time.perf_counter()
+        load(one_row, store, source="audit")
+        imported = time.perf_counter() - started
+        print(f"  a one-row import ({imported:.2f} s), then   {said(warm_up(store))}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scales", type=int, nargs="+", default=[20, 100])
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="lf-warm-", dir="/tmp"))
+    try:
+        for scale in args.scales:
+            bench_scale(scale, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
