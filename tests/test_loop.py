@@ -315,23 +315,3 @@ def test_rankings_are_not_gaps(store: GraphStore) -> None:
 
     listed = {f.query_id for f in findings(store, AS_OF)}
     assert not listed & {"power-exposure", "exposure-choke-posts", "unit-risk-profile"}
-
-
-def test_findings_name_the_same_posts_read_in_bulk_or_by_id(
-    store: GraphStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A province's findings name so many records that their posts are read for every
-    record at once; that must find what asking record by record finds."""
-    from lianfang.loop import findings as loop_findings
-    from lianfang.queries.cache import RESULTS
-
-    organisation(store, empty_unit=True)
-    by_id = loop_findings.findings(store, AS_OF)
-    RESULTS.clear()
-    monkeypatch.setattr(loop_findings, "BULK_IDS", 0)
-    in_bulk = loop_findings.findings(store, AS_OF)
-    assert in_bulk == by_id
-    # Q1 has no flowchart: the finding names the power, not a post, and its post is found
-    # through the power.
-    unprocessed = [f for f in in_bulk if f.query_id == "powers-without-process"]
-    assert [(f.key, f.posts) for f in unprocessed] == [(("Q1",), frozenset({"P5"}))]
