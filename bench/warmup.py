@@ -15,43 +15,27 @@ import argparse
 import shutil
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-from lianfang.graph import calendar
+from lianfang.api.warmer import PARTS
 from lianfang.graph.falkor_store import EmbeddedFalkorStore
 from lianfang.graph.store import GraphStore
 from lianfang.ingest import demo, writers
 from lianfang.ingest.load import load
-from lianfang.loop import score, warnings
-from lianfang.queries.runner import run
-from lianfang.queries.spec import library
-from lianfang.queries.stats import stats
 
 sys.path.insert(0, str(Path(__file__).parent))
 from carry import ONE_ROW  # a sibling script, found through the path above
 
 
-def _library(store: GraphStore) -> None:
-    for query_id in library():
-        run(store, query_id)
-
-
-PARTS: tuple[tuple[str, Callable[[GraphStore], object]], ...] = (
-    ("figures", stats),
-    ("library", _library),
-    ("warnings", lambda store: warnings.compute(store, calendar.today())),
-    ("scores", lambda store: score.compute(store, calendar.today())),
-)
-
-
 def warm_up(store: GraphStore) -> dict[str, float]:
-    """Each part's seconds, in the warmer's order (each answer cached for the next)."""
+    """Each of the warmer's parts' seconds, in its order (each answer cached for the next)."""
     spent = {}
+    never = threading.Event()
     for name, part in PARTS:
         started = time.perf_counter()
-        part(store)
+        part(store, never)
         spent[name] = time.perf_counter() - started
     return spent
 

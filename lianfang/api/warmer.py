@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from lianfang.graph import calendar
 from lianfang.graph.store import GraphStore, StoreError
@@ -64,13 +65,26 @@ class Warmer:
         elsewhere = self.warmed is not None and writes == self._writes
         self._writes = writes
         with preparing(self.store, version, readers_wait_not=elsewhere):
-            stats(self.store)
-            for query_id in library():
+            for _name, part in PARTS:
+                part(self.store, self._stop)
                 if self._stop.is_set():
                     return
-                run(self.store, query_id)
-            today = calendar.today()  # the levels and scores every unit and node page shows
-            warnings.compute(self.store, today)
-            score.compute(self.store, today)
         prepared(self.store, version)
         self.warmed = version
+
+
+def _library(store: GraphStore, stop: threading.Event) -> None:
+    for query_id in library():
+        if stop.is_set():
+            return
+        run(store, query_id)
+
+
+# What a warm-up prepares, in order (bench/warmup.py times each): the headline figures,
+# every canned query, and the levels and scores every unit and node page shows today.
+PARTS: tuple[tuple[str, Callable[[GraphStore, threading.Event], object]], ...] = (
+    ("figures", lambda store, stop: stats(store)),
+    ("library", _library),
+    ("warnings", lambda store, stop: warnings.compute(store, calendar.today())),
+    ("scores", lambda store, stop: score.compute(store, calendar.today())),
+)
