@@ -191,6 +191,10 @@ BAD_FILES = {
     "count_by an unknown column": (GOOD_TEXT + "\ncount_by: [nope]\n", "count_by"),
     "unknown kind": (GOOD_TEXT + "\nkind: advice\n", "kind"),
     "unknown map": (GOOD_TEXT + "\nmap: heat\n", "map"),
+    "unknown fragment": (
+        GOOD_TEXT.replace("cypher: |\n", "cypher: |\n  // include: no-such-gathering\n"),
+        "includes 'no-such-gathering', which is not in fragments/",
+    ),
 }
 
 
@@ -206,6 +210,18 @@ def test_what_a_query_is_and_how_it_is_drawn_is_in_its_file() -> None:
     text = GOOD_TEXT + "\nkind: ranking\nmap: paths\n"
     spec = parse(_variant_file(text))
     assert not spec.warns and spec.simulated and spec.map == "paths"
+
+
+def test_a_gathering_several_queries_open_with_is_written_once() -> None:
+    """The fragment is spliced where a query names it, indented as the line naming it."""
+    fragment = (LIBRARY / "fragments" / "step-only-high-risk-powers.cypher").read_text()
+    first = next(line for line in fragment.splitlines() if line.startswith("OPTIONAL"))
+    texts = [library()["exposure-choke-posts"].cypher, library()["power-exposure"].cypher]
+    texts.append(library()["power-exposure"].total or "")
+    for text in texts:
+        assert first in text and "// include:" not in text
+    raw = (LIBRARY / "power-exposure.yaml").read_text()
+    assert raw.count("// include: step-only-high-risk-powers") == 2 and first not in raw
 
 
 def _variant_file(text: str) -> Path:

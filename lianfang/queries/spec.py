@@ -24,6 +24,8 @@ from lianfang.queries.params import Param
 LIBRARY = Path(__file__).parent / "library"
 SEVERITIES = ("high", "medium", "low")
 PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+FRAGMENTS = LIBRARY / "fragments"
+INCLUDE = re.compile(r"^([ \t]*)// include: ([a-z0-9-]+)[ \t]*$", re.MULTILINE)
 ID = r"^[a-z][a-z0-9-]*$"
 CHINESE_TEXTS = ("title_zh", "description_zh", "rule", "remedy")
 FOLDED_SPACE = re.compile(r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”]) (?=[\u3400-\u9fff“])")
@@ -140,6 +142,9 @@ class QuerySpec(BaseModel):
         shaped = {
             k: v.strip() if isinstance(v, str) and k != "cypher" else v for k, v in raw.items()
         }
+        for k in ("cypher", "total"):
+            if isinstance(shaped.get(k), str):
+                shaped[k] = included(shaped[k])
         for k in CHINESE_TEXTS:  # a folded line break between Chinese words is no space
             if isinstance(shaped.get(k), str):
                 shaped[k] = FOLDED_SPACE.sub("", shaped[k])
@@ -245,6 +250,21 @@ class QuerySpec(BaseModel):
     def simulated(self) -> bool:
         """Whether a what-if reports what a change does to its rows."""
         return self.kind != "profile"
+
+
+def included(text: str) -> str:
+    """The Cypher with each `// include: name` line replaced by that fragment, so that a
+    gathering several queries open with is written once (library/fragments/name.cypher)."""
+
+    def splice(match: re.Match[str]) -> str:
+        indent, name = match.groups()
+        path = FRAGMENTS / f"{name}.cypher"
+        if not path.is_file():
+            raise ValueError(f"includes {name!r}, which is not in {FRAGMENTS.name}/")
+        lines = path.read_text(encoding="utf-8").strip().splitlines()
+        return "\n".join(indent + line if line else line for line in lines)
+
+    return INCLUDE.sub(splice, text)
 
 
 def _problems(exc: ValidationError) -> str:
