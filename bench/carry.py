@@ -10,14 +10,19 @@ Each line gives the wall time and its ratio to the full import of the same run, 
 the number of rows written, so the cost can be read as O(rows) rather than O(graph).
 Then offices in turn: N counties' workbooks (scale 1, each its own seed, all numbered
 from C01), each imported as its own source into one store, against one import of the
-same number of rows at scale N.
+same number of rows at scale N. Then departments in turn: the scale-20 demo cut into D
+department sources (the city's and counties' own units first, then the bureaus in
+groups, each row with the bureau that owns it), imported in turn into one store,
+against one import of the whole; a row naming a record of a later group moves to that
+group, so every reference points back to a source already imported.
 
-    .venv/bin/python bench/carry.py [--scales 20 100] [--offices 20]
+    .venv/bin/python bench/carry.py [--scales 20 100] [--offices 20] [--departments 100]
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import statistics
 import tempfile
@@ -26,7 +31,14 @@ from pathlib import Path
 
 from lianfang.graph.falkor_store import EmbeddedFalkorStore
 from lianfang.ingest import demo, writers
+from lianfang.ingest.demo.base import Row
 from lianfang.ingest.load import Report, load
+
+Sheets = dict[str, list[Row]]
+BUREAU = re.compile(r"^C\d+B\d+")
+TOKENS = re.compile(r"[\s,，、;；#]+")
+# Registers whose rows have no id of their own: the row belongs with the record it names.
+OWNED_BY = {"people": "unit_id", "assignments": "post_id"}
 
 # The required registers are there, empty but for one unit and its post.
 ONE_ROW: dict[str, list[dict[str, str]]] = {
@@ -86,10 +98,74 @@ def offices_in_turn(count: int, workdir: Path) -> None:
     )
 
 
+def department_of(sheet: str, row: Row) -> str:
+    """The bureau a row belongs to, by the code it is filed under ('' for the city's own)."""
+    value = row.get(OWNED_BY.get(sheet, ""), next(iter(row.values())))
+    found = BUREAU.match(str(value))
+    return found.group(0) if found else ""
+
+
+def by_department(sheets: Sheets, count: int) -> list[Sheets]:
+    """The registers cut into `count` sources, each naming only records of itself or of
+    sources before it (a row naming a later group's record moves to that group)."""
+    bureaus = sorted({department_of(n, r) for n, rows in sheets.items() for r in rows} - {""})
+    group_of = {b: 1 + i * (count - 1) // len(bureaus) for i, b in enumerate(bureaus)}
+    cells = [(n, r) for n, rows in sheets.items() for r in rows]
+    groups = [group_of.get(department_of(n, r), 0) for n, r in cells]
+    owns = {
+        str(next(iter(r.values()))): i
+        for i, (n, r) in enumerate(cells)
+        if n not in {"assignments", "steps", "conflicts"}
+    }
+    names = [
+        [owns[t] for v in r.values() if isinstance(v, str) for t in TOKENS.split(v) if t in owns]
+        for _n, r in cells
+    ]
+    moved = True
+    while moved:
+        moved = False
+        for i, named in enumerate(names):
+            latest = max((groups[j] for j in named), default=0)
+            if latest > groups[i]:
+                groups[i], moved = latest, True
+    parts: list[Sheets] = [{name: [] for name in sheets} for _ in range(count)]
+    for (name, row), group in zip(cells, groups, strict=True):
+        parts[group][name].append(row)
+    return parts
+
+
+def departments_in_turn(count: int, workdir: Path, scale: int = 20) -> None:
+    sheets = demo.generate(scale, 2024)
+    parts = by_department(sheets, count)
+    books = [
+        writers.write_workbook(workdir / f"department{n}.xlsx", part)
+        for n, part in enumerate(parts)
+    ]
+    whole = writers.write_workbook(workdir / f"whole-departments{scale}.xlsx", sheets)
+    with EmbeddedFalkorStore(workdir / "departments", "bench") as store:
+        times = [timed(book, store, f"department{n}")[0] for n, book in enumerate(books)]
+        in_turn = sum(store.counts().nodes.values())
+    with EmbeddedFalkorStore(workdir / "whole-departments", "bench") as store:
+        once, _report = timed(whole, store, "province")
+        at_once = sum(store.counts().nodes.values())
+    total = sum(times)
+    sizes = sorted(sum(len(rows) for rows in part.values()) for part in parts)
+    print(
+        f"{count} department sources of scale {scale} in turn: {total:6.1f} s in all "
+        f"({total / once:.2f}x one import of the same rows: {once:.1f} s); first "
+        f"{times[0]:.2f} s, median {statistics.median(times):.2f} s, last {times[-1]:.2f} s, "
+        f"slowest {max(times):.2f} s; {sizes[0]}-{sizes[-1]} register rows a source; "
+        f"{in_turn} nodes in turn, {at_once} at once"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--scales", type=int, nargs="+", default=[20, 100])
+    parser.add_argument("--scales", type=int, nargs="*", default=[20, 100])
     parser.add_argument("--offices", type=int, default=20, help="counties imported in turn")
+    parser.add_argument(
+        "--departments", type=int, default=100, help="department sources of scale 20 in turn"
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="lf-carry-", dir="/tmp"))
     try:
@@ -97,6 +173,8 @@ def main() -> None:
             bench_scale(scale, workdir)
         if args.offices > 1:
             offices_in_turn(args.offices, workdir)
+        if args.departments > 1:
+            departments_in_turn(args.departments, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
