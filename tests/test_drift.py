@@ -73,6 +73,7 @@ def test_drift_after_a_reimport(store: EmbeddedFalkorStore, tmp_path: Path) -> N
 
 
 def test_snapshots_persist_in_the_graph_and_replace_by_name(store: EmbeddedFalkorStore) -> None:
+    token = store.version()
     snapshots.save(store, "A", AS_OF)
     snapshots.save(store, "A", AS_OF)
     snapshots.save(store, "B", dt.date(2025, 12, 31))
@@ -82,6 +83,9 @@ def test_snapshots_persist_in_the_graph_and_replace_by_name(store: EmbeddedFalko
     ]
     assert snapshots.load(store, "A").profile[0]["unit_id"] == "U1"
     assert store.counts().nodes["Unit"] == 3  # snapshots are not register data
+    snapshots.delete(store, "B")
+    # No answer reads a snapshot: saving and deleting them keep every cached answer.
+    assert store.version() == token and "B" not in str(snapshots.listing(store))
     with pytest.raises(snapshots.SnapshotError, match="no snapshot 'C'"):
         snapshots.load(store, "C")
 

@@ -189,7 +189,9 @@ def test_the_office_records(neo4j_url: tuple[str, str, str], tmp_path: Path) -> 
             "wang",
         )
         assert acceptance.find(store, made.uid).finding_id == made.finding_id
+        token = store.version()
         saved = snapshots.save(store, "2025年度", AS_OF)
+        assert store.version() == token  # no answer reads a snapshot
         assert snapshots.load(store, "2025年度").findings(
             "unmitigated-high-risks"
         ) == saved.findings("unmitigated-high-risks")

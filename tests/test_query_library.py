@@ -224,6 +224,16 @@ def test_a_gathering_several_queries_open_with_is_written_once() -> None:
     assert raw.count("// include: step-only-high-risk-powers") == 2 and first not in raw
 
 
+def test_no_query_reads_saved_snapshots() -> None:
+    """Snapshots are saved without a new state token (store.write_aside), which holds
+    only while no cached answer reads them."""
+    from lianfang.graph import model
+
+    label = re.compile(rf":\s*`?{model.SNAPSHOT_LABEL}\b")
+    for spec in library().values():
+        assert not label.search(spec.cypher + (spec.total or "")), spec.id
+
+
 def _variant_file(text: str) -> Path:
     import tempfile
 

@@ -206,6 +206,11 @@ class FalkorClient(GraphStore):
                 self._run(lambda: self._graph().query(bumped))
         return rows
 
+    def write_aside(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        text = with_params(cypher, params)
+        with self._write_lock():
+            return self._run(lambda: self._graph().query(text))
+
     # -- atomic change sets -------------------------------------------------------
     def _exists(self, name: str) -> bool:
         return name in self._retrying(self.db.list_graphs)

@@ -137,6 +137,15 @@ class Neo4jStore(GraphStore):
         with self._errors(), self._session(neo4j.WRITE_ACCESS) as session:
             return session.execute_write(work)
 
+    def write_aside(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        bound = to_params(params)
+
+        def work(tx: neo4j.ManagedTransaction) -> list[Row]:
+            return _rows(tx.run(cypher, bound))
+
+        with self._errors(), self._session(neo4j.WRITE_ACCESS) as session:
+            return session.execute_write(work)
+
     @contextlib.contextmanager
     def scratch(self, region: Region | None = None) -> Iterator[Scratch]:
         """One transaction, rolled back whatever happens: other sessions never see it.

@@ -267,6 +267,12 @@ class GraphStore(ABC):
     def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run one query that may write, atomically."""
 
+    def write_aside(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Write a record kept in the graph that no canned query, map or figure reads (a
+        saved snapshot): the state token stays, so every answer cached for this state
+        stays good. A store that cannot write without a new token writes as `write`."""
+        return self.write(cypher, params)
+
     @abstractmethod
     def apply(
         self,

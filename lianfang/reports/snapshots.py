@@ -135,7 +135,7 @@ def save(
         ensure_ascii=False,
         default=str,
     )
-    store.write(
+    store.write_aside(  # no answer reads a snapshot: the cached ones stay good
         f"MERGE (s:{LABEL} {{uid: $name}}) "
         "SET s.as_of = date($as_of), s.created = $created, s.data = $data, "
         "s.created_by = $by, s.units = $units",
@@ -154,7 +154,7 @@ def save(
 def delete(store: GraphStore, name: str) -> None:
     """Remove a saved snapshot."""
     load(store, name)  # says which exist when this one does not
-    store.write(f"MATCH (s:{LABEL} {{uid: $name}}) DELETE s", {"name": name})
+    store.write_aside(f"MATCH (s:{LABEL} {{uid: $name}}) DELETE s", {"name": name})
 
 
 def listing(store: GraphStore) -> list[dict[str, Any]]:
