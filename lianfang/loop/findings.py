@@ -55,10 +55,18 @@ for _column, _label in ID_COLUMNS.items():
     _COLUMNS_OF[_label] = (*_COLUMNS_OF.get(_label, ()), _column)
 
 
-def named(row: dict[str, Any], label: str) -> list[str]:
-    """The ids of one label a row names, list columns included."""
+def id_columns(spec: QuerySpec) -> dict[str, tuple[str, ...]]:
+    """Per label, the columns of this query's rows that name its ids: asked of each of a
+    province's rows several times, so only the query's own columns are looked at."""
+    own = {c.name for c in spec.columns}
+    return {label: tuple(c for c in cols if c in own) for label, cols in _COLUMNS_OF.items()}
+
+
+def named(row: dict[str, Any], columns: tuple[str, ...]) -> list[str]:
+    """The ids a row names in `columns` (a label's, from id_columns), list columns
+    included."""
     found: list[str] = []
-    for column in _COLUMNS_OF.get(label, ()):
+    for column in columns:
         value = row.get(column)
         if isinstance(value, list):
             found += [str(v) for v in value if v not in (None, "")]
@@ -104,30 +112,33 @@ def findings(store: GraphStore, as_of: dt.date) -> list[Finding]:
 def _computed(store: GraphStore, as_of: dt.date) -> list[Finding]:
     found: list[tuple[QuerySpec, dict[str, Any], set[str]]] = []
     fallback: dict[str, set[str]] = {label: set() for label in POSTS_OF}
+    columns = {spec.id: id_columns(spec) for spec in library().values()}
     for spec in library().values():
         if not spec.warns:  # a profile or a ranking: no gaps
             continue
+        of = columns[spec.id]
         for row in run(store, spec.id, {"as_of": as_of}).rows:
-            posts = set(named(row, "Post"))
+            posts = set(named(row, of["Post"]))
             if not posts:
                 for label in POSTS_OF:
-                    fallback[label].update(named(row, label))
+                    fallback[label].update(named(row, of[label]))
             found.append((spec, row, posts))
     posts_of = {
         label: _ids_of(store, POSTS_OF[label], uids, as_of) for label, uids in fallback.items()
     }
     risk_units = _ids_of(store, UNIT_OF_RISK, fallback["RiskPoint"], as_of)
-    for _spec, row, posts in found:
+    for spec, row, posts in found:
         if not posts:
             for label, table in posts_of.items():
-                for uid in named(row, label):
+                for uid in named(row, columns[spec.id][label]):
                     posts |= table.get(uid, set())
     units_of = _units_of(store, {post for _, _, posts in found for post in posts})
     made = []
     for spec, row, posts in found:
-        units = {units_of[p] for p in posts if p in units_of} | set(named(row, "Unit"))
+        of = columns[spec.id]
+        units = {units_of[p] for p in posts if p in units_of} | set(named(row, of["Unit"]))
         if not posts:
-            for uid in named(row, "RiskPoint"):
+            for uid in named(row, of["RiskPoint"]):
                 units |= risk_units.get(uid, set())
         made.append(
             Finding(
