@@ -30,13 +30,14 @@ import time
 from pathlib import Path
 
 from lianfang.graph.falkor_store import EmbeddedFalkorStore
-from lianfang.ingest import demo, writers
+from lianfang.graph.store import GraphStore
+from lianfang.ingest import cells, demo, writers
 from lianfang.ingest.demo.base import Row
 from lianfang.ingest.load import Report, load
+from lianfang.ingest.registers import Column, register
 
 Sheets = dict[str, list[Row]]
 BUREAU = re.compile(r"^C\d+B\d+")
-TOKENS = re.compile(r"[\s,，、;；#]+")
 # Registers whose rows have no id of their own: the row belongs with the record it names.
 OWNED_BY = {"people": "unit_id", "assignments": "post_id"}
 
@@ -48,7 +49,7 @@ ONE_ROW: dict[str, list[dict[str, str]]] = {
 }
 
 
-def timed(workbook: Path, store: EmbeddedFalkorStore, source: str) -> tuple[float, Report]:
+def timed(workbook: Path, store: GraphStore, source: str) -> tuple[float, Report]:
     started = time.perf_counter()
     report = load(workbook, store, source=source)
     return time.perf_counter() - started, report
@@ -105,21 +106,28 @@ def department_of(sheet: str, row: Row) -> str:
     return found.group(0) if found else ""
 
 
+def codes_named(column: Column, value: object) -> list[str]:
+    """The codes a reference cell names, read as the importer reads them (a step by its
+    flowchart's code)."""
+    if column.kind == "step":
+        step = cells.step_ref(value)
+        return [step[0]] if step else []
+    return cells.id_list(value)
+
+
 def by_department(sheets: Sheets, count: int) -> list[Sheets]:
     """The registers cut into `count` sources, each naming only records of itself or of
     sources before it (a row naming a later group's record moves to that group)."""
     bureaus = sorted({department_of(n, r) for n, rows in sheets.items() for r in rows} - {""})
     group_of = {b: 1 + i * (count - 1) // len(bureaus) for i, b in enumerate(bureaus)}
-    cells = [(n, r) for n, rows in sheets.items() for r in rows]
-    groups = [group_of.get(department_of(n, r), 0) for n, r in cells]
-    owns = {
-        str(next(iter(r.values()))): i
-        for i, (n, r) in enumerate(cells)
-        if n not in {"assignments", "steps", "conflicts"}
-    }
+    entries = [(n, r) for n, rows in sheets.items() for r in rows]
+    groups = [group_of.get(department_of(n, r), 0) for n, r in entries]
+    ids = {n: [c.name for c in register(n).columns if c.kind == "id"] for n in sheets}
+    refs = {n: [c for c in register(n).columns if c.ref] for n in sheets}
+    owns = {str(r[c]): i for i, (n, r) in enumerate(entries) for c in ids[n] if r.get(c)}
     names = [
-        [owns[t] for v in r.values() if isinstance(v, str) for t in TOKENS.split(v) if t in owns]
-        for _n, r in cells
+        [owns[t] for c in refs[n] for t in codes_named(c, r.get(c.name)) if t in owns]
+        for n, r in entries
     ]
     moved = True
     while moved:
@@ -129,7 +137,7 @@ def by_department(sheets: Sheets, count: int) -> list[Sheets]:
             if latest > groups[i]:
                 groups[i], moved = latest, True
     parts: list[Sheets] = [{name: [] for name in sheets} for _ in range(count)]
-    for (name, row), group in zip(cells, groups, strict=True):
+    for (name, row), group in zip(entries, groups, strict=True):
         parts[group][name].append(row)
     return parts
 
