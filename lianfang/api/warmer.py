@@ -18,7 +18,7 @@ from collections.abc import Callable
 from lianfang.graph import calendar
 from lianfang.graph.store import GraphStore, StoreError
 from lianfang.loop import score, warnings
-from lianfang.queries.cache import prepared, preparing
+from lianfang.queries.cache import carry_over, prepared, preparing
 from lianfang.queries.runner import run
 from lianfang.queries.spec import library
 from lianfang.queries.stats import stats
@@ -64,6 +64,10 @@ class Warmer:
         # state this process wrote is answered as it stands (its writer reads it next).
         elsewhere = self.warmed is not None and writes == self._writes
         self._writes = writes
+        change = self.store.state_change()
+        if change.token == version:  # what the change left as it was is ready already
+            kept = carry_over(self.store, change)
+            log.info("kept %d prepared answers that the last change did not touch", kept)
         with preparing(self.store, version, readers_wait_not=elsewhere):
             for _name, part in PARTS:
                 part(self.store, self._stop)

@@ -304,6 +304,12 @@ class GraphVersion(StructuredNode):
 
     uid = StringProperty(required=True, unique_index=True)
     token = StringProperty(required=True)
+    # The token this one replaced, and the labels and relationship types the change
+    # between them wrote, space-separated (none said: any). A cached answer whose query
+    # reads none of them holds for both states (graph.store.StateChange).
+    after = StringProperty()
+    touched = StringProperty()
+    touching = StringProperty()  # said by a change set, taken over by its bump
 
 
 # Each relationship type as a reader of Chinese names it, from the start node's side.

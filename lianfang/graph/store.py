@@ -116,13 +116,38 @@ def changes_version(method: F) -> F:
 
 
 def version_bump() -> Change:
-    """The step every change set ends with: a new state token (see schema.GraphVersion)."""
+    """The step every change set ends with: a new state token (see schema.GraphVersion).
+    The token it replaces stays as `after`, with what the change set said it wrote
+    (`touching`); a write that said nothing leaves `touched` unset: it may be anything."""
     from lianfang.graph import model
 
     return Change(
-        f"MERGE (v:{model.VERSION_LABEL} {{uid: $uid}}) SET v.token = $token",
+        f"MERGE (v:{model.VERSION_LABEL} {{uid: $uid}}) "
+        "SET v.after = v.token, v.touched = v.touching, v.token = $token, v.touching = null",
         {"uid": VERSION_UID, "token": uuid.uuid4().hex},
     )
+
+
+def touching(names: Collection[str]) -> Change:
+    """A change set's first step when it knows what it writes: the schema's labels and
+    relationship types whose records it may create, change or delete. The bump that
+    ends the change set records them with the new token."""
+    from lianfang.graph import model
+
+    return Change(
+        f"MERGE (v:{model.VERSION_LABEL} {{uid: $uid}}) SET v.touching = $names",
+        {"uid": VERSION_UID, "names": " ".join(sorted(names))},
+    )
+
+
+@dataclass(frozen=True)
+class StateChange:
+    """The graph's state token, the one before it, and what the change between them
+    wrote (None: not said, so anything)."""
+
+    token: str
+    after: str | None
+    touched: frozenset[str] | None
 
 
 @dataclass(frozen=True)
@@ -324,6 +349,25 @@ class GraphStore(ABC):
         token = rows[0]["token"] if rows else ""
         self._seen_version = (now, token)
         return token
+
+    def state_change(self) -> StateChange:
+        """The last change of state, as the graph recorded it with its token."""
+        from lianfang.graph import model
+
+        rows = self.read(
+            f"MATCH (v:{model.VERSION_LABEL} {{uid: $uid}}) "
+            "RETURN v.token AS token, v.after AS after, v.touched AS touched",
+            {"uid": VERSION_UID},
+        )
+        if not rows:
+            return StateChange("", None, None)
+        row = rows[0]
+        touched = row["touched"]
+        return StateChange(
+            row["token"] or "",
+            row["after"],
+            None if touched is None else frozenset(touched.split()),
+        )
 
     @abstractmethod
     def ensure_schema(self) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 from lianfang.graph import calendar, collector
-from lianfang.graph.store import Change, GraphStore
+from lianfang.graph.store import Change, GraphStore, touching
 from lianfang.ingest.batch import Batch, Edge, build
 from lianfang.ingest.checks import check_references, check_unit_cycles, warn_unheld_posts
 from lianfang.ingest.containers import ContainerError, Sheet, read_container
@@ -28,6 +28,7 @@ from lianfang.ingest.registers import registers
 from lianfang.ingest.resolve import Resolver
 from lianfang.ingest.rows import read_rows
 from lianfang.ingest.tables import Record, Table, locate_header, match_sheets, sheet_register
+from lianfang.ingest.touched import touched
 
 
 class Progress(Protocol):
@@ -208,8 +209,11 @@ class Checked:
     issues: list[Issue]
     published: Published | None = None
 
-    def changes(self, source: str) -> list[Change]:
-        return plan(self.batch, self.edges, source, self.resolver.renames())
+    def changes(self, source: str, store: GraphStore | None = None) -> list[Change]:
+        """The change set, led by what it writes (ingest/touched.py): `store` is the
+        graph it will be applied to, which knows the edges the source holds now."""
+        writes = touched(store, source, self.batch, self.edges, self.resolver.before)
+        return [touching(writes), *plan(self.batch, self.edges, source, self.resolver.renames())]
 
 
 def check(
@@ -327,7 +331,7 @@ def load(
     }
     report.warnings += _said_twice(path, source, checked)
     if not dry_run:
-        changes = checked.changes(source)
+        changes = checked.changes(source, store)
         progress.phase("writing", sum(change.weight() for change in changes))
         store.apply(changes, progress=progress.advance, replacing=source)
     return report

@@ -18,7 +18,8 @@ from typing import Any
 from lianfang.graph import model
 from lianfang.graph.store import GraphStore
 from lianfang.queries import finding_ids
-from lianfang.queries.cache import cached
+from lianfang.queries.cache import Key, cached, reads_as
+from lianfang.queries.readsets import everything, reads, spec_reads
 from lianfang.queries.runner import run
 from lianfang.queries.spec import ID_COLUMNS, QuerySpec, finding_label, library
 
@@ -93,49 +94,81 @@ def _ids_of(
 UNIT_OF_RISK = "MATCH (:RiskPoint {uid: id})-[:IN_UNIT]->(p:Unit)"
 
 
+UNIT_OF_POST = "MATCH (:Post {uid: id})-[:IN_UNIT]->(u:Unit)"
+
+
 def _units_of(store: GraphStore, posts: Iterable[str]) -> dict[str, str]:
     wanted = sorted(set(posts))
     if not wanted:
         return {}
     rows = store.read(
-        "UNWIND $uids AS id MATCH (:Post {uid: id})-[:IN_UNIT]->(u:Unit) RETURN id, u.uid AS unit",
-        {"uids": wanted},
+        f"UNWIND $uids AS id {UNIT_OF_POST} RETURN id, u.uid AS unit", {"uids": wanted}
     )
     return {row["id"]: row["unit"] for row in rows}
 
 
+# What a query's findings read besides its rows: the lookups above.
+LOOKUPS = reads(*POSTS_OF.values(), UNIT_OF_RISK, UNIT_OF_POST)
+
+
+def _findings_read(key: Key) -> frozenset[str]:
+    spec = library().get(key[1])
+    return everything() if spec is None else spec_reads(spec) | LOOKUPS
+
+
+def _all_findings_read(key: Key) -> frozenset[str]:
+    return frozenset().union(
+        LOOKUPS, *(spec_reads(spec) for spec in library().values() if spec.warns)
+    )
+
+
+reads_as("query findings", _findings_read)
+reads_as("loop findings", _all_findings_read)
+
+
 def findings(store: GraphStore, as_of: dt.date) -> list[Finding]:
     """Every gap finding on `as_of`, with its posts and units (kept per graph state)."""
-    return cached(store, ("loop findings", as_of), lambda: _computed(store, as_of))
+    return cached(
+        store,
+        ("loop findings", as_of),
+        lambda: [
+            finding
+            for spec in library().values()
+            if spec.warns  # a profile or a ranking: no gaps
+            for finding in query_findings(store, spec, as_of)
+        ],
+    )
 
 
-def _computed(store: GraphStore, as_of: dt.date) -> list[Finding]:
-    found: list[tuple[QuerySpec, dict[str, Any], set[str]]] = []
+def query_findings(store: GraphStore, spec: QuerySpec, as_of: dt.date) -> list[Finding]:
+    """One query's findings on `as_of`: kept apart, so that an import leaves those of
+    every query it does not concern as they were (api/warmer.py)."""
+    key = ("query findings", spec.id, spec.version, as_of)
+    return cached(store, key, lambda: _computed(store, spec, as_of))
+
+
+def _computed(store: GraphStore, spec: QuerySpec, as_of: dt.date) -> list[Finding]:
+    found: list[tuple[dict[str, Any], set[str]]] = []
     fallback: dict[str, set[str]] = {label: set() for label in POSTS_OF}
-    columns = {spec.id: id_columns(spec) for spec in library().values()}
-    for spec in library().values():
-        if not spec.warns:  # a profile or a ranking: no gaps
-            continue
-        of = columns[spec.id]
-        for row in run(store, spec.id, {"as_of": as_of}).rows:
-            posts = set(named(row, of["Post"]))
-            if not posts:
-                for label in POSTS_OF:
-                    fallback[label].update(named(row, of[label]))
-            found.append((spec, row, posts))
+    of = id_columns(spec)
+    for row in run(store, spec.id, {"as_of": as_of}).rows:
+        posts = set(named(row, of["Post"]))
+        if not posts:
+            for label in POSTS_OF:
+                fallback[label].update(named(row, of[label]))
+        found.append((row, posts))
     posts_of = {
         label: _ids_of(store, POSTS_OF[label], uids, as_of) for label, uids in fallback.items()
     }
     risk_units = _ids_of(store, UNIT_OF_RISK, fallback["RiskPoint"], as_of)
-    for spec, row, posts in found:
+    for row, posts in found:
         if not posts:
             for label, table in posts_of.items():
-                for uid in named(row, columns[spec.id][label]):
+                for uid in named(row, of[label]):
                     posts |= table.get(uid, set())
-    units_of = _units_of(store, {post for _, _, posts in found for post in posts})
+    units_of = _units_of(store, {post for _, posts in found for post in posts})
     made = []
-    for spec, row, posts in found:
-        of = columns[spec.id]
+    for row, posts in found:
         units = {units_of[p] for p in posts if p in units_of} | set(named(row, of["Unit"]))
         if not posts:
             for uid in named(row, of["RiskPoint"]):

@@ -26,7 +26,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from lianfang.graph.store import GraphStore
+from lianfang.graph.store import GraphStore, StateChange
+from lianfang.queries.readsets import untouched
 
 Key = tuple[Any, ...]
 T = TypeVar("T")
@@ -71,6 +72,16 @@ class ResultCache:
         """The kept answer, or MISSING; nothing is computed."""
         with self._lock:
             return self._kept.get(key, MISSING)
+
+    def copy(self, renamed: Callable[[Key], Key | None]) -> int:
+        """Keep each answer also under `renamed(key)`, where that is not None; how many."""
+        with self._lock:
+            copies = [(new, value) for key, value in self._kept.items() if (new := renamed(key))]
+            for new, value in copies:
+                self._kept.setdefault(new, value)
+            while len(self._kept) > self.entries:
+                self._kept.popitem(last=False)
+        return len(copies)
 
     def clear(self) -> None:
         with self._lock:
@@ -122,6 +133,36 @@ def prepared(store: GraphStore, version: str) -> None:
     """Every answer the warmer prepares is ready for `version`: the state readers fall
     back on while the next one is prepared."""
     _READY[_where(store)] = version
+
+
+# What the answers kept under each kind of key read (queries/readsets.py), said by the
+# module that keeps them: only those may outlive a change of state.
+_READS: dict[str, Callable[[Key], frozenset[str]]] = {}
+
+
+def reads_as(kind: str, reads: Callable[[Key], frozenset[str]]) -> None:
+    """Answers kept under keys starting with `kind` read `reads(key)`: after a change of
+    state that wrote none of it, they are carried over (`carry_over`)."""
+    _READS[kind] = reads
+
+
+def carry_over(store: GraphStore, change: StateChange) -> int:
+    """Keep, for the state `change` made, every answer of the state before that reads
+    nothing the change wrote; how many were kept. A change that did not say what it
+    wrote keeps none."""
+    if change.after is None or change.touched is None:
+        return 0
+    where = _where(store)
+    touched = change.touched
+
+    def keeps(key: Key) -> Key | None:
+        if key[:2] != (where, change.after) or len(key) < 3 or key[2] not in _READS:
+            return None
+        if not untouched(_READS[key[2]](key[2:]), touched):
+            return None
+        return (where, change.token, *key[2:])
+
+    return RESULTS.copy(keeps)
 
 
 def frozen(value: Any) -> Any:

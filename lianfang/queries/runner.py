@@ -14,8 +14,9 @@ from typing import Any
 from lianfang.graph import calendar
 from lianfang.graph.store import GraphStore
 from lianfang.graph.vocab import SEVERITY_ORDER
-from lianfang.queries.cache import cached, frozen
+from lianfang.queries.cache import Key, cached, frozen, reads_as
 from lianfang.queries.params import ParameterError, bind
+from lianfang.queries.readsets import everything, spec_reads
 from lianfang.queries.spec import ID_COLUMNS, LibraryError, QuerySpec, library
 
 
@@ -118,6 +119,13 @@ def run(
     kept, total = cached(store, key, compute)
     return QueryResult(spec, bound, [dict(row) for row in kept], total)
 
+
+def _query_reads(key: Key) -> frozenset[str]:
+    spec = library().get(key[1])
+    return spec_reads(spec) if spec is not None and spec.version == key[2] else everything()
+
+
+reads_as("query", _query_reads)
 
 __all__ = ["ParameterError", "QueryResult", "UnknownQuery", "find", "run"]
 
