@@ -5,8 +5,10 @@ the result cache. The web app looks at the graph's state token every few seconds
 an import (through the page, the API or another process's `lianfang ingest`) has
 changed it, the headline figures, every canned query (at its default parameters) and
 today's warning levels and scores are computed once in the background, so the first
-analyst to open a page after an import does not wait for it. Meanwhile, after another
-process's import, pages answer from the state prepared before (queries/cache.py).
+analyst to open a page after an import does not wait for it. Answers of the state before
+that read nothing the import wrote are kept rather than computed again (queries/
+readsets.py). Meanwhile, after another process's import, pages answer from the state
+prepared before (queries/cache.py).
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ changes on import, so an answer is kept under the store's state token (replaced 
 same query or transaction as each import, see graph.schema.GraphVersion), what was
 asked and its parameters. Concurrent requests for the same answer wait for the one
 computing it rather than computing it again. Callers must treat what they get as
-read-only (query rows are copied by the runner).
+read-only (query rows are copied by the runner). An answer whose kind of key says what
+it reads (`reads_as`) is carried over to the next state when the import between them
+wrote none of it (`carry_over`).
 
 While the web app's warmer prepares the answers of a state another process's import
 made (api/warmer.py), readers are answered from the last state it prepared whole,
