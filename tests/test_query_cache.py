@@ -18,7 +18,7 @@ from lianfang.api.main import create_app
 from lianfang.api.settings import AppSettings
 from lianfang.graph.store import GraphStore
 from lianfang.ingest.load import load
-from lianfang.queries.cache import ResultCache
+from lianfang.queries.cache import ResultCache, cached, prepared, preparing
 from lianfang.queries.runner import run
 
 
@@ -132,3 +132,27 @@ def test_maps_and_figures_are_drawn_once_per_state_of_the_graph(
         before = len(counted)
         client.get(path)
         assert len(counted) > before + 1  # drawn again for the new state
+
+
+def test_an_answer_built_on_others_while_a_state_is_prepared_is_built_on_that_state(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """A reader asking, during another process's import, for an answer the state before
+    never had computes it for the new state from the new state's answers, never from a
+    mix of the two kept under the new token."""
+    load(write_workbook(tmp_path / "org.xlsx"), store)
+    run(store, "unit-risk-profile")
+    prepared(store, store.version())
+    load(write_workbook(tmp_path / "稽查大队.xlsx", DEPARTMENT), store)
+    version = store.version()
+    built: list[list[str]] = []
+
+    def reader() -> None:
+        rows = cached(store, ("units named",), lambda: run(store, "unit-risk-profile").rows)
+        built.append([row["unit_name"] for row in rows])
+
+    with preparing(store, version, readers_wait_not=True):
+        asker = threading.Thread(target=reader)
+        asker.start()
+        asker.join()
+    assert any("稽查大队" in name for name in built[0])

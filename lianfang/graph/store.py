@@ -392,17 +392,22 @@ class GraphStore(ABC):
             )
 
     def counts(self) -> Counts:
-        """Nodes per schema label and edges per schema type, zeros included."""
+        """Nodes per schema label and edges per schema type, zeros included.
+
+        One statement per label and type: both engines answer a lone label's or type's
+        count from their own tallies (9 ms at scale 100 on FalkorDB), where one pass
+        grouping every node by label and every edge by type read them all (2.3 s).
+        """
         from lianfang.graph import model
 
-        nodes = dict.fromkeys(model.labels(), 0)
-        for row in self.read("MATCH (n) RETURN labels(n)[0] AS label, count(n) AS n"):
-            if row["label"] in nodes:  # snapshots are not register data
-                nodes[row["label"]] = row["n"]
-        edges = dict.fromkeys(model.edge_types(), 0)
-        for row in self.read("MATCH ()-[r]->() RETURN type(r) AS type, count(r) AS n"):
-            if row["type"] in edges:
-                edges[row["type"]] = row["n"]
+        nodes = {
+            label: self.read(f"MATCH (n:{label}) RETURN count(n) AS n")[0]["n"]
+            for label in model.labels()
+        }
+        edges = {
+            type_: self.read(f"MATCH ()-[r:{type_}]->() RETURN count(r) AS n")[0]["n"]
+            for type_ in model.edge_types()
+        }
         return Counts(nodes, edges)
 
     def __enter__(self) -> GraphStore:

@@ -112,7 +112,22 @@ def cached(store: GraphStore, key: Key, compute: Callable[[], T]) -> T:
             found = RESULTS.peek((where, _READY[where], *key))
         if found is not MISSING:
             return found
+        compute = _of_this_state(compute)
     return RESULTS.get_or_compute((where, version, *key), compute)
+
+
+def _of_this_state(compute: Callable[[], T]) -> Callable[[], T]:
+    """`compute`, asking every answer it builds on of the state it is kept under, as the
+    warmer does, never the state before."""
+
+    def fresh() -> T:
+        asked = _FRESH.set(True)
+        try:
+            return compute()
+        finally:
+            _FRESH.reset(asked)
+
+    return fresh
 
 
 @contextlib.contextmanager
