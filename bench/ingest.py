@@ -94,7 +94,7 @@ def one_scale(scale: int, workdir: Path) -> dict[str, Any]:
         figures["check"] = time.perf_counter() - started
         del records
         started = time.perf_counter()
-        changes = checked.changes(SOURCE)
+        changes = checked.changes(SOURCE, store)
         figures["plan"] = time.perf_counter() - started
         started = time.perf_counter()
         store.apply(changes, replacing=SOURCE)
@@ -160,7 +160,8 @@ def compare(size: int, workdir: Path) -> None:
         reading = read_records(workbook, Quiet())
         records, issues, unreadable = reading.records, reading.issues, reading.unreadable
         checked = check_records(records, issues, unreadable, None, SOURCE, dt.date.today())
-    sample = [Change(c.cypher, c.params, c.rows[:size]) for c in checked.changes(SOURCE) if c.rows]
+    planned = checked.changes(SOURCE, None)
+    sample = [Change(c.cypher, c.params, c.rows[:size]) for c in planned if c.rows]
     rows = sum(len(c.rows or []) for c in sample)
     with EmbeddedFalkorStore(workdir / "batched", "bench") as store:
         batched = timed_batches(sample, store)

@@ -209,11 +209,15 @@ class Checked:
     issues: list[Issue]
     published: Published | None = None
 
-    def changes(self, source: str, store: GraphStore | None = None) -> list[Change]:
-        """The change set, led by what it writes (ingest/touched.py): `store` is the
-        graph it will be applied to, which knows the edges the source holds now."""
-        writes = touched(store, source, self.batch, self.edges, self.resolver.before)
-        return [touching(writes), *plan(self.batch, self.edges, source, self.resolver.renames())]
+    def changes(self, source: str, store: GraphStore | None) -> list[Change]:
+        """The change set for `store`, led by what it writes (ingest/touched.py), which
+        only the graph it is applied to can tell (the edges the source holds there). For
+        no store, the change set says nothing of what it writes: it may be anything."""
+        said = []
+        if store is not None:
+            writes = touched(store, source, self.batch, self.edges, self.resolver.before)
+            said = [touching(writes)]
+        return [*said, *plan(self.batch, self.edges, source, self.resolver.renames())]
 
 
 def check(

@@ -41,15 +41,14 @@ def held_types(store: GraphStore, source: str, types: Iterable[str]) -> set[str]
 
 
 def touched(
-    store: GraphStore | None,
+    store: GraphStore,
     source: str,
     batch: Batch,
     edges: Iterable[Edge],
     before: Mapping[str, Collection[str]],
 ) -> frozenset[str]:
-    """Every label and relationship type the import may write."""
+    """Every label and relationship type the import may write to `store`."""
     labels = written_labels(batch, before)
     types = {edge.type for edge in edges}
-    if store is not None:
-        types |= held_types(store, source, set(model.edge_types()) - types)
+    types |= held_types(store, source, set(model.edge_types()) - types)
     return frozenset(labels | types)
