@@ -175,9 +175,8 @@ def test_the_warmer_computes_again_only_what_an_import_touched(
 ) -> None:
     warmer = Warmer(demo, every_seconds=0)
     warmer.warm_once()
-    rule = {"rule_id": "T-R1", "title": "审批管理办法", "status": "现行", "governs": ""}
     power = _first(demo, "powers-without-rules", "power_id")
-    rule["governs"] = power
+    rule = {"rule_id": "T-R1", "title": "审批管理办法", "status": "现行", "governs": power}
     path = writers.write_workbook(tmp_path / "rules.xlsx", _whole({"rules": [rule]}))
     load(path, demo, source="r")
     asked = record_reads(demo, monkeypatch)
