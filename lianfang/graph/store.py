@@ -336,17 +336,11 @@ class GraphStore(ABC):
         Read at most every VERSION_SECONDS: a page asks for a dozen cached answers, and
         each asked the store again. This process's own writes forget it at once
         (`changes_version`); another process's import is seen within VERSION_SECONDS."""
-        from lianfang.graph import model
-
         seen = self._seen_version
         now = time.monotonic()
         if seen is not None and now - seen[0] < VERSION_SECONDS:
             return seen[1]
-        rows = self.read(
-            f"MATCH (v:{model.VERSION_LABEL} {{uid: $uid}}) RETURN v.token AS token",
-            {"uid": VERSION_UID},
-        )
-        token = rows[0]["token"] if rows else ""
+        token = self.state_change().token
         self._seen_version = (now, token)
         return token
 

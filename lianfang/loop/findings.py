@@ -19,8 +19,8 @@ from lianfang.graph import model
 from lianfang.graph.store import GraphStore
 from lianfang.queries import finding_ids
 from lianfang.queries.cache import Key, cached, reads_as
-from lianfang.queries.readsets import everything, reads, spec_reads
-from lianfang.queries.runner import run
+from lianfang.queries.readsets import reads, spec_reads
+from lianfang.queries.runner import query_reads, run
 from lianfang.queries.spec import ID_COLUMNS, QuerySpec, finding_label, library
 
 # label → how its posts are found (Cypher from `id` to `post`), for findings naming no post.
@@ -107,8 +107,7 @@ LOOKUPS = reads(*POSTS_OF.values(), UNIT_OF_RISK, UNIT_OF_POST)
 
 
 def _findings_read(key: Key) -> frozenset[str]:
-    spec = library().get(key[1])
-    return everything() if spec is None else spec_reads(spec) | LOOKUPS
+    return query_reads(key) | LOOKUPS
 
 
 def _all_findings_read(key: Key) -> frozenset[str]:

@@ -29,7 +29,6 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from lianfang.graph.store import GraphStore, StateChange
-from lianfang.queries.readsets import untouched
 
 Key = tuple[Any, ...]
 T = TypeVar("T")
@@ -62,8 +61,7 @@ class ResultCache:
             value = compute()
             with self._lock:
                 self._kept[key] = value
-                while len(self._kept) > self.entries:
-                    self._kept.popitem(last=False)
+                self._trim()
             return value
         finally:
             with self._lock:
@@ -81,9 +79,13 @@ class ResultCache:
             copies = [(new, value) for key, value in self._kept.items() if (new := renamed(key))]
             for new, value in copies:
                 self._kept.setdefault(new, value)
-            while len(self._kept) > self.entries:
-                self._kept.popitem(last=False)
+            self._trim()
         return len(copies)
+
+    def _trim(self) -> None:
+        """Forget the least recently used answers past `entries` (under the lock)."""
+        while len(self._kept) > self.entries:
+            self._kept.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:
@@ -175,7 +177,7 @@ def carry_over(store: GraphStore, change: StateChange) -> int:
     def keeps(key: Key) -> Key | None:
         if key[:2] != (where, change.after) or len(key) < 3 or key[2] not in _READS:
             return None
-        if not untouched(_READS[key[2]](key[2:]), touched):
+        if not _READS[key[2]](key[2:]).isdisjoint(touched):
             return None
         return (where, change.token, *key[2:])
 

@@ -12,7 +12,6 @@ type, or a node pattern that could be any node, reads everything.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import cache
 
 from lianfang.graph import model
@@ -47,12 +46,6 @@ def reads(*statements: str) -> frozenset[str]:
     for type_ in named & set(_ends()):
         named |= _ends()[type_]
     return frozenset(named)
-
-
-def untouched(read: frozenset[str], touched: Iterable[str] | None) -> bool:
-    """Whether a change that wrote `touched` (None: anything) leaves what reads `read`
-    as it was."""
-    return touched is not None and read.isdisjoint(touched)
 
 
 def spec_reads(spec: QuerySpec) -> frozenset[str]:

@@ -120,12 +120,14 @@ def run(
     return QueryResult(spec, bound, [dict(row) for row in kept], total)
 
 
-def _query_reads(key: Key) -> frozenset[str]:
+def query_reads(key: Key) -> frozenset[str]:
+    """What an answer kept under `(kind, query id, query version, …)` reads: the query's
+    statements, or everything once the library holds another version of it."""
     spec = library().get(key[1])
     return spec_reads(spec) if spec is not None and spec.version == key[2] else everything()
 
 
-reads_as("query", _query_reads)
+reads_as("query", query_reads)
 
 __all__ = ["ParameterError", "QueryResult", "UnknownQuery", "find", "run"]
 
