@@ -77,6 +77,8 @@ def schema_indexes() -> list[Index]:
 
 def plain(value: Any) -> Any:
     """A FalkorDB result value as plain Python: nodes and edges become property dicts."""
+    if type(value) in _PLAIN:  # most values, first (ids, names, counts)
+        return value
     if isinstance(value, (Node, Edge)):
         return {k: plain(v) for k, v in value.properties.items()}
     if isinstance(value, FalkorPath):
@@ -89,6 +91,9 @@ def plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     return value
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def _rows(result: Any) -> list[Row]:
