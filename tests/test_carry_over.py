@@ -17,6 +17,7 @@ from lianfang.graph.store import GraphStore
 from lianfang.ingest import writers
 from lianfang.ingest.demo import load_demo
 from lianfang.ingest.load import load
+from lianfang.loop import score, warnings
 from lianfang.loop.findings import query_findings
 from lianfang.queries.cache import RESULTS, carry_over
 from lianfang.queries.readsets import everything, reads, spec_reads
@@ -91,12 +92,16 @@ def _sources(store: GraphStore) -> list[tuple[str, dict[str, list[dict[str, Any]
     rule = {"rule_id": "T-R1", "title": "审批管理办法", "status": "现行", "governs": power}
     assignment = {"person_id": person, "post_id": post, "start_date": dt.date(2025, 1, 1)}
     units = [{"unit_id": "T-U1", "name": "审计科", "parent_id": unit, "kind": "内设机构"}]
-    posts = [{"post_id": "T-P1", "name": "审计员", "unit_id": "T-U1"}]
+    posts = [{"post_id": "T-P1", "name": "审计员", "unit_id": "T-U1", "key_post": "是"}]
+    second = {"unit_id": "T-U2", "name": "督查科", "parent_id": unit, "kind": "内设机构"}
+    moved = [{**posts[0], "unit_id": "T-U2"}]  # the post's unit, as findings look it up
     return [
         ("controls", {"controls": [control]}),
         ("incidents", {"incidents": [incident]}),
         ("rules", {"rules": [rule]}),
         ("assignments", {"assignments": [assignment]}),  # edges only, between others' records
+        ("unit", {"units": units, "posts": posts}),
+        ("unit", {"units": [*units, second], "posts": moved}),
         ("unit", {"units": units, "posts": posts}),
         ("copy", {"units": units}),  # a code two sources hold: the first one's is renamed
         ("controls", {"controls": []}),  # each source emptied again: what it drops
@@ -117,14 +122,16 @@ def _whole(sheets: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, 
 
 
 def _answers(store: GraphStore, today: dt.date) -> dict[str, Any]:
-    """Every canned query's answer and every warning query's findings, as the warmer
-    prepares them."""
+    """Every canned query's answer, every warning query's findings, every post's and
+    unit's warning level and every unit's score, as the warmer prepares them."""
     answers: dict[str, Any] = {}
     for spec in library().values():
         result = run(store, spec.id)
         answers[spec.id] = (result.rows, result.total)
         if spec.warns:
             answers[f"findings {spec.id}"] = sorted(query_findings(store, spec, today), key=repr)
+    answers["warnings"] = warnings.compute(store, today)
+    answers["scores"] = score.compute(store, today)
     return answers
 
 

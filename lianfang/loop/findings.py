@@ -116,8 +116,15 @@ def _all_findings_read(key: Key) -> frozenset[str]:
     )
 
 
+def _lookups_read(key: Key) -> frozenset[str]:
+    return reads(key[1])
+
+
 reads_as("query findings", _findings_read)
 reads_as("loop findings", _all_findings_read)
+# A lookup's ids found so far hold for the next state if it wrote nothing the lookup
+# reads; the next state's findings add what they name.
+reads_as("finding lookups", _lookups_read)
 
 
 def findings(store: GraphStore, as_of: dt.date) -> list[Finding]:

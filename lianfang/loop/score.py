@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from lianfang.graph.store import GraphStore
-from lianfang.loop import acceptance, ledger
+from lianfang.loop import acceptance, ledger, organisation
 from lianfang.loop.findings import Finding, findings
 from lianfang.loop.kept import kept
 from lianfang.loop.rules import ScoreRules, score_rules
@@ -43,27 +43,14 @@ class UnitScore:
         }
 
 
-def _ancestry(store: GraphStore) -> tuple[dict[str, str], dict[str, set[str]]]:
-    """Unit names, and each unit's ancestors (itself included)."""
-    rows = store.read(
-        "MATCH (u:Unit) OPTIONAL MATCH (u)-[:PART_OF*0..]->(a:Unit) "
-        "RETURN u.uid AS uid, u.name AS name, collect(DISTINCT a.uid) AS up"
-    )
-    names = {row["uid"]: row["name"] for row in rows}
-    up = {row["uid"]: set(row["up"]) | {row["uid"]} for row in rows}
-    return names, up
-
-
 def counted_findings(
     store: GraphStore,
     as_of: dt.date,
     accepted: set[acceptance.Ident],
-    up: dict[str, set[str]] | None = None,
 ) -> dict[str, dict[str, list[Finding]]]:
     """Per unit and query, the findings a unit's score counts: those not accepted that
     concern it or one of its sub-units (a unit answers for its sub-units)."""
-    if up is None:
-        up = _ancestry(store)[1]
+    up = organisation.tree(store).up
     counted: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
     for finding in findings(store, as_of):
         if finding.ident in accepted:
@@ -90,8 +77,9 @@ def _computed(
     accepted: set[acceptance.Ident],
     late: tuple[ledger.Overdue, ...],
 ) -> dict[str, UnitScore]:
-    names, up = _ancestry(store)
-    counted = counted_findings(store, as_of, accepted, up)
+    units = organisation.tree(store)
+    names, up = units.names, units.up
+    counted = counted_findings(store, as_of, accepted)
     per_query = {
         unit: {q: len(f) for q, f in by_query.items()} for unit, by_query in counted.items()
     }
@@ -99,10 +87,7 @@ def _computed(
         q: found[0].severity for by_query in counted.values() for q, found in by_query.items()
     }
     post_unit = {
-        row["post"]: row["unit"]
-        for row in store.read(
-            "MATCH (p:Post)-[:IN_UNIT]->(u:Unit) RETURN p.uid AS post, u.uid AS unit"
-        )
+        uid: post["unit"] for uid, post in organisation.posts(store).items() if post["unit"]
     }
     overdue: dict[str, int] = defaultdict(int)
     for item in late:

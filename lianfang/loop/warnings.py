@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from lianfang.graph.store import GraphStore
-from lianfang.loop import acceptance, ledger
+from lianfang.loop import acceptance, ledger, organisation
 from lianfang.loop.findings import findings
 from lianfang.loop.kept import kept
 from lianfang.loop.rules import WarningRules, warning_rules
@@ -135,7 +135,7 @@ def _computed(
     overdue: tuple[ledger.Overdue, ...],
 ) -> Warnings:
     order = {level: i for i, level in enumerate(rules.order())}
-    posts = _posts(store)
+    posts = organisation.posts(store)
     result = {
         uid: PostWarning(uid, row["name"], row["unit"], row["unit_name"], "green")
         for uid, row in posts.items()
@@ -167,33 +167,20 @@ def _computed(
     return Warnings(as_of, rules, result, _units(store, result, rules))
 
 
-def _posts(store: GraphStore) -> dict[str, dict[str, Any]]:
-    rows = store.read(
-        "MATCH (p:Post) OPTIONAL MATCH (p)-[:IN_UNIT]->(u:Unit) "
-        "RETURN p.uid AS uid, p.name AS name, u.uid AS unit, u.name AS unit_name ORDER BY uid"
-    )
-    return {row["uid"]: row for row in rows}
-
-
 def _units(
     store: GraphStore, posts: dict[str, PostWarning], rules: WarningRules
 ) -> dict[str, UnitWarning]:
     """Each unit's posts are those in it and in its sub-units."""
     order = {level: i for i, level in enumerate(rules.order())}
-    rows = store.read(
-        "MATCH (u:Unit) OPTIONAL MATCH (d:Unit)-[:PART_OF*0..]->(u) "
-        "RETURN u.uid AS uid, u.name AS name, collect(DISTINCT d.uid) AS under"
-    )
+    units_tree = organisation.tree(store)
     by_unit: dict[str, list[PostWarning]] = {}
     for warning in posts.values():
         if warning.unit_id:
             by_unit.setdefault(warning.unit_id, []).append(warning)
     units = {}
-    for row in rows:
-        mine = [w for d in row["under"] for w in by_unit.get(d, [])]
+    for uid, name in units_tree.names.items():
+        mine = [w for d in units_tree.under[uid] for w in by_unit.get(d, [])]
         counts = Counter(w.level for w in mine)
         level = min((w.level for w in mine), key=order.__getitem__, default="green")
-        units[row["uid"]] = UnitWarning(
-            row["uid"], row["name"], level, {lv: counts.get(lv, 0) for lv in rules.order()}
-        )
+        units[uid] = UnitWarning(uid, name, level, {lv: counts.get(lv, 0) for lv in rules.order()})
     return units
