@@ -18,7 +18,7 @@ from lianfang.api.main import create_app
 from lianfang.api.settings import AppSettings
 from lianfang.graph.store import GraphStore
 from lianfang.ingest.load import load
-from lianfang.queries.cache import ResultCache, cached, prepared, preparing
+from lianfang.queries.cache import RESULTS, ResultCache, cached, prepared, preparing
 from lianfang.queries.runner import run
 
 
@@ -156,3 +156,28 @@ def test_an_answer_built_on_others_while_a_state_is_prepared_is_built_on_that_st
         asker.start()
         asker.join()
     assert any("稽查大队" in name for name in built[0])
+
+
+def test_a_new_state_prepared_forgets_the_one_prepared_before(
+    store: GraphStore, counted: list[str], tmp_path: Path
+) -> None:
+    """Readers fall back on the last prepared state only: once the next is ready, the
+    one before leaves the cache rather than pushing the new state's answers out."""
+    load(write_workbook(tmp_path / "org.xlsx"), store)
+    first = store.version()
+    run(store, "unit-risk-profile")
+    prepared(store, first)
+    load(write_workbook(tmp_path / "稽查大队.xlsx", DEPARTMENT), store)
+    second = store.version()
+    run(store, "unit-risk-profile")
+    assert {first, second} <= _states(store)  # the one before stays while the next is prepared
+    prepared(store, second)
+    assert first not in _states(store) and second in _states(store)
+    run(store, "unit-risk-profile")
+    assert profile_reads(counted) == 2  # the new state's answer stayed
+
+
+def _states(store: GraphStore) -> set[str]:
+    """The states of this store's graph that the result cache holds answers of."""
+    where = (store.location, getattr(store, "graph_name", None))
+    return {key[1] for key in RESULTS._kept if key[0] == where}

@@ -32,7 +32,9 @@ from lianfang.graph.store import GraphStore, StateChange
 
 Key = tuple[Any, ...]
 T = TypeVar("T")
-ENTRIES = 128
+# The warm-up alone keeps 53 answers per state, and while a state is prepared the one
+# before is kept beside it for readers; pages add their maps and scoped catalogues.
+ENTRIES = 256
 
 
 class ResultCache:
@@ -81,6 +83,14 @@ class ResultCache:
                 self._kept.setdefault(new, value)
             self._trim()
         return len(copies)
+
+    def forget(self, dropped: Callable[[Key], bool]) -> int:
+        """Forget every answer whose key is `dropped`; how many."""
+        with self._lock:
+            gone = [key for key in self._kept if dropped(key)]
+            for key in gone:
+                del self._kept[key]
+        return len(gone)
 
     def _trim(self) -> None:
         """Forget the least recently used answers past `entries` (under the lock)."""
@@ -150,8 +160,14 @@ def preparing(store: GraphStore, version: str, readers_wait_not: bool) -> Iterat
 
 def prepared(store: GraphStore, version: str) -> None:
     """Every answer the warmer prepares is ready for `version`: the state readers fall
-    back on while the next one is prepared."""
-    _READY[_where(store)] = version
+    back on while the next one is prepared. The state prepared before it is forgotten:
+    no reader falls back on it any more, and in the LRU its answers would otherwise push
+    out the new state's (a province's unit-risk-profile among them)."""
+    where = _where(store)
+    before = _READY.get(where)
+    _READY[where] = version
+    if before is not None and before != version:
+        RESULTS.forget(lambda key: key[:2] == (where, before))
 
 
 # What the answers kept under each kind of key read (queries/readsets.py), said by the
