@@ -19,6 +19,7 @@ from lianfang.graph.falkor_carry import Carry
 from lianfang.graph.falkor_params import with_params
 from lianfang.graph.settings import IN_PLACE_ROWS
 from lianfang.graph.store import (
+    SCALARS,
     USER_QUERY_TIMEOUT_MS,
     ConnectionLost,
     GraphStore,
@@ -77,7 +78,7 @@ def schema_indexes() -> list[Index]:
 
 def plain(value: Any) -> Any:
     """A FalkorDB result value as plain Python: nodes and edges become property dicts."""
-    if type(value) in _PLAIN:  # most values, first (ids, names, counts)
+    if isinstance(value, SCALARS):  # most values, first (ids, names, counts)
         return value
     if isinstance(value, (Node, Edge)):
         return {k: plain(v) for k, v in value.properties.items()}
@@ -91,9 +92,6 @@ def plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     return value
-
-
-_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def _rows(result: Any) -> list[Row]:

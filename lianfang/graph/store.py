@@ -173,7 +173,7 @@ class Counts:
     edges: dict[str, int]
 
 
-_SCALARS = (str, int, float, bool, type(None))
+SCALARS = (str, int, float, bool, type(None))  # values both engines take and give as they are
 
 
 def to_param(value: Any) -> Any:
@@ -181,7 +181,7 @@ def to_param(value: Any) -> Any:
 
     Hot during imports (every cell of every row), so plain values return first.
     """
-    if isinstance(value, _SCALARS):
+    if isinstance(value, SCALARS):
         return value
     if isinstance(value, dt.date):  # datetime is a date too
         return value.isoformat()

@@ -59,7 +59,7 @@ def _tree(store: GraphStore) -> UnitTree:
     under: dict[str, set[str]] = {uid: set() for uid in up}
     for uid, above in up.items():
         for ancestor in above:
-            under.setdefault(ancestor, set()).add(uid)
+            under[ancestor].add(uid)
     return UnitTree(
         {row["uid"]: row["name"] for row in rows},
         up,
