@@ -60,6 +60,11 @@ def staging_statements() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def diagnostics() -> dict[str, list[dict]]:
     queries = {f"{spec.id}": spec.cypher for spec in library().values()}
+    queries |= {
+        f"{spec.id} (joined {n})": text
+        for spec in library().values()
+        for n, text in enumerate(spec.joined, 1)
+    }
     queries |= {f"{spec.id} (total)": spec.total for spec in library().values() if spec.total}
     parameters = {p.name: "x" for spec in library().values() for p in spec.parameters}
     parameters |= {"source": "x", "codes": [], "rows": []}

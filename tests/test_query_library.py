@@ -111,7 +111,7 @@ def test_every_query_takes_as_of_and_the_timed_ones_read_it() -> None:
     timed = re.compile(r"start_date|end_date|assessed|\.due\b|i\.date")
     for spec in library().values():
         assert "as_of" in {p.name for p in spec.parameters}, spec.id
-        assert spec.dated == bool(timed.search(spec.cypher)), spec.id
+        assert spec.dated == bool(timed.search(spec.text)), spec.id
 
 
 def test_an_undated_query_answers_the_same_on_any_date(store: GraphStore) -> None:
@@ -125,7 +125,7 @@ def test_an_undated_query_answers_the_same_on_any_date(store: GraphStore) -> Non
 @pytest.mark.parametrize(("construct", "pattern"), AVOID, ids=[name for name, _ in AVOID])
 def test_no_query_uses_the_avoid_list(construct: str, pattern: re.Pattern[str]) -> None:
     for spec in library().values():
-        assert not pattern.search(spec.cypher), (spec.id, construct)
+        assert not pattern.search(spec.text), (spec.id, construct)
 
 
 def _variant(tmp_path: Path, text: str, name: str = "vacant-key-posts.yaml") -> Path:
@@ -158,6 +158,20 @@ BAD_FILES = {
     "write clause": (
         GOOD_TEXT.replace("RETURN p.uid AS post_id", "SET p.x = 1 RETURN p.uid AS post_id"),
         "write clause (SET)",
+    ),
+    "joined statement writes": (
+        GOOD_TEXT.replace(
+            "\ntotal: |",
+            "\njoined:\n  - MATCH (p:Post) SET p.x = 1 RETURN p.uid AS post_id\ntotal: |",
+        ),
+        "joined statement 1 uses a write clause (SET)",
+    ),
+    "joined statement's parameter undeclared": (
+        GOOD_TEXT.replace(
+            "\ntotal: |",
+            "\njoined:\n  - 'MATCH (p:Post {uid: $who}) RETURN p.uid AS post_id'\ntotal: |",
+        ),
+        "joined statement 1 uses undeclared $who",
     ),
     "exists subquery": (
         GOOD_TEXT.replace(
@@ -231,7 +245,7 @@ def test_no_query_reads_saved_snapshots() -> None:
 
     label = re.compile(rf":\s*`?{model.SNAPSHOT_LABEL}\b")
     for spec in library().values():
-        assert not label.search(spec.cypher + (spec.total or "")), spec.id
+        assert not label.search(spec.text), spec.id
 
 
 def _variant_file(text: str) -> Path:
@@ -292,3 +306,35 @@ def test_a_query_returning_undeclared_columns_is_refused(store: GraphStore, monk
     monkeypatch.setitem(library(), spec.id, broken)
     with pytest.raises(LibraryError, match="surprise"):
         runner.run(store, spec.id)
+
+
+def test_joined_statements_add_their_columns_on_the_key(store: GraphStore, monkeypatch) -> None:
+    """unit-risk-profile's organisation figures come from a statement of their own; the
+    rows carry them beside the risk figures, in the declared order, and a joined
+    statement that answers for other units, or returns a column twice, is refused."""
+    from lianfang.ingest.demo import load_demo
+
+    load_demo(store)
+    spec = library()["unit-risk-profile"]
+    assert len(spec.statements) == 2
+    rows = run(store, spec.id).rows
+    assert [list(row) for row in rows[:1]] == [[c.name for c in spec.columns]]
+    names = {
+        row["unit_id"]: row["unit_name"]
+        for row in store.read("MATCH (u:Unit) RETURN u.uid AS unit_id, u.name AS unit_name")
+    }
+    assert {row["unit_id"]: row["unit_name"] for row in rows} == names
+    one = run(store, spec.id, {"unit": rows[0]["unit_id"]}).rows
+    assert one == rows[:1]
+
+    fewer = spec.joined[0].replace(
+        "MATCH (u:Unit)\n", f"MATCH (u:Unit) WHERE u.uid <> '{rows[0]['unit_id']}'\nWITH u\n", 1
+    )
+    monkeypatch.setitem(library(), spec.id, spec.model_copy(update={"joined": (fewer,)}))
+    with pytest.raises(LibraryError, match="joined statement 1 answers for other rows"):
+        run(store, spec.id, {"as_of": "2020-01-01"})
+
+    twice = spec.joined[0].replace("u.name AS unit_name,", "u.name AS unit_name, 0 AS risks,")
+    monkeypatch.setitem(library(), spec.id, spec.model_copy(update={"joined": (twice,)}))
+    with pytest.raises(LibraryError, match="joined statement 1 returns 'risks' too"):
+        run(store, spec.id, {"as_of": "2020-01-02"})

@@ -20,7 +20,7 @@ from lianfang.graph import model
 from lianfang.graph.store import GraphStore, Scratch
 from lianfang.loop import region
 from lianfang.queries.params import bind
-from lianfang.queries.runner import run
+from lianfang.queries.runner import answered, run
 from lianfang.queries.spec import library
 
 KINDS = ("appoint", "end", "grant", "revoke")
@@ -174,7 +174,7 @@ def _answers(scratch: Scratch, as_of: dt.date) -> dict[str, list[dict[str, Any]]
         if not spec.simulated:
             continue
         bound = bind(spec.parameters, {"as_of": as_of}, as_of)
-        answers[spec.id] = scratch.read(spec.cypher, {n: bound[n] for n in spec.sent})
+        answers[spec.id] = answered(scratch.read, spec, {n: bound[n] for n in spec.sent})
     return answers
 
 

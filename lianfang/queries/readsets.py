@@ -49,5 +49,5 @@ def reads(*statements: str) -> frozenset[str]:
 
 
 def spec_reads(spec: QuerySpec) -> frozenset[str]:
-    """What a canned query reads: its statement and its denominator's."""
-    return reads(spec.cypher, spec.total or "")
+    """What a canned query reads: its statements and its denominator's."""
+    return reads(spec.text)

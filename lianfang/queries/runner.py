@@ -1,13 +1,15 @@
 """The one runner behind the CLI, the API and the reports: find, bind, run, shape.
 
-Each canned query is one read-only query with its values passed as parameters; the
-runner adds nothing to its meaning. It checks parameters before the store sees them,
-and that the rows carry exactly the columns the query file declares.
+Each canned query is one read-only query (or a few whose columns it joins on the key)
+with its values passed as parameters; the runner adds nothing to its meaning. It checks
+parameters before the store sees them, and that the rows carry exactly the columns the
+query file declares.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -65,8 +67,46 @@ class QueryResult:
 FINDING_ID = "finding_id"
 
 
-# Denominators run here while the findings run on the caller's thread.
-_BESIDE = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lianfang-total")
+# Denominators and joined statements run here while the first statement runs on the
+# caller's thread.
+_BESIDE = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lianfang-beside")
+
+Reader = Callable[[str, dict[str, Any]], list[dict[str, Any]]]
+
+
+def answered(read: Reader, spec: QuerySpec, sent: dict[str, Any]) -> list[dict[str, Any]]:
+    """The query's rows: its statement's, with each joined statement's columns added on
+    the key. The joined ones run beside the first (the engines answer concurrent reads on
+    threads of their own), so the rows cost the longest statement, not the sum."""
+    beside = [_BESIDE.submit(read, text, sent) for text in spec.joined]
+    rows = read(spec.cypher, sent)
+    for number, future in enumerate(beside, 1):
+        rows = _join(spec, number, rows, future.result())
+    return rows
+
+
+def _join(
+    spec: QuerySpec, number: int, rows: list[dict[str, Any]], more: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """`rows` with the columns of joined statement `number`, in `rows`' order; both must
+    answer for the same keys, or the query file is wrong."""
+    by_key = {spec.finding_key(row): row for row in more}
+    if len(by_key) != len(more) or set(by_key) != {spec.finding_key(row) for row in rows}:
+        raise LibraryError(
+            f"{spec.path.name}: joined statement {number} answers for other rows than the "
+            f"query ({len(more)} rows against {len(rows)}, joined on {', '.join(spec.key)})"
+        )
+    twice = set(more[0] if more else ()) & set(rows[0] if rows else ()) - set(spec.key)
+    if twice:
+        raise LibraryError(
+            f"{spec.path.name}: joined statement {number} returns {sorted(twice)[0]!r} too"
+        )
+    names = [c.name for c in spec.columns]
+    joined = []
+    for row in rows:
+        merged = {**row, **by_key[spec.finding_key(row)]}
+        joined.append({name: merged[name] for name in names if name in merged})
+    return joined
 
 
 def find(query_id: str) -> QuerySpec:
@@ -120,7 +160,7 @@ def run(
         total = None
         if with_total and spec.total:
             total = _BESIDE.submit(store.read, spec.total, sent)
-        rows = _shaped(spec, store.read(spec.cypher, sent))
+        rows = _shaped(spec, answered(store.read, spec, sent))
         return rows, None if total is None else total.result()[0]["total"]
 
     key = ("query", spec.id, spec.version, frozen(sent), with_total)

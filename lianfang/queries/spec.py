@@ -1,9 +1,10 @@
 """The canned query library: one YAML file per query in queries/library/.
 
 A file holds the query's id (from QUERIES.md), titles, description, the practice rule
-it enforces, severity, remedy, typed parameters, its result columns, the Cypher, and
-optionally a `total` query giving the denominator for "n of N". Loading checks every
-file, so a malformed one fails loudly instead of being skipped.
+it enforces, severity, remedy, typed parameters, its result columns, the Cypher (and any
+statements whose columns are joined to it), and optionally a `total` query giving the
+denominator for "n of N". Loading checks every file, so a malformed one fails loudly
+instead of being skipped.
 """
 
 from __future__ import annotations
@@ -106,6 +107,12 @@ class QuerySpec(BaseModel):
     parameters: tuple[Param, ...] = ()
     columns: tuple[Column, ...] = Field(min_length=1)
     cypher: str = Field(min_length=1)
+    joined: tuple[str, ...] = Field(
+        default=(),
+        description="Statements giving more columns of the same rows, joined to the first "
+        "on `key` and run beside it: figures that share nothing cost the longest of them, "
+        "not their sum",
+    )
     total: str | None = None
     count_by: tuple[str, ...] = ()  # columns whose distinct values the ratio counts
     key: tuple[str, ...] = ()  # columns that identify a finding from one review to the next
@@ -145,6 +152,9 @@ class QuerySpec(BaseModel):
         for k in ("cypher", "total"):
             if isinstance(shaped.get(k), str):
                 shaped[k] = included(shaped[k])
+        joined = shaped.get("joined")
+        if isinstance(joined, list):
+            shaped["joined"] = [included(t) if isinstance(t, str) else t for t in joined]
         for k in CHINESE_TEXTS:  # a folded line break between Chinese words is no space
             if isinstance(shaped.get(k), str):
                 shaped[k] = FOLDED_SPACE.sub("", shaped[k])
@@ -154,7 +164,8 @@ class QuerySpec(BaseModel):
                 {"name": str(k), "description": str(v)} for c in columns for k, v in c.items()
             ]
         params = list(raw.get("parameters") or ())
-        texts = f"{raw.get('cypher') or ''} {raw.get('total') or ''}"
+        statements = [raw.get("cypher"), raw.get("total"), *(raw.get("joined") or ())]
+        texts = " ".join(t for t in statements if isinstance(t, str))
         if any(isinstance(p, dict) and p.get("name") == AS_OF for p in params):
             if AS_OF not in PARAMETER.findall(texts):
                 raise ValueError(f"parameter {AS_OF!r} is declared but not used")
@@ -171,7 +182,8 @@ class QuerySpec(BaseModel):
         names = [p.name for p in self.parameters]
         if len(set(names)) != len(names):
             raise ValueError("a parameter is declared twice")
-        for text, what in ((self.cypher, "query"), (self.total, "total query")):
+        joined = [(text, f"joined statement {n}") for n, text in enumerate(self.joined, 1)]
+        for text, what in ((self.cypher, "query"), *joined, (self.total, "total query")):
             if text is None:
                 continue
             problems = dialect_problems(text)
@@ -213,9 +225,19 @@ class QuerySpec(BaseModel):
         return self._path
 
     @property
+    def statements(self) -> tuple[str, ...]:
+        """What the engine runs for the rows: the query, then each joined statement."""
+        return (self.cypher, *self.joined)
+
+    @property
+    def text(self) -> str:
+        """All the Cypher it holds, its total's too: what checks of its wording read."""
+        return "\n".join((*self.statements, self.total or ""))
+
+    @property
     def sent(self) -> tuple[str, ...]:
         """The parameters the Cypher (or its total) reads: all that reaches the store."""
-        used = set(PARAMETER.findall(self.cypher + " " + (self.total or "")))
+        used = set(PARAMETER.findall(self.text))
         return tuple(p.name for p in self.parameters if p.name in used)
 
     @property
