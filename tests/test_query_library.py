@@ -338,3 +338,8 @@ def test_joined_statements_add_their_columns_on_the_key(store: GraphStore, monke
     monkeypatch.setitem(library(), spec.id, spec.model_copy(update={"joined": (twice,)}))
     with pytest.raises(LibraryError, match="joined statement 1 returns 'risks' too"):
         run(store, spec.id, {"as_of": "2020-01-02"})
+
+    extra = spec.joined[0].replace("u.name AS unit_name,", "u.name AS unit_name, 0 AS surprise,")
+    monkeypatch.setitem(library(), spec.id, spec.model_copy(update={"joined": (extra,)}))
+    with pytest.raises(LibraryError, match="surprise"):
+        run(store, spec.id, {"as_of": "2020-01-03"})

@@ -105,7 +105,9 @@ def _join(
     joined = []
     for row in rows:
         merged = {**row, **by_key[spec.finding_key(row)]}
-        joined.append({name: merged[name] for name in names if name in merged})
+        # in the declared order; anything undeclared stays, for _shaped to refuse
+        ordered = {name: merged[name] for name in names if name in merged}
+        joined.append(ordered | merged)
     return joined
 
 
