@@ -136,6 +136,45 @@ def test_bad_cypher_is_a_query_error(store: GraphStore) -> None:
         store.read("MATCH (n RETURN n")
 
 
+def test_a_failure_while_running_is_a_query_error(store: GraphStore) -> None:
+    """Raised by the engine after it began answering, not when it parsed the query."""
+    store.write(UNITS, {"rows": [{"uid": "A", "name": "甲"}]})
+    with pytest.raises(QueryError):
+        store.read("MATCH (u:Unit) RETURN 1 / (size(u.name) - 1) AS n")
+
+
+def test_entities_paths_and_maps_come_back_as_plain_values(store: GraphStore) -> None:
+    """Rows mixing plain values with nodes, edges and paths: FalkorDB's plain rows are
+    decoded by the project, the rest by the client, and both give the same shapes."""
+    store.write(
+        "CREATE (:Unit {uid: 'A', name: '甲', source: 't'})"
+        "-[:PART_OF {source: 't'}]->(:Unit {uid: 'B', name: '乙', source: 't'})"
+    )
+    a = {"uid": "A", "name": "甲", "source": "t"}
+    b = {"uid": "B", "name": "乙", "source": "t"}
+    plain = store.read(
+        "MATCH (a:Unit {uid: 'A'}) RETURN a.name AS name, "
+        "{n: a.name, l: [1, 2.5, true, null, 'x']} AS m, [a.uid, [a.name]] AS l"
+    )
+    assert plain == [
+        {"name": "甲", "m": {"n": "甲", "l": [1, 2.5, True, None, "x"]}, "l": ["A", ["甲"]]}
+    ]
+    rows = store.read(
+        "MATCH p = (a:Unit)-[r:PART_OF]->(b:Unit) "
+        "RETURN a.uid AS uid, a, r, p, [a, b] AS both, {top: b} AS m"
+    )
+    assert rows == [
+        {
+            "uid": "A",
+            "a": a,
+            "r": {"source": "t"},
+            "p": {"nodes": [a, b], "edges": [{"source": "t"}]},
+            "both": [a, b],
+            "m": {"top": b},
+        }
+    ]
+
+
 def test_counts_cover_every_schema_type(store: GraphStore) -> None:
     store.write(
         "CREATE (:Person {uid: 'P', source: 't'})-[:HOLDS {origin: 't', "

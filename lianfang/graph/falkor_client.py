@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import redis
-from falkordb import Edge, FalkorDB, Graph, Node
+from falkordb import Edge, FalkorDB, Graph, Node, QueryResult
 from falkordb import Path as FalkorPath
 from redis.backoff import NoBackoff
 from redis.retry import Retry
@@ -174,17 +174,36 @@ class FalkorClient(GraphStore):
         """What the server said about going away, where this store can tell."""
         return None
 
+    def _ro_query(self, text: str, timeout: int | None = None) -> Callable[[], Any]:
+        """The command the client's `ro_query` sends, with the reply left undecoded, so
+        that `_decoded` reads plain rows in one pass."""
+        command: list[Any] = ["GRAPH.RO_QUERY", self.graph_name, text, "--compact"]
+        if timeout is not None:
+            command += ["timeout", timeout]
+        execute = self.db.connection.execute_command
+        return lambda: execute(*command)
+
+    def _decoded(self, reply: Any) -> list[Row]:
+        """Plain values by the project's decoder; a reply holding entities, times or
+        points by the client's parser, which knows the graph's names for them. An error
+        the engine met while running is raised as the client raises it."""
+        if reply and isinstance(reply[-1], redis.exceptions.ResponseError):
+            raise reply[-1]
+        try:
+            return falkor_values.rows(reply)
+        except falkor_values.NotPlain:
+            return _rows(QueryResult(self._graph(), reply))
+
     def read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         text = with_params(cypher, params)
-        return self._run(lambda: self._graph().ro_query(text), retry=True)
+        return self._run(self._ro_query(text), retry=True, decode=self._decoded)
 
     def read_typed(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """A typed query runs once, with a time limit: if the engine dies on it, it is
         restarted for the next query but this one is not run again into a second crash."""
-        text = with_params(cypher, params)
-        query = lambda: self._graph().ro_query(text, timeout=USER_QUERY_TIMEOUT_MS)  # noqa: E731
+        query = self._ro_query(with_params(cypher, params), timeout=USER_QUERY_TIMEOUT_MS)
         try:
-            return self._run(query, retry=False)
+            return self._run(query, retry=False, decode=self._decoded)
         except ConnectionLost:
             raise StoreError(
                 f"FalkorDB stopped while running this query, so it was not run again: {cypher}"
@@ -230,9 +249,8 @@ class FalkorClient(GraphStore):
         region: Mapping[str, list[str]] | None = None,
     ) -> Carry:
         def read(cypher: str, params: Mapping[str, Any]) -> list[Row]:
-            command = ("GRAPH.RO_QUERY", self.graph_name, with_params(cypher, params), "--compact")
-            execute = self.db.connection.execute_command
-            return self._run(lambda: execute(*command), decode=falkor_values.rows)
+            query = self._ro_query(with_params(cypher, params))
+            return self._run(query, decode=falkor_values.rows)
 
         def write(cypher: str, params: Mapping[str, Any]) -> None:
             text = with_params(cypher, params)

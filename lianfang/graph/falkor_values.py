@@ -2,9 +2,10 @@
 
 Carrying a graph into a staging graph reads every node's properties back; through the
 client's result parser and `plain()` that took twice as long as the server needed to
-produce them. Here every cell is `[type, value]` and only plain values are expected:
-strings, numbers, booleans, dates, lists and maps. A node, edge or path is an error,
-since whoever asks for plain rows asked for properties, not entities.
+produce them, and a canned query's 18,000 rows took 0.3-0.5 s more at scale 100. Here
+every cell is `[type, value]` and only plain values are decoded: strings, numbers,
+booleans, dates, lists and maps. Anything else (a node, edge or path, a time, a point)
+raises NotPlain, and the caller hands the reply to the client's parser instead.
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ from lianfang.graph.store import QueryError, Row
 NULL, STRING, INTEGER, BOOLEAN, DOUBLE, ARRAY, MAP, DATE = 1, 2, 3, 4, 5, 6, 10, 14
 _EPOCH = dt.date(1970, 1, 1)
 _DAY = 86400
+
+
+class NotPlain(QueryError):
+    """A value this decoder leaves to the client's parser (entities need the graph's
+    label and property names, which only the client keeps)."""
 
 
 def value(cell: list[Any]) -> Any:
@@ -38,7 +44,7 @@ def value(cell: list[Any]) -> Any:
         return float(raw)
     if kind == ARRAY:
         return [value(item) for item in raw]
-    raise QueryError(f"expected plain values from FalkorDB, got a value of type {kind}")
+    raise NotPlain(f"expected plain values from FalkorDB, got a value of type {kind}")
 
 
 def rows(reply: list[Any]) -> list[Row]:
