@@ -124,3 +124,64 @@ def test_a_state_this_process_made_is_never_answered_from_the_one_before(
     finally:
         release.set()
         store.close()
+
+
+def _recorded_runs(
+    monkeypatch: pytest.MonkeyPatch, fail: str | None = None
+) -> tuple[list[str], dict[str, int]]:
+    """The warmer's canned queries recorded instead of run: (the ids begun, the most at
+    once); the query `fail` raises StoreError as a lost engine would."""
+    from lianfang.api import warmer
+    from lianfang.graph.store import StoreError
+
+    begun: list[str] = []
+    running = {"now": 0, "most": 0}
+    lock = threading.Lock()
+
+    def run(store: object, query_id: str) -> None:
+        with lock:
+            begun.append(query_id)
+            running["now"] += 1
+            running["most"] = max(running["most"], running["now"])
+        try:
+            time.sleep(0.02)
+            if query_id == fail:
+                raise StoreError("lost the connection to FalkorDB")
+        finally:
+            with lock:
+                running["now"] -= 1
+
+    monkeypatch.setattr(warmer, "run", run)
+    return begun, running
+
+
+def test_the_library_is_prepared_two_queries_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lianfang.api import warmer
+    from lianfang.queries.spec import library
+
+    begun, running = _recorded_runs(monkeypatch)
+    warmer._library(object(), threading.Event())  # type: ignore[arg-type]
+    assert sorted(begun) == sorted(library())
+    assert running["most"] == warmer.LIBRARY_WORKERS == 2
+
+
+def test_a_failing_query_ends_the_library_and_a_stop_skips_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The warmer says what failed and tries again later: the queries not begun are not
+    run; after a stop, none is begun."""
+    from lianfang.api import warmer
+    from lianfang.graph.store import StoreError
+    from lianfang.queries.spec import library
+
+    first = next(iter(library()))
+    begun, _ = _recorded_runs(monkeypatch, fail=first)
+    with pytest.raises(StoreError, match="lost the connection"):
+        warmer._library(object(), threading.Event())  # type: ignore[arg-type]
+    assert first in begun and len(begun) < len(library()) // 2
+
+    begun.clear()
+    stopped = threading.Event()
+    stopped.set()
+    warmer._library(object(), stopped)  # type: ignore[arg-type]
+    assert begun == []
