@@ -2,10 +2,10 @@
 
 Carrying a graph into a staging graph reads every node's properties back; through the
 client's result parser and `plain()` that took twice as long as the server needed to
-produce them, and a canned query's 18,000 rows at scale 100 took 180-215 ms against 36-55 ms
-here. Every cell is `[type, value]` and only plain values are decoded: strings,
-numbers, booleans, dates, lists and maps. Anything else (a node, edge or path, a time,
-a point) raises NotPlain, and the caller hands the reply to the client's parser.
+produce them, and a canned query's 18,000 rows at scale 100 took 180-215 ms against
+36-55 ms here. Every cell is `[type, value]` and only plain values are decoded:
+strings, numbers, booleans, dates, lists and maps. Anything else (a node, edge or path,
+a time, a point) raises NotPlain, and the caller hands the reply to the client's parser.
 """
 
 from __future__ import annotations
