@@ -185,10 +185,7 @@ class FalkorClient(GraphStore):
 
     def _decoded(self, reply: Any) -> list[Row]:
         """Plain values by the project's decoder; a reply holding entities, times or
-        points by the client's parser, which knows the graph's names for them. An error
-        the engine met while running is raised as the client raises it."""
-        if reply and isinstance(reply[-1], redis.exceptions.ResponseError):
-            raise reply[-1]
+        points by the client's parser, which knows the graph's names for them."""
         try:
             return falkor_values.rows(reply)
         except falkor_values.NotPlain:

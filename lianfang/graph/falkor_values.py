@@ -54,7 +54,9 @@ def rows(reply: list[Any]) -> list[Row]:
     56 ms for responsibility-mismatch's 26,579 rows at scale 100 (the collector paused
     for both; with it, each took 50-65 ms more)."""
     if reply and isinstance(reply[-1], redis.exceptions.ResponseError):
-        raise QueryError(str(reply[-1]))
+        # as the client raises it: the store says what it was (a query error, or a
+        # write refused by a read-only entry point)
+        raise reply[-1]
     if len(reply) < 3:  # statistics only: the query returned nothing
         return []
     names = [name for _, name in reply[0]]
